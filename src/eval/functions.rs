@@ -1,0 +1,360 @@
+//! Built-in functions that matter for Cosmos configuration: string building (`format`,
+//! `replace`, `join`, `concat`), conversion (`tostring`, `tobool`) and selection
+//! (`coalesce`, `lookup`, `try`, `merge`). Names are matched case-insensitively (ARM's
+//! rule; Terraform's names are all lower case). Anything else is Unknown, never an error.
+
+use super::value::{Kind, PStr, Piece, Value, MAX_STRING};
+use super::{Evaluator, Scope};
+use crate::ir::{Dialect, Expr};
+use crate::source::Span;
+
+pub fn call(ev: &Evaluator, scope: &Scope, dialect: Dialect, name: &str, args: &[Expr], span: Span) -> Value {
+    let lname = name.to_ascii_lowercase();
+    let args: Vec<Value> = args.iter().map(|a| ev.eval(scope, a)).collect();
+    let unknown = || Value::unknown(format!("result of `{name}()` is not known"), span);
+    let arg = |i: usize| args.get(i);
+    let out = match lname.as_str() {
+        "lower" | "tolower" => arg(0)
+            .and_then(|v| v.as_pstr())
+            .map(|s| str_val(s.map_lit(|x| x.to_lowercase()), span)),
+        "upper" | "toupper" => arg(0)
+            .and_then(|v| v.as_pstr())
+            .map(|s| str_val(s.map_lit(|x| x.to_uppercase()), span)),
+        "trimspace" | "trim" if args.len() == 1 => arg(0).and_then(|v| v.as_str()).map(|s| lit(s.trim(), span)),
+        "tostring" | "string" => arg(0).and_then(|v| match &v.kind {
+            Kind::Str(_) | Kind::Number(_) | Kind::Bool(_) => v.as_pstr().map(|s| str_val(s, span)),
+            _ => None,
+        }),
+        "tobool" | "bool" => arg(0)
+            .and_then(|v| v.as_bool())
+            .map(|b| Value::new(Kind::Bool(b), span)),
+        "tonumber" | "int" => arg(0)
+            .and_then(|v| match &v.kind {
+                Kind::Number(n) => Some(*n),
+                _ => v.as_str()?.trim().parse().ok(),
+            })
+            .map(|n| Value::new(Kind::Number(n), span)),
+        "format" => format(dialect, &args, span),
+        "replace" => {
+            let (s, from, to) = (
+                arg(0).and_then(|v| v.as_str()),
+                arg(1).and_then(|v| v.as_str()),
+                arg(2).and_then(|v| v.as_str()),
+            );
+            match (s, from, to) {
+                // Terraform treats a `/…/` pattern as a regular expression: not evaluated.
+                (Some(s), Some(f), Some(t))
+                    if !(f.is_empty()
+                        || dialect == Dialect::Terraform && f.len() > 1 && f.starts_with('/') && f.ends_with('/')) =>
+                {
+                    let r = s.replace(&f, &t);
+                    (r.len() <= MAX_STRING).then(|| lit(&r, span))
+                }
+                _ => None,
+            }
+        }
+        "join" => {
+            // Terraform join(sep, list); ARM join(array, sep).
+            let (sep, list) = if dialect == Dialect::Terraform {
+                (arg(0), arg(1))
+            } else {
+                (arg(1), arg(0))
+            };
+            match (sep.and_then(|s| s.as_str()), list.and_then(|l| l.as_array())) {
+                (Some(sep), Some(items)) => {
+                    let mut out = PStr::default();
+                    for (i, item) in items.iter().enumerate() {
+                        if i > 0 {
+                            out.push(Piece::Lit(sep.clone()));
+                        }
+                        out.append(item.as_pstr().unwrap_or_else(PStr::unknown));
+                    }
+                    Some(str_val(out, span))
+                }
+                _ => None,
+            }
+        }
+        "split" => {
+            let (sep, s) = if dialect == Dialect::Terraform {
+                (arg(0), arg(1))
+            } else {
+                (arg(1), arg(0))
+            };
+            match (sep.and_then(|v| v.as_str()), s.and_then(|v| v.as_str())) {
+                (Some(sep), Some(s)) if !sep.is_empty() => Some(Value::new(
+                    Kind::Array(s.split(sep.as_str()).map(|p| lit(p, span)).collect()),
+                    span,
+                )),
+                _ => None,
+            }
+        }
+        "concat" => concat(&args, span),
+        "coalesce" => args
+            .iter()
+            .find(|v| {
+                !(matches!(v.kind, Kind::Null) || dialect == Dialect::Terraform && v.as_str().as_deref() == Some(""))
+            })
+            .and_then(|v| (!v.is_unknown()).then(|| v.clone())),
+        "try" => args.iter().find(|v| !v.is_unknown()).cloned(),
+        "lookup" => match (arg(0), arg(1).and_then(|k| k.as_str())) {
+            (
+                Some(
+                    m @ Value {
+                        kind: Kind::Object(_), ..
+                    },
+                ),
+                Some(k),
+            ) => m.get(&k).cloned().or_else(|| arg(2).cloned()),
+            _ => None,
+        },
+        "merge" | "union" if args.iter().all(|a| matches!(a.kind, Kind::Object(_))) => {
+            let mut fields: Vec<(String, Value)> = Vec::new();
+            for a in &args {
+                if let Kind::Object(fs) = &a.kind {
+                    for (k, v) in fs {
+                        fields.retain(|(x, _)| x != k);
+                        fields.push((k.clone(), v.clone()));
+                    }
+                }
+            }
+            Some(Value::new(Kind::Object(fields), span))
+        }
+        "toset" | "tolist" | "distinct" => arg(0).filter(|v| matches!(v.kind, Kind::Array(_))).cloned(),
+        "flatten" => arg(0).and_then(|v| v.as_array()).and_then(|items| {
+            let mut out = Vec::new();
+            for i in items {
+                match &i.kind {
+                    Kind::Array(inner) => out.extend(inner.iter().cloned()),
+                    Kind::Unknown(_) => return None,
+                    _ => out.push(i.clone()),
+                }
+            }
+            Some(Value::new(Kind::Array(out), span))
+        }),
+        "compact" => arg(0).and_then(|v| v.as_array()).map(|items| {
+            Value::new(
+                Kind::Array(
+                    items
+                        .iter()
+                        .filter(|i| !matches!(i.kind, Kind::Null) && i.as_str().as_deref() != Some(""))
+                        .cloned()
+                        .collect(),
+                ),
+                span,
+            )
+        }),
+        "element" => match (arg(0).and_then(|v| v.as_array()), arg(1).map(|v| &v.kind)) {
+            (Some(items), Some(Kind::Number(n))) if !items.is_empty() && *n >= 0.0 => {
+                items.get(*n as usize % items.len()).cloned()
+            }
+            _ => None,
+        },
+        "length" => arg(0)
+            .and_then(|v| match &v.kind {
+                Kind::Array(i) => Some(i.len()),
+                Kind::Object(f) => Some(f.len()),
+                Kind::Str(s) => s.as_lit().map(|s| s.chars().count()),
+                _ => None,
+            })
+            .map(|n| Value::new(Kind::Number(n as f64), span)),
+        "contains" => match (arg(0), arg(1)) {
+            (
+                Some(Value {
+                    kind: Kind::Array(items),
+                    ..
+                }),
+                Some(x),
+            ) => {
+                let mut unknown = false;
+                let mut found = false;
+                for i in items {
+                    match super::equal(i, x) {
+                        Some(true) => found = true,
+                        Some(false) => {}
+                        None => unknown = true,
+                    }
+                }
+                (found || !unknown).then(|| Value::new(Kind::Bool(found), span))
+            }
+            (Some(s), Some(x)) => match (s.as_str(), x.as_str()) {
+                (Some(s), Some(x)) => Some(Value::new(Kind::Bool(s.contains(&x)), span)),
+                _ => None,
+            },
+            _ => None,
+        },
+        "equals" => match (arg(0), arg(1)) {
+            (Some(a), Some(b)) => super::equal(a, b).map(|e| Value::new(Kind::Bool(e), span)),
+            _ => None,
+        },
+        "not" => arg(0)
+            .and_then(|v| v.as_bool())
+            .map(|b| Value::new(Kind::Bool(!b), span)),
+        "and" | "or" => {
+            let bools: Option<Vec<bool>> = args.iter().map(|a| a.as_bool()).collect();
+            bools.map(|b| {
+                Value::new(
+                    Kind::Bool(if lname == "and" {
+                        b.iter().all(|x| *x)
+                    } else {
+                        b.iter().any(|x| *x)
+                    }),
+                    span,
+                )
+            })
+        }
+        "if" => match arg(0).and_then(|c| c.as_bool()) {
+            Some(true) => arg(1).cloned(),
+            Some(false) => arg(2).cloned(),
+            None => None,
+        },
+        "createarray" | "list" => Some(Value::new(Kind::Array(args.clone()), span)),
+        "empty" => arg(0)
+            .and_then(|v| match &v.kind {
+                Kind::Array(i) => Some(i.is_empty()),
+                Kind::Object(f) => Some(f.is_empty()),
+                Kind::Null => Some(true),
+                Kind::Str(s) => s.as_lit().map(|s| s.is_empty()),
+                _ => None,
+            })
+            .map(|b| Value::new(Kind::Bool(b), span)),
+        _ => None,
+    };
+    match out {
+        Some(mut v) => {
+            // A function result is "written" at the call; keep the hops of its first input.
+            if v.origin.via.is_empty() {
+                if let Some(first) = args.iter().find(|a| !a.origin.via.is_empty()) {
+                    v.origin.via = first.origin.via.clone();
+                }
+            }
+            v
+        }
+        None => unknown(),
+    }
+}
+
+fn lit(s: &str, span: Span) -> Value {
+    Value::new(Kind::Str(PStr::lit(s)), span)
+}
+
+fn str_val(s: PStr, span: Span) -> Value {
+    Value::new(Kind::Str(s), span)
+}
+
+fn concat(args: &[Value], span: Span) -> Option<Value> {
+    if args.iter().all(|a| matches!(a.kind, Kind::Array(_))) && !args.is_empty() {
+        let mut out = Vec::new();
+        for a in args {
+            if let Kind::Array(items) = &a.kind {
+                out.extend(items.iter().cloned());
+            }
+        }
+        return Some(Value::new(Kind::Array(out), span));
+    }
+    let mut s = PStr::default();
+    for a in args {
+        match (&a.kind, a.as_pstr()) {
+            (Kind::Array(_) | Kind::Object(_) | Kind::Null, _) => return None,
+            (_, Some(p)) => s.append(p),
+            (_, None) => s.push(Piece::Unknown),
+        }
+        if s.lit_len() > MAX_STRING {
+            return None;
+        }
+    }
+    Some(str_val(s, span))
+}
+
+/// Terraform's printf-style `format("%s/dbs/%s", a, b)` and ARM/Bicep's .NET-style
+/// `format('{0}/dbs/{1}', a, b)`, over partially known arguments.
+fn format(dialect: Dialect, args: &[Value], span: Span) -> Option<Value> {
+    let fmt = args.first()?.as_str()?;
+    let rest = &args[1..];
+    let piece = |i: usize| -> PStr { rest.get(i).and_then(|v| v.as_pstr()).unwrap_or_else(PStr::unknown) };
+    let mut out = PStr::default();
+    let mut lit_buf = String::new();
+    let mut chars = fmt.chars().peekable();
+    let mut next_arg = 0usize;
+    while let Some(c) = chars.next() {
+        if dialect == Dialect::Terraform && c == '%' {
+            match chars.next() {
+                Some('%') => lit_buf.push('%'),
+                Some(_) => {
+                    // Skip flags/width of a verb such as %5.2f; the verb letter ends it.
+                    while let Some(&n) = chars.peek() {
+                        if n.is_ascii_alphabetic() {
+                            break;
+                        }
+                        chars.next();
+                    }
+                    out.push(Piece::Lit(std::mem::take(&mut lit_buf)));
+                    out.append(piece(next_arg));
+                    next_arg += 1;
+                }
+                None => lit_buf.push('%'),
+            }
+        } else if dialect != Dialect::Terraform && c == '{' {
+            if chars.peek() == Some(&'{') {
+                chars.next();
+                lit_buf.push('{');
+                continue;
+            }
+            let mut idx = String::new();
+            for n in chars.by_ref() {
+                if n == '}' {
+                    break;
+                }
+                idx.push(n);
+            }
+            let n: usize = idx.split(':').next()?.trim().parse().ok()?;
+            out.push(Piece::Lit(std::mem::take(&mut lit_buf)));
+            out.append(piece(n));
+        } else if dialect != Dialect::Terraform && c == '}' && chars.peek() == Some(&'}') {
+            chars.next();
+            lit_buf.push('}');
+        } else {
+            lit_buf.push(c);
+        }
+        if lit_buf.len() + out.lit_len() > MAX_STRING {
+            return None;
+        }
+    }
+    out.push(Piece::Lit(lit_buf));
+    Some(str_val(out, span))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+
+    fn s(x: &str) -> Value {
+        lit(x, Span::new(FileId(0), 0..0))
+    }
+
+    #[test]
+    fn terraform_and_dotnet_format() {
+        let sp = Span::new(FileId(0), 0..0);
+        let v = format(
+            Dialect::Terraform,
+            &[s("%s/dbs/%s"), s("acc"), Value::unknown("x", sp)],
+            sp,
+        )
+        .unwrap();
+        let Kind::Str(p) = v.kind else { panic!() };
+        assert_eq!(p.0, vec![Piece::Lit("acc/dbs/".into()), Piece::Unknown]);
+        let v = format(Dialect::Arm, &[s("{0}/colls/{1}{{x}}"), s("db"), s("c")], sp).unwrap();
+        assert_eq!(v.as_str().as_deref(), Some("db/colls/c{x}"));
+    }
+
+    #[test]
+    fn concat_of_strings_keeps_unknown_holes() {
+        let sp = Span::new(FileId(0), 0..0);
+        let v = concat(&[s("a"), Value::unknown("x", sp), s("/dbs/")], sp).unwrap();
+        let Kind::Str(p) = v.kind else { panic!() };
+        assert_eq!(
+            p.0,
+            vec![Piece::Lit("a".into()), Piece::Unknown, Piece::Lit("/dbs/".into())]
+        );
+    }
+}

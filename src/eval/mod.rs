@@ -1,0 +1,418 @@
+//! Evaluation of IR expressions over partially known values.
+//!
+//! The evaluator is dialect-neutral: names (`var.x`, `local.y`, `azurerm_x.a.id`, a Bicep
+//! symbol, ARM `parameters('p')`) are resolved by an [`Env`] that knows its dialect's
+//! scoping; functions come from [`functions`]. Nothing here fails: what cannot be known
+//! offline is [`Kind::Unknown`] with a reason.
+//!
+//! Limits keep hostile input bounded: reference hops nest at most [`MAX_DEPTH`] deep (cycles
+//! are detected by the environment and also stop here), strings are capped at
+//! [`value::MAX_STRING`] bytes and collections built by `for` at [`MAX_ITEMS`] items.
+
+pub mod functions;
+pub mod terraform;
+pub mod value;
+
+use std::cell::Cell;
+
+pub use value::{Kind, Origin, PStr, Piece, ResKey, Symbol, Value, Via};
+
+use crate::ir::{BinaryOp, Dialect, Expr, ExprKind, TemplatePart, UnaryOp};
+use crate::source::Span;
+
+pub const MAX_DEPTH: u32 = 64;
+pub const MAX_ITEMS: usize = 10_000;
+
+/// One segment of a reference path after its root name.
+#[derive(Clone, Copy, Debug)]
+pub enum Seg<'a> {
+    Attr(&'a str),
+    Index(&'a Expr),
+}
+
+/// Name resolution of one dialect.
+pub trait Env {
+    fn dialect(&self) -> Dialect;
+
+    /// Resolves `root` followed by `path`. Returns the value and how many segments of `path`
+    /// it consumed; `None` when `root` is not a name this environment knows.
+    fn resolve(&self, ev: &Evaluator, scope: &Scope, root: &str, path: &[Seg], span: Span) -> Option<(Value, usize)>;
+
+    /// A dialect function that needs the environment (ARM `parameters()`); `None` falls
+    /// through to [`functions::call`].
+    fn call(&self, _ev: &Evaluator, _scope: &Scope, _name: &str, _args: &[Expr], _span: Span) -> Option<Value> {
+        None
+    }
+}
+
+/// Where an expression is evaluated: which module instance / template, and the local
+/// bindings of enclosing `for` expressions and `dynamic` blocks.
+#[derive(Clone, Debug, Default)]
+pub struct Scope {
+    pub instance: u32,
+    pub bindings: Vec<(String, Value)>,
+}
+
+impl Scope {
+    pub fn new(instance: u32) -> Scope {
+        Scope {
+            instance,
+            bindings: Vec::new(),
+        }
+    }
+
+    fn with(&self, bindings: impl IntoIterator<Item = (String, Value)>) -> Scope {
+        let mut s = self.clone();
+        s.bindings.extend(bindings);
+        s
+    }
+
+    fn lookup(&self, name: &str) -> Option<&Value> {
+        self.bindings.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+}
+
+pub struct Evaluator<'e> {
+    pub env: &'e dyn Env,
+    depth: Cell<u32>,
+}
+
+impl<'e> Evaluator<'e> {
+    pub fn new(env: &'e dyn Env) -> Evaluator<'e> {
+        Evaluator {
+            env,
+            depth: Cell::new(0),
+        }
+    }
+
+    /// Runs `f` one hop deeper, or returns Unknown past the depth limit.
+    pub fn nested(&self, span: Span, f: impl FnOnce() -> Value) -> Value {
+        let d = self.depth.get();
+        if d >= MAX_DEPTH {
+            return Value::unknown("references nest too deeply", span);
+        }
+        self.depth.set(d + 1);
+        let v = f();
+        self.depth.set(d);
+        v
+    }
+
+    pub fn eval(&self, scope: &Scope, e: &Expr) -> Value {
+        let span = e.span;
+        match &e.kind {
+            ExprKind::Null => Value::new(Kind::Null, span),
+            ExprKind::Bool(b) => Value::new(Kind::Bool(*b), span),
+            ExprKind::Number(n) => Value::new(Kind::Number(*n), span),
+            ExprKind::Str(s) => Value::new(Kind::Str(PStr::lit(s.clone())), span),
+            ExprKind::Template(parts) => self.template(scope, parts, span),
+            ExprKind::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    if let ExprKind::DynamicBlock { .. } = item.kind {
+                        let v = self.eval(scope, item);
+                        match v.kind {
+                            Kind::Array(vs) => out.extend(vs),
+                            _ => out.push(v),
+                        }
+                    } else {
+                        out.push(self.eval(scope, item));
+                    }
+                }
+                Value::new(Kind::Array(out), span)
+            }
+            ExprKind::Object(fields) => {
+                let mut out = Vec::with_capacity(fields.len());
+                for f in fields {
+                    let Some(key) = &f.key else {
+                        return Value::unknown("object with a computed key", span);
+                    };
+                    out.push((key.clone(), self.eval(scope, &f.value)));
+                }
+                Value::new(Kind::Object(out), span)
+            }
+            ExprKind::Name(_) | ExprKind::GetAttr(..) | ExprKind::Index(..) => self.reference(scope, e),
+            ExprKind::Call(name, args) => {
+                if let Some(v) = self.env.call(self, scope, name, args, span) {
+                    return v;
+                }
+                functions::call(self, scope, self.env.dialect(), name, args, span)
+            }
+            ExprKind::Conditional(c, t, f) => {
+                let cond = self.eval(scope, c);
+                match cond.as_bool() {
+                    Some(true) => self.eval(scope, t),
+                    Some(false) => self.eval(scope, f),
+                    None => Value::unknown("condition is not known", c.span),
+                }
+            }
+            ExprKind::Unary(op, x) => {
+                let v = self.eval(scope, x);
+                match (op, &v.kind) {
+                    (UnaryOp::Not, _) if v.as_bool().is_some() => {
+                        Value::new(Kind::Bool(!v.as_bool().unwrap_or_default()), span).with_via_of(&v)
+                    }
+                    (UnaryOp::Neg, Kind::Number(n)) => Value::new(Kind::Number(-n), span),
+                    _ => Value::unknown("operand is not known", span),
+                }
+            }
+            ExprKind::Binary(op, l, r) => self.binary(scope, *op, l, r, span),
+            ExprKind::For(f) => self.for_expr(scope, f, span),
+            ExprKind::DynamicBlock {
+                iterator,
+                for_each,
+                content,
+            } => {
+                let coll = self.eval(scope, for_each);
+                let Some(items) = iterate(&coll) else {
+                    return Value::unknown("`for_each` of a dynamic block is not known", for_each.span);
+                };
+                let mut out = Vec::new();
+                for (k, v) in items.into_iter().take(MAX_ITEMS) {
+                    let it = Value::new(
+                        Kind::Object(vec![("key".into(), k), ("value".into(), v)]),
+                        for_each.span,
+                    );
+                    out.push(self.eval(&scope.with([(iterator.clone(), it)]), content));
+                }
+                Value::new(Kind::Array(out), span)
+            }
+            ExprKind::Opaque(why) => Value::unknown(*why, span),
+        }
+    }
+
+    fn template(&self, scope: &Scope, parts: &[TemplatePart], span: Span) -> Value {
+        let mut s = PStr::default();
+        let mut via = Vec::new();
+        for part in parts {
+            match part {
+                TemplatePart::Lit(l) => s.push(Piece::Lit(l.clone())),
+                TemplatePart::Interp(e) => {
+                    let v = self.eval(scope, e);
+                    if via.is_empty() {
+                        via = v.origin.via.clone();
+                    }
+                    match v.as_pstr() {
+                        Some(p) => s.append(p),
+                        None => s.push(Piece::Unknown),
+                    }
+                }
+            }
+            if s.lit_len() > value::MAX_STRING {
+                return Value::unknown("string grows too long", span);
+            }
+        }
+        Value {
+            kind: Kind::Str(s),
+            origin: Origin { span, via },
+        }
+    }
+
+    /// `a.b[c].d`: flattens the chain to a root name and segments, asks the environment,
+    /// then applies whatever segments it did not consume.
+    fn reference(&self, scope: &Scope, e: &Expr) -> Value {
+        let mut segs: Vec<Seg> = Vec::new();
+        let mut cur = e;
+        loop {
+            match &cur.kind {
+                ExprKind::GetAttr(base, name) => {
+                    segs.push(Seg::Attr(name));
+                    cur = base;
+                }
+                ExprKind::Index(base, ix) => {
+                    segs.push(Seg::Index(ix));
+                    cur = base;
+                }
+                _ => break,
+            }
+        }
+        segs.reverse();
+        let (base, rest): (Value, &[Seg]) = match &cur.kind {
+            ExprKind::Name(root) => {
+                if let Some(v) = scope.lookup(root) {
+                    (v.clone(), &segs[..])
+                } else {
+                    match self.env.resolve(self, scope, root, &segs, e.span) {
+                        Some((v, used)) => (v, &segs[used.min(segs.len())..]),
+                        None => return Value::unknown(format!("`{root}` is not known here"), e.span),
+                    }
+                }
+            }
+            _ => (self.eval(scope, cur), &segs[..]),
+        };
+        let mut v = base;
+        for seg in rest {
+            v = self.apply(scope, v, *seg, e.span);
+        }
+        v
+    }
+
+    /// One attribute access or index on a value.
+    pub fn apply(&self, scope: &Scope, v: Value, seg: Seg, span: Span) -> Value {
+        let via = v.origin.via.clone();
+        let out = match (&v.kind, seg) {
+            (Kind::Unknown(_), _) => return v,
+            (Kind::Object(_), Seg::Attr(name)) => v.get(name).cloned(),
+            (Kind::Object(_), Seg::Index(ix)) => {
+                let k = self.eval(scope, ix);
+                match k.as_str() {
+                    Some(k) => v.get(&k).cloned(),
+                    None => return Value::unknown("index is not known", span),
+                }
+            }
+            (Kind::Array(items), Seg::Index(ix)) => {
+                let k = self.eval(scope, ix);
+                match k.kind {
+                    Kind::Number(n) if n >= 0.0 => items.get(n as usize).cloned(),
+                    _ => return Value::unknown("index is not known", span),
+                }
+            }
+            _ => None,
+        };
+        match out {
+            Some(mut x) => {
+                if x.origin.via.is_empty() {
+                    x.origin.via = via;
+                }
+                x
+            }
+            None => Value::unknown("attribute or element is not known", span),
+        }
+    }
+
+    fn binary(&self, scope: &Scope, op: BinaryOp, l: &Expr, r: &Expr, span: Span) -> Value {
+        let a = self.eval(scope, l);
+        // Short-circuit forms that can be known from one side.
+        match (op, a.as_bool()) {
+            (BinaryOp::And, Some(false)) => return Value::new(Kind::Bool(false), span),
+            (BinaryOp::Or, Some(true)) => return Value::new(Kind::Bool(true), span),
+            (BinaryOp::Coalesce, _) if !matches!(a.kind, Kind::Null | Kind::Unknown(_)) => return a,
+            _ => {}
+        }
+        let b = self.eval(scope, r);
+        if op == BinaryOp::Coalesce {
+            return if matches!(a.kind, Kind::Null) {
+                b
+            } else {
+                Value::unknown("operand is not known", span)
+            };
+        }
+        let kind = match op {
+            BinaryOp::And | BinaryOp::Or => match (a.as_bool(), b.as_bool()) {
+                (Some(x), Some(y)) => Kind::Bool(if op == BinaryOp::And { x && y } else { x || y }),
+                _ => return Value::unknown("operand is not known", span),
+            },
+            BinaryOp::Eq | BinaryOp::NotEq => match equal(&a, &b) {
+                Some(eq) => Kind::Bool(eq == (op == BinaryOp::Eq)),
+                None => return Value::unknown("operand is not known", span),
+            },
+            _ => match (&a.kind, &b.kind) {
+                (Kind::Number(x), Kind::Number(y)) => match op {
+                    BinaryOp::Add => Kind::Number(x + y),
+                    BinaryOp::Sub => Kind::Number(x - y),
+                    BinaryOp::Mul => Kind::Number(x * y),
+                    BinaryOp::Div if *y != 0.0 => Kind::Number(x / y),
+                    BinaryOp::Mod if *y != 0.0 => Kind::Number(x % y),
+                    BinaryOp::Less => Kind::Bool(x < y),
+                    BinaryOp::LessEq => Kind::Bool(x <= y),
+                    BinaryOp::Greater => Kind::Bool(x > y),
+                    BinaryOp::GreaterEq => Kind::Bool(x >= y),
+                    _ => return Value::unknown("arithmetic is not defined here", span),
+                },
+                // Bicep `+` is numeric only; strings are built with interpolation.
+                _ => return Value::unknown("operand is not known", span),
+            },
+        };
+        Value::new(kind, span)
+    }
+
+    fn for_expr(&self, scope: &Scope, f: &crate::ir::ForExpr, span: Span) -> Value {
+        let coll = self.eval(scope, &f.collection);
+        let Some(items) = iterate(&coll) else {
+            return Value::unknown("collection of a `for` expression is not known", f.collection.span);
+        };
+        let mut arr = Vec::new();
+        let mut obj = Vec::new();
+        for (k, v) in items.into_iter().take(MAX_ITEMS) {
+            let mut b = Vec::new();
+            if let Some(kv) = &f.key_var {
+                b.push((kv.clone(), k));
+            }
+            b.push((f.value_var.clone(), v));
+            let inner = scope.with(b);
+            if let Some(c) = &f.cond {
+                match self.eval(&inner, c).as_bool() {
+                    Some(true) => {}
+                    Some(false) => continue,
+                    None => return Value::unknown("condition of a `for` expression is not known", c.span),
+                }
+            }
+            let val = self.eval(&inner, &f.value);
+            match &f.key {
+                Some(ke) => match self.eval(&inner, ke).as_str() {
+                    Some(k) => obj.push((k, val)),
+                    None => return Value::unknown("key of a `for` expression is not known", ke.span),
+                },
+                None => arr.push(val),
+            }
+        }
+        if f.key.is_some() {
+            Value::new(Kind::Object(obj), span)
+        } else {
+            Value::new(Kind::Array(arr), span)
+        }
+    }
+}
+
+impl Value {
+    fn with_via_of(mut self, other: &Value) -> Value {
+        self.origin.via = other.origin.via.clone();
+        self
+    }
+}
+
+/// The (key, value) pairs a `for` / `for_each` iterates over; `None` when not known.
+pub fn iterate(v: &Value) -> Option<Vec<(Value, Value)>> {
+    match &v.kind {
+        Kind::Array(items) => Some(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (Value::new(Kind::Number(i as f64), x.origin.span), x.clone()))
+                .collect(),
+        ),
+        Kind::Object(fields) => Some(
+            fields
+                .iter()
+                .map(|(k, x)| (Value::new(Kind::Str(PStr::lit(k.clone())), x.origin.span), x.clone()))
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// Equality of two known values; `None` when either side is not fully known.
+pub fn equal(a: &Value, b: &Value) -> Option<bool> {
+    match (&a.kind, &b.kind) {
+        (Kind::Unknown(_), _) | (_, Kind::Unknown(_)) => None,
+        (Kind::Null, Kind::Null) => Some(true),
+        (Kind::Bool(x), Kind::Bool(y)) => Some(x == y),
+        (Kind::Number(x), Kind::Number(y)) => Some(x == y),
+        (Kind::Str(x), Kind::Str(y)) => match (x.as_lit(), y.as_lit()) {
+            (Some(x), Some(y)) => Some(x == y),
+            _ => None,
+        },
+        (Kind::Array(x), Kind::Array(y)) => {
+            if x.len() != y.len() {
+                return Some(false);
+            }
+            for (p, q) in x.iter().zip(y) {
+                if !equal(p, q)? {
+                    return Some(false);
+                }
+            }
+            Some(true)
+        }
+        (Kind::Null, _) | (_, Kind::Null) => Some(false),
+        _ => Some(false),
+    }
+}

@@ -1,0 +1,316 @@
+//! Terraform evaluation: modules, module instances and name resolution.
+//!
+//! All `.tf` files of one directory form a [`TfModule`]. A linted root module is
+//! instantiated with its tfvars; each local module call creates a child instance whose
+//! variables are the caller's arguments, evaluated in the caller's instance. Every
+//! resource of every instance is a [`UnitResource`] with its full address
+//! (`module.cosmos.azurerm_cosmosdb_account.this`).
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::value::{Kind, PStr, ResKey, Symbol, Value};
+use super::{Env, Evaluator, Scope, Seg};
+use crate::ir::{Dialect, Expr, Resource};
+use crate::parse::terraform::{ModuleCall, TfFile, Variable};
+use crate::source::Span;
+
+/// Module calls nest at most this deep (a module that calls itself stops here too).
+pub const MAX_MODULE_DEPTH: usize = 16;
+
+/// The declarations of one module directory.
+#[derive(Debug, Default)]
+pub struct TfModule {
+    pub dir: PathBuf,
+    pub resources: Vec<Resource>,
+    pub variables: HashMap<String, Variable>,
+    pub locals: HashMap<String, Expr>,
+    pub outputs: HashMap<String, Expr>,
+    pub modules: Vec<ModuleCall>,
+}
+
+impl TfModule {
+    pub fn new(dir: PathBuf, files: impl IntoIterator<Item = TfFile>) -> TfModule {
+        let mut m = TfModule {
+            dir,
+            ..TfModule::default()
+        };
+        for f in files {
+            m.resources.extend(f.resources);
+            for v in f.variables {
+                m.variables.insert(v.name.clone(), v);
+            }
+            for l in f.locals {
+                m.locals.insert(l.name, l.value);
+            }
+            for o in f.outputs {
+                m.outputs.insert(o.name, o.value);
+            }
+            m.modules.extend(f.modules);
+        }
+        m
+    }
+}
+
+/// Finds and loads module directories for module calls.
+pub trait ModuleLoader {
+    /// The directory a module call in `module_dir` refers to, if it is local (or mapped by
+    /// `.terraform/modules/modules.json`) and may be followed.
+    fn resolve(&self, module_dir: &Path, key: &str, source: &str) -> Option<PathBuf>;
+    fn load(&self, dir: &Path) -> Option<Arc<TfModule>>;
+}
+
+/// A value assigned to a root variable from a tfvars file or `--var`.
+#[derive(Clone, Debug)]
+pub struct VarValue {
+    pub expr: Expr,
+    /// Where it was set, for the label: "set in terraform.tfvars".
+    pub label: String,
+}
+
+pub struct Instance {
+    pub module: Arc<TfModule>,
+    /// `""` for the root, `module.a.module.b.` below it.
+    pub prefix: String,
+    /// Dotted module key (`a.b`), as in `.terraform/modules/modules.json`.
+    pub key: String,
+    /// Caller instance and the call, for module instances.
+    pub caller: Option<(u32, ModuleCall)>,
+    pub children: HashMap<String, u32>,
+}
+
+pub struct UnitResource {
+    pub instance: u32,
+    pub resource: Resource,
+    /// Full address: `module.m.azurerm_cosmosdb_account.a`.
+    pub address: String,
+}
+
+/// One root module with everything it calls.
+pub struct TfUnit {
+    pub instances: Vec<Instance>,
+    pub resources: Vec<UnitResource>,
+    tfvars: HashMap<String, VarValue>,
+    cache: RefCell<HashMap<(u32, u8, String), Value>>,
+    in_progress: RefCell<HashSet<(u32, u8, String)>>,
+    /// Module calls that could not be followed, with why (for `--show-unresolved`).
+    pub skipped_modules: Vec<(Span, String)>,
+}
+
+const VAR: u8 = 0;
+const LOCAL: u8 = 1;
+const OUTPUT: u8 = 2;
+
+impl TfUnit {
+    /// Instantiates `root` and, recursively, the local modules it calls. `tfvars` are in
+    /// precedence order: later entries override earlier ones.
+    pub fn new(root: Arc<TfModule>, tfvars: Vec<(String, VarValue)>, loader: &dyn ModuleLoader) -> TfUnit {
+        let mut unit = TfUnit {
+            instances: Vec::new(),
+            resources: Vec::new(),
+            tfvars: tfvars.into_iter().collect(),
+            cache: RefCell::default(),
+            in_progress: RefCell::default(),
+            skipped_modules: Vec::new(),
+        };
+        let mut stack = vec![root.dir.clone()];
+        unit.instantiate(root, String::new(), String::new(), None, loader, &mut stack);
+        unit
+    }
+
+    fn instantiate(
+        &mut self,
+        module: Arc<TfModule>,
+        prefix: String,
+        key: String,
+        caller: Option<(u32, ModuleCall)>,
+        loader: &dyn ModuleLoader,
+        stack: &mut Vec<PathBuf>,
+    ) -> u32 {
+        let id = self.instances.len() as u32;
+        for r in &module.resources {
+            self.resources.push(UnitResource {
+                instance: id,
+                resource: r.clone(),
+                address: format!("{prefix}{}.{}", r.rtype_written, r.name),
+            });
+        }
+        self.instances.push(Instance {
+            module: module.clone(),
+            prefix: prefix.clone(),
+            key: key.clone(),
+            caller,
+            children: HashMap::new(),
+        });
+        for call in &module.modules {
+            let Some(source) = &call.source else {
+                self.skipped_modules.push((
+                    call.source_span,
+                    format!("module `{}` has no literal source", call.name),
+                ));
+                continue;
+            };
+            let child_key = if key.is_empty() {
+                call.name.clone()
+            } else {
+                format!("{key}.{}", call.name)
+            };
+            let Some(dir) = loader.resolve(&module.dir, &child_key, source) else {
+                self.skipped_modules.push((
+                    call.source_span,
+                    format!("module source `{source}` is not a local directory"),
+                ));
+                continue;
+            };
+            if stack.len() >= MAX_MODULE_DEPTH || stack.contains(&dir) {
+                self.skipped_modules.push((
+                    call.source_span,
+                    format!("module `{}` calls itself or nests too deeply", call.name),
+                ));
+                continue;
+            }
+            let Some(child) = loader.load(&dir) else {
+                self.skipped_modules.push((
+                    call.source_span,
+                    format!("module directory `{source}` has no readable .tf files"),
+                ));
+                continue;
+            };
+            stack.push(dir);
+            let child_prefix = format!("{prefix}module.{}.", call.name);
+            let cid = self.instantiate(child, child_prefix, child_key, Some((id, call.clone())), loader, stack);
+            stack.pop();
+            self.instances[id as usize].children.insert(call.name.clone(), cid);
+        }
+        id
+    }
+
+    fn memo(&self, ev: &Evaluator, inst: u32, kind: u8, name: &str, span: Span, f: impl FnOnce() -> Value) -> Value {
+        let key = (inst, kind, name.to_string());
+        if let Some(v) = self.cache.borrow().get(&key) {
+            return v.clone();
+        }
+        if !self.in_progress.borrow_mut().insert(key.clone()) {
+            return Value::unknown(format!("`{name}` refers to itself"), span);
+        }
+        let v = ev.nested(span, f);
+        self.in_progress.borrow_mut().remove(&key);
+        self.cache.borrow_mut().insert(key, v.clone());
+        v
+    }
+
+    fn variable(&self, ev: &Evaluator, inst: u32, name: &str, span: Span) -> Value {
+        self.memo(ev, inst, VAR, name, span, || {
+            let instance = &self.instances[inst as usize];
+            if let Some((caller, call)) = &instance.caller {
+                if let Some(arg) = call.args.iter().find(|a| a.key.as_deref() == Some(name)) {
+                    let v = ev.eval(&Scope::new(*caller), &arg.value);
+                    return v.via(
+                        arg.value.span,
+                        format!("`{name}` is passed by module call `{}`", call.name),
+                    );
+                }
+            } else if let Some(set) = self.tfvars.get(name) {
+                return ev
+                    .eval(&Scope::new(inst), &set.expr)
+                    .via(set.expr.span, set.label.clone());
+            }
+            match instance.module.variables.get(name) {
+                Some(Variable { default: Some(d), .. }) => ev
+                    .eval(&Scope::new(inst), d)
+                    .via(d.span, format!("default of variable `{name}`")),
+                Some(_) => Value::unknown(format!("variable `{name}` has no default and no value is set"), span),
+                None => Value::unknown(format!("variable `{name}` is not declared"), span),
+            }
+        })
+    }
+
+    fn local(&self, ev: &Evaluator, inst: u32, name: &str, span: Span) -> Value {
+        self.memo(ev, inst, LOCAL, name, span, || {
+            match self.instances[inst as usize].module.locals.get(name) {
+                Some(e) => ev
+                    .eval(&Scope::new(inst), e)
+                    .via(e.span, format!("local value `{name}`")),
+                None => Value::unknown(format!("local `{name}` is not declared"), span),
+            }
+        })
+    }
+
+    fn output(&self, ev: &Evaluator, inst: u32, module: &str, name: &str, span: Span) -> Value {
+        let Some(&child) = self.instances[inst as usize].children.get(module) else {
+            return Value::unknown(format!("module `{module}` is not local"), span);
+        };
+        let key = format!("{module}.{name}");
+        self.memo(ev, inst, OUTPUT, &key, span, || {
+            match self.instances[child as usize].module.outputs.get(name) {
+                Some(e) => ev.eval(&Scope::new(child), e),
+                None => Value::unknown(format!("module `{module}` has no output `{name}`"), span),
+            }
+        })
+    }
+
+    fn resource_key(&self, inst: u32, rtype: &str, name: &str) -> Option<ResKey> {
+        self.resources
+            .iter()
+            .position(|r| r.instance == inst && r.resource.rtype == rtype && r.resource.name == name)
+            .map(|i| ResKey(i as u32))
+    }
+}
+
+fn attr<'a>(segs: &[Seg<'a>], i: usize) -> Option<&'a str> {
+    match segs.get(i) {
+        Some(Seg::Attr(a)) => Some(a),
+        _ => None,
+    }
+}
+
+impl Env for TfUnit {
+    fn dialect(&self) -> Dialect {
+        Dialect::Terraform
+    }
+
+    fn resolve(&self, ev: &Evaluator, scope: &Scope, root: &str, segs: &[Seg], span: Span) -> Option<(Value, usize)> {
+        let inst = scope.instance;
+        let all = segs.len();
+        Some(match root {
+            "var" => match attr(segs, 0) {
+                Some(n) => (self.variable(ev, inst, n, span), 1),
+                None => (Value::unknown("`var` needs a name", span), all),
+            },
+            "local" => match attr(segs, 0) {
+                Some(n) => (self.local(ev, inst, n, span), 1),
+                None => (Value::unknown("`local` needs a name", span), all),
+            },
+            "module" => match (attr(segs, 0), attr(segs, 1)) {
+                (Some(m), Some(o)) => (self.output(ev, inst, m, o, span), 2),
+                _ => (Value::unknown("module output is not known", span), all),
+            },
+            "data" => (Value::unknown("data sources are read at apply time", span), all),
+            "count" | "each" | "path" | "terraform" | "self" => (
+                Value::unknown(format!("`{root}` is only known during a Terraform run"), span),
+                all,
+            ),
+            rtype => {
+                let name = attr(segs, 0)?;
+                let key = self.resource_key(inst, &rtype.to_ascii_lowercase(), name)?;
+                // Skip `[0]` / `["k"]` of count / for_each instances.
+                let mut i = 1;
+                while matches!(segs.get(i), Some(Seg::Index(_))) {
+                    i += 1;
+                }
+                match attr(segs, i) {
+                    Some(a) => {
+                        let sym = Symbol {
+                            resource: key,
+                            attr: a.to_string(),
+                        };
+                        (Value::new(Kind::Str(PStr::sym(sym)), span), i + 1)
+                    }
+                    None => (Value::unknown("reference to a whole resource", span), all),
+                }
+            }
+        })
+    }
+}

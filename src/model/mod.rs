@@ -1,0 +1,189 @@
+//! The typed Cosmos DB view that rules read.
+//!
+//! Everything format-specific (attribute names, azurerm 5.0's inverted
+//! `local_authentication_enabled`, ARM casing) is resolved by the per-dialect mapping
+//! ([`azurerm`]) before a rule sees it. Every security-relevant attribute is a [`Fact`] that
+//! says both its value and how it is known.
+
+pub mod azurerm;
+pub mod cosmos;
+
+use crate::eval::Via;
+use crate::source::Span;
+
+/// A value and how it is known.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fact<T> {
+    /// Written literally at `span`.
+    Literal { value: T, span: Span },
+    /// Written at `span` as an expression (variable, local, parameter, module input) whose
+    /// value was found through `via`, outermost hop first.
+    Resolved { value: T, span: Span, via: Vec<Via> },
+    /// Not written; the provider's or Azure's default applies. `note` says which, in the
+    /// words of the input's dialect ("`local_authentication_disabled` is not set; azurerm
+    /// defaults it to `false`").
+    Default { value: T, note: String },
+    /// Written at `span` but not knowable offline.
+    Unknown { span: Span, why: String },
+}
+
+impl<T> Fact<T> {
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            Fact::Literal { value, .. } | Fact::Resolved { value, .. } | Fact::Default { value, .. } => Some(value),
+            Fact::Unknown { .. } => None,
+        }
+    }
+
+    /// Where the value is written, if it is.
+    pub fn span(&self) -> Option<Span> {
+        match self {
+            Fact::Literal { span, .. } | Fact::Resolved { span, .. } | Fact::Unknown { span, .. } => Some(*span),
+            Fact::Default { .. } => None,
+        }
+    }
+
+    pub fn via(&self) -> &[Via] {
+        match self {
+            Fact::Resolved { via, .. } => via,
+            _ => &[],
+        }
+    }
+
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Fact<U> {
+        match self {
+            Fact::Literal { value, span } => Fact::Literal { value: f(value), span },
+            Fact::Resolved { value, span, via } => Fact::Resolved {
+                value: f(value),
+                span,
+                via,
+            },
+            Fact::Default { value, note } => Fact::Default { value: f(value), note },
+            Fact::Unknown { span, why } => Fact::Unknown { span, why },
+        }
+    }
+}
+
+/// Which Cosmos DB API an account serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ApiKind {
+    NoSql,
+    Mongo,
+    Cassandra,
+    Table,
+    Gremlin,
+    /// `kind` or `capabilities` could not be evaluated.
+    Unknown,
+}
+
+impl ApiKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            ApiKind::NoSql => "NoSQL",
+            ApiKind::Mongo => "MongoDB",
+            ApiKind::Cassandra => "Cassandra",
+            ApiKind::Table => "Table",
+            ApiKind::Gremlin => "Gremlin",
+            ApiKind::Unknown => "unknown",
+        }
+    }
+}
+
+/// How to write the secure form in the input's own language; rules put these in their
+/// help text so the advice is concrete without the rule knowing the format.
+#[derive(Debug)]
+pub struct Hints {
+    pub disable_local_auth: &'static str,
+    pub disable_key_metadata_writes: &'static str,
+    pub data_actions: &'static str,
+    pub database_scope: &'static str,
+}
+
+/// Index of an account in [`Inventory::accounts`].
+pub type AccountIdx = usize;
+/// Index of a definition in [`Inventory::sql_role_definitions`].
+pub type RoleDefIdx = usize;
+
+#[derive(Clone, Debug)]
+pub struct CosmosAccount {
+    /// `azurerm_cosmosdb_account.main`, `module.db.azurerm_cosmosdb_account.this`.
+    pub address: String,
+    pub header: Span,
+    pub hints: &'static Hints,
+    /// The account name, when it is a known string.
+    pub name: Option<String>,
+    pub api: ApiKind,
+    pub capabilities: Vec<String>,
+    /// Whether Entra ID data-plane RBAC is enabled for MongoDB (capability
+    /// `EnableMongoRoleBasedAccessControl`).
+    pub mongo_rbac: bool,
+    /// Whether clients may authenticate with account keys.
+    pub local_auth_enabled: Fact<bool>,
+    /// Whether account keys may change databases, containers and throughput.
+    pub key_metadata_writes_enabled: Fact<bool>,
+}
+
+#[derive(Clone, Debug)]
+pub struct SqlRoleDefinition {
+    pub address: String,
+    pub header: Span,
+    pub hints: &'static Hints,
+    /// The definition's GUID, when written.
+    pub role_id: Option<String>,
+    pub role_name: Option<String>,
+    /// Each data action as written (one per array element).
+    pub data_actions: Vec<Fact<String>>,
+    pub account: Option<AccountIdx>,
+}
+
+/// Which role an assignment grants.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RoleRef {
+    /// `00000000-0000-0000-0000-000000000001`
+    BuiltInReader,
+    /// `00000000-0000-0000-0000-000000000002`
+    BuiltInContributor,
+    Custom(RoleDefIdx),
+    /// A literal id that is neither built in nor defined in the inputs.
+    UnknownId(String),
+    Unknown,
+}
+
+/// What an assignment's scope covers.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AssignmentScope {
+    /// The whole account: `/` or the account's id.
+    Account,
+    /// `/dbs/<db>`; the name when known.
+    Database(Option<String>),
+    /// `/dbs/<db>/colls/<coll>`.
+    Container(Option<String>, Option<String>),
+}
+
+#[derive(Clone, Debug)]
+pub struct SqlRoleAssignment {
+    pub address: String,
+    pub header: Span,
+    pub hints: &'static Hints,
+    pub role: RoleRef,
+    /// Where the role definition id is written (or the header when absent).
+    pub role_span: Span,
+    pub scope: Fact<AssignmentScope>,
+    pub account: Option<AccountIdx>,
+}
+
+/// A value a rule needed but could not know.
+#[derive(Clone, Debug)]
+pub struct Unresolved {
+    pub span: Span,
+    pub what: String,
+    pub why: String,
+}
+
+/// Everything the rules see.
+#[derive(Clone, Debug, Default)]
+pub struct Inventory {
+    pub accounts: Vec<CosmosAccount>,
+    pub sql_role_definitions: Vec<SqlRoleDefinition>,
+    pub sql_role_assignments: Vec<SqlRoleAssignment>,
+}

@@ -1,0 +1,4 @@
+//! Parsers: each turns one file's text into IR declarations plus syntax problems, and
+//! never fails or panics on any input.
+
+pub mod terraform;

@@ -1,0 +1,568 @@
+//! Terraform (HCL) → IR, with a span on every node.
+//!
+//! Uses `hcl-edit` (re-exported by `hcl-rs` as `hcl::edit`) because it keeps byte spans;
+//! `hcl-rs`'s own value parser drops them. hcl-edit stops at the first syntax error and
+//! returns no tree, so a broken file yields one `syntax-error` and no declarations.
+
+use hcl::edit::expr::{Expression, ObjectKey, TraversalOperator};
+use hcl::edit::structure::{Block, BlockLabel, Body, Structure};
+use hcl::edit::template::{Element, Template};
+
+use crate::ir::{BinaryOp, Expr, ExprKind, Field, ForExpr, Resource, SyntaxProblem, TemplatePart, UnaryOp};
+use crate::source::{FileId, Span};
+
+/// The declarations of one `.tf` file.
+#[derive(Debug, Default)]
+pub struct TfFile {
+    pub resources: Vec<Resource>,
+    pub variables: Vec<Variable>,
+    pub locals: Vec<Local>,
+    pub modules: Vec<ModuleCall>,
+    pub outputs: Vec<Output>,
+    pub problems: Vec<SyntaxProblem>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Variable {
+    pub name: String,
+    pub header: Span,
+    pub default: Option<Expr>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Local {
+    pub name: String,
+    pub value: Expr,
+}
+
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub name: String,
+    pub value: Expr,
+}
+
+#[derive(Debug, Clone)]
+pub struct ModuleCall {
+    pub name: String,
+    pub header: Span,
+    /// The literal `source` string, if it is one.
+    pub source: Option<String>,
+    pub source_span: Span,
+    /// Every argument except the meta-arguments (`source`, `version`, `providers`, …).
+    pub args: Vec<Field>,
+    pub repeated: bool,
+}
+
+/// Maximum bracket nesting accepted before parsing. hcl-edit is a recursive-descent parser;
+/// past this depth a hostile file could exhaust the stack, and no real configuration nests
+/// anywhere near it.
+pub const MAX_NESTING: usize = 256;
+
+/// Parses a `.tf` file.
+pub fn parse(file: FileId, text: &str) -> TfFile {
+    let mut out = TfFile::default();
+    let body = match parse_body(file, text) {
+        Ok(body) => body,
+        Err(problem) => {
+            out.problems.push(problem);
+            return out;
+        }
+    };
+    let lower = Lower { file };
+    for structure in body.iter() {
+        let Structure::Block(block) = structure else {
+            continue;
+        };
+        match block.ident.as_str() {
+            "resource" => {
+                if let Some(r) = lower.resource(block) {
+                    out.resources.push(r);
+                }
+            }
+            "variable" => {
+                if let Some(name) = label(block, 0) {
+                    let default = block
+                        .body
+                        .get_attribute("default")
+                        .map(|a| lower.expr(&a.value, lower.span_of(a)));
+                    out.variables.push(Variable {
+                        name,
+                        header: lower.header(block),
+                        default,
+                    });
+                }
+            }
+            "locals" => {
+                for attr in block.body.attributes() {
+                    out.locals.push(Local {
+                        name: attr.key.as_str().to_string(),
+                        value: lower.expr(&attr.value, lower.span_of(attr)),
+                    });
+                }
+            }
+            "output" => {
+                if let (Some(name), Some(value)) = (label(block, 0), block.body.get_attribute("value")) {
+                    out.outputs.push(Output {
+                        name,
+                        value: lower.expr(&value.value, lower.span_of(value)),
+                    });
+                }
+            }
+            "module" => {
+                if let Some(name) = label(block, 0) {
+                    let header = lower.header(block);
+                    let source_attr = block.body.get_attribute("source");
+                    let source = source_attr.and_then(|a| match &a.value {
+                        Expression::String(s) => Some(s.value().to_string()),
+                        _ => None,
+                    });
+                    let source_span = source_attr.map_or(header, |a| lower.span_of(&a.value).unwrap_or(header));
+                    let repeated = block.body.has_attribute("count") || block.body.has_attribute("for_each");
+                    let args = block
+                        .body
+                        .attributes()
+                        .filter(|a| !MODULE_META.contains(&a.key.as_str()))
+                        .map(|a| Field {
+                            key: Some(a.key.as_str().to_string()),
+                            key_span: lower.span_of(&a.key).unwrap_or(header),
+                            value: lower.expr(&a.value, lower.span_of(a)),
+                        })
+                        .collect();
+                    out.modules.push(ModuleCall {
+                        name,
+                        header,
+                        source,
+                        source_span,
+                        args,
+                        repeated,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+const MODULE_META: &[&str] = &["source", "version", "providers", "count", "for_each", "depends_on"];
+
+/// The attributes of a `.tfvars` file, as object fields.
+pub fn parse_tfvars(file: FileId, text: &str) -> (Vec<Field>, Vec<SyntaxProblem>) {
+    match parse_body(file, text) {
+        Ok(body) => {
+            let lower = Lower { file };
+            let fields = body
+                .attributes()
+                .map(|a| Field {
+                    key: Some(a.key.as_str().to_string()),
+                    key_span: lower.span_of(&a.key).unwrap_or(Span::new(file, 0..0)),
+                    value: lower.expr(&a.value, lower.span_of(a)),
+                })
+                .collect();
+            (fields, Vec::new())
+        }
+        Err(p) => (Vec::new(), vec![p]),
+    }
+}
+
+/// Parses one expression (a `--var k=v` value). Returns `None` when it is not valid HCL.
+pub fn parse_expr(file: FileId, text: &str) -> Option<Expr> {
+    if nesting_depth(text) > MAX_NESTING {
+        return None;
+    }
+    let e = hcl::edit::parser::parse_expr(text).ok()?;
+    Some(Lower { file }.expr(&e, Some(Span::new(file, 0..text.len()))))
+}
+
+fn parse_body(file: FileId, text: &str) -> Result<Body, SyntaxProblem> {
+    let depth = nesting_depth(text);
+    if depth > MAX_NESTING {
+        let at = deep_offset(text);
+        return Err(SyntaxProblem {
+            span: Span::new(file, at..at + 1),
+            message: format!("brackets nest deeper than {MAX_NESTING} levels; the file is not parsed"),
+        });
+    }
+    hcl::edit::parser::parse_body(text).map_err(|e| {
+        let offset = e.location().offset().min(text.len());
+        let end = next_char_end(text, offset);
+        SyntaxProblem {
+            span: Span::new(file, offset..end),
+            message: e.message().to_string(),
+        }
+    })
+}
+
+fn next_char_end(text: &str, offset: usize) -> usize {
+    text[offset..].chars().next().map_or(offset, |c| offset + c.len_utf8())
+}
+
+/// Deepest bracket nesting, counting `{[(` regardless of strings: an over-estimate that is
+/// cheap and safe for a guard.
+pub fn nesting_depth(text: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    for b in text.bytes() {
+        match b {
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+fn deep_offset(text: &str) -> usize {
+    let mut depth = 0usize;
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return i;
+                }
+            }
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    0
+}
+
+fn label(block: &Block, i: usize) -> Option<String> {
+    block.labels.get(i).map(|l| match l {
+        BlockLabel::Ident(id) => id.as_str().to_string(),
+        BlockLabel::String(s) => s.value().to_string(),
+    })
+}
+
+struct Lower {
+    file: FileId,
+}
+
+impl Lower {
+    fn span_of(&self, node: &impl hcl::edit::Span) -> Option<Span> {
+        node.span().map(|r| Span::new(self.file, r))
+    }
+
+    /// `resource "type" "name"`: from the keyword to the end of the last label.
+    fn header(&self, block: &Block) -> Span {
+        let start = self.span_of(&block.ident);
+        let end = block.labels.last().and_then(|l| self.span_of(l));
+        match (start, end) {
+            (Some(s), Some(e)) => s.cover(e),
+            (Some(s), None) => s,
+            _ => self.span_of(block).unwrap_or(Span::new(self.file, 0..0)),
+        }
+    }
+
+    fn resource(&self, block: &Block) -> Option<Resource> {
+        let rtype = label(block, 0)?;
+        let name = label(block, 1)?;
+        let span = self.span_of(block).unwrap_or(Span::new(self.file, 0..0));
+        let header = self.header(block);
+        Some(Resource {
+            rtype: rtype.to_ascii_lowercase(),
+            rtype_written: rtype,
+            name,
+            span,
+            header,
+            body: self.body(&block.body, span),
+            repeated: block.body.has_attribute("count") || block.body.has_attribute("for_each"),
+        })
+    }
+
+    /// A body as an object: attributes are fields, blocks are array fields (one element per
+    /// block of that type, in order), `dynamic` blocks are dynamic elements of those arrays.
+    fn body(&self, body: &Body, span: Span) -> Expr {
+        let mut fields: Vec<Field> = Vec::new();
+        for structure in body.iter() {
+            match structure {
+                Structure::Attribute(attr) => {
+                    let key_span = self.span_of(&attr.key).unwrap_or(span);
+                    fields.push(Field {
+                        key: Some(attr.key.as_str().to_string()),
+                        key_span,
+                        value: self.expr(&attr.value, self.span_of(attr).or(Some(span))),
+                    });
+                }
+                Structure::Block(block) => {
+                    let block_span = self.span_of(block).unwrap_or(span);
+                    let (key, element) = if block.ident.as_str() == "dynamic" {
+                        let Some(key) = label(block, 0) else { continue };
+                        (key.clone(), self.dynamic(block, key, block_span))
+                    } else {
+                        (block.ident.as_str().to_string(), self.body(&block.body, block_span))
+                    };
+                    let key_span = self.header(block);
+                    match fields.iter_mut().find(|f| f.key.as_deref() == Some(&key)) {
+                        Some(Field {
+                            value:
+                                Expr {
+                                    kind: ExprKind::Array(items),
+                                    span: s,
+                                },
+                            ..
+                        }) => {
+                            items.push(element);
+                            *s = s.cover(block_span);
+                        }
+                        _ => fields.push(Field {
+                            key: Some(key),
+                            key_span,
+                            value: Expr::new(ExprKind::Array(vec![element]), block_span),
+                        }),
+                    }
+                }
+            }
+        }
+        Expr::new(ExprKind::Object(fields), span)
+    }
+
+    fn dynamic(&self, block: &Block, label: String, span: Span) -> Expr {
+        let iterator = block
+            .body
+            .get_attribute("iterator")
+            .and_then(|a| match &a.value {
+                Expression::Variable(v) => Some(v.as_str().to_string()),
+                _ => None,
+            })
+            .unwrap_or(label);
+        let for_each = block
+            .body
+            .get_attribute("for_each")
+            .map(|a| self.expr(&a.value, self.span_of(a)))
+            .unwrap_or_else(|| Expr::new(ExprKind::Opaque("dynamic block without for_each"), span));
+        let content = block
+            .body
+            .get_blocks("content")
+            .next()
+            .map(|c| self.body(&c.body, self.span_of(c).unwrap_or(span)))
+            .unwrap_or_else(|| Expr::new(ExprKind::Object(Vec::new()), span));
+        Expr::new(
+            ExprKind::DynamicBlock {
+                iterator,
+                for_each: Box::new(for_each),
+                content: Box::new(content),
+            },
+            span,
+        )
+    }
+
+    fn expr(&self, e: &Expression, fallback: Option<Span>) -> Expr {
+        let span = self.span_of(e).or(fallback).unwrap_or(Span::new(self.file, 0..0));
+        let kind = match e {
+            Expression::Null(_) => ExprKind::Null,
+            Expression::Bool(b) => ExprKind::Bool(*b.value()),
+            Expression::Number(n) => n.value().as_f64().map_or(ExprKind::Opaque("number"), ExprKind::Number),
+            Expression::String(s) => ExprKind::Str(s.value().to_string()),
+            Expression::Array(a) => ExprKind::Array(a.iter().map(|x| self.expr(x, Some(span))).collect()),
+            Expression::Object(o) => ExprKind::Object(
+                o.iter()
+                    .map(|(k, v)| {
+                        let key_span = self.span_of(k).unwrap_or(span);
+                        let key = match k {
+                            ObjectKey::Ident(id) => Some(id.as_str().to_string()),
+                            ObjectKey::Expression(Expression::String(s)) => Some(s.value().to_string()),
+                            ObjectKey::Expression(Expression::Variable(v)) => Some(v.as_str().to_string()),
+                            ObjectKey::Expression(_) => None,
+                        };
+                        Field {
+                            key,
+                            key_span,
+                            value: self.expr(v.expr(), Some(span)),
+                        }
+                    })
+                    .collect(),
+            ),
+            Expression::StringTemplate(t) => self.template(t, span),
+            Expression::HeredocTemplate(h) => self.template(&h.template, span),
+            Expression::Parenthesis(p) => return self.expr(p.inner(), Some(span)),
+            Expression::Variable(v) => ExprKind::Name(v.as_str().to_string()),
+            Expression::Conditional(c) => ExprKind::Conditional(
+                Box::new(self.expr(&c.cond_expr, Some(span))),
+                Box::new(self.expr(&c.true_expr, Some(span))),
+                Box::new(self.expr(&c.false_expr, Some(span))),
+            ),
+            Expression::FuncCall(f) => {
+                let mut name = String::new();
+                for ns in &f.name.namespace {
+                    name.push_str(ns.as_str());
+                    name.push_str("::");
+                }
+                name.push_str(f.name.name.as_str());
+                ExprKind::Call(name, f.args.iter().map(|a| self.expr(a, Some(span))).collect())
+            }
+            Expression::Traversal(t) => {
+                let mut cur = self.expr(&t.expr, Some(span));
+                for op in &t.operators {
+                    let op_span = self.span_of(op).map_or(span, |s| cur.span.cover(s));
+                    let kind = match op.value() {
+                        TraversalOperator::GetAttr(id) => ExprKind::GetAttr(Box::new(cur), id.as_str().to_string()),
+                        TraversalOperator::Index(ix) => {
+                            ExprKind::Index(Box::new(cur), Box::new(self.expr(ix, Some(op_span))))
+                        }
+                        TraversalOperator::LegacyIndex(n) => ExprKind::Index(
+                            Box::new(cur),
+                            Box::new(Expr::new(ExprKind::Number(*n.value() as f64), op_span)),
+                        ),
+                        TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                            ExprKind::Opaque("splat expression")
+                        }
+                    };
+                    cur = Expr::new(kind, op_span);
+                }
+                return Expr::new(cur.kind, span);
+            }
+            Expression::UnaryOp(u) => {
+                let op = match u.operator.value() {
+                    hcl::edit::expr::UnaryOperator::Neg => UnaryOp::Neg,
+                    hcl::edit::expr::UnaryOperator::Not => UnaryOp::Not,
+                };
+                ExprKind::Unary(op, Box::new(self.expr(&u.expr, Some(span))))
+            }
+            Expression::BinaryOp(b) => {
+                use hcl::edit::expr::BinaryOperator as B;
+                let op = match b.operator.value() {
+                    B::Eq => BinaryOp::Eq,
+                    B::NotEq => BinaryOp::NotEq,
+                    B::LessEq => BinaryOp::LessEq,
+                    B::GreaterEq => BinaryOp::GreaterEq,
+                    B::Less => BinaryOp::Less,
+                    B::Greater => BinaryOp::Greater,
+                    B::Plus => BinaryOp::Add,
+                    B::Minus => BinaryOp::Sub,
+                    B::Mul => BinaryOp::Mul,
+                    B::Div => BinaryOp::Div,
+                    B::Mod => BinaryOp::Mod,
+                    B::And => BinaryOp::And,
+                    B::Or => BinaryOp::Or,
+                };
+                ExprKind::Binary(
+                    op,
+                    Box::new(self.expr(&b.lhs_expr, Some(span))),
+                    Box::new(self.expr(&b.rhs_expr, Some(span))),
+                )
+            }
+            Expression::ForExpr(f) => ExprKind::For(Box::new(ForExpr {
+                key_var: f.intro.key_var.as_ref().map(|k| k.as_str().to_string()),
+                value_var: f.intro.value_var.as_str().to_string(),
+                collection: self.expr(&f.intro.collection_expr, Some(span)),
+                key: f.key_expr.as_ref().map(|k| self.expr(k, Some(span))),
+                value: self.expr(&f.value_expr, Some(span)),
+                cond: f.cond.as_ref().map(|c| self.expr(&c.expr, Some(span))),
+            })),
+        };
+        Expr::new(kind, span)
+    }
+
+    fn template(&self, t: &Template, span: Span) -> ExprKind {
+        let mut parts = Vec::new();
+        for el in t.iter() {
+            match el {
+                Element::Literal(s) => parts.push(TemplatePart::Lit(s.value().to_string())),
+                Element::Interpolation(i) => parts.push(TemplatePart::Interp(self.expr(&i.expr, Some(span)))),
+                Element::Directive(d) => {
+                    let dspan = self.span_of(d.as_ref()).unwrap_or(span);
+                    parts.push(TemplatePart::Interp(Expr::new(
+                        ExprKind::Opaque("template directive"),
+                        dspan,
+                    )));
+                }
+            }
+        }
+        match parts.as_slice() {
+            [] => ExprKind::Str(String::new()),
+            [TemplatePart::Lit(s)] => ExprKind::Str(s.clone()),
+            _ => ExprKind::Template(parts),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const F: FileId = FileId(0);
+
+    fn slice(text: &str, span: Span) -> &str {
+        &text[span.range()]
+    }
+
+    #[test]
+    fn resources_keep_header_and_attribute_spans() {
+        let text = "resource \"azurerm_cosmosdb_account\" \"a\" {\n  local_authentication_disabled = false\n  capabilities {\n    name = \"EnableMongo\"\n  }\n}\n";
+        let f = parse(F, text);
+        assert!(f.problems.is_empty());
+        let r = &f.resources[0];
+        assert_eq!(r.rtype, "azurerm_cosmosdb_account");
+        assert_eq!(r.name, "a");
+        assert_eq!(slice(text, r.header), "resource \"azurerm_cosmosdb_account\" \"a\"");
+        let v = &r.body.field("local_authentication_disabled").unwrap().value;
+        assert_eq!(slice(text, v.span), "false");
+        let caps = &r.body.field("capabilities").unwrap().value;
+        let ExprKind::Array(items) = &caps.kind else {
+            panic!("blocks lower to arrays")
+        };
+        let name = &items[0].field("name").unwrap().value;
+        assert_eq!(name.as_str(), Some("EnableMongo"));
+        assert_eq!(slice(text, name.span), "\"EnableMongo\"");
+    }
+
+    #[test]
+    fn templates_keep_interpolations() {
+        let text = "locals {\n  s = \"${azurerm_cosmosdb_account.a.id}/dbs/${var.db}\"\n}\n";
+        let f = parse(F, text);
+        let ExprKind::Template(parts) = &f.locals[0].value.kind else {
+            panic!()
+        };
+        assert_eq!(parts.len(), 3);
+        let TemplatePart::Interp(e) = &parts[0] else { panic!() };
+        assert!(matches!(&e.kind, ExprKind::GetAttr(_, a) if a == "id"));
+        assert_eq!(slice(text, e.span), "azurerm_cosmosdb_account.a.id");
+    }
+
+    #[test]
+    fn syntax_error_has_a_position_and_no_tree() {
+        let text = "resource \"x\" \"y\" {\n  a = \n}\n";
+        let f = parse(F, text);
+        assert!(f.resources.is_empty());
+        assert_eq!(f.problems.len(), 1);
+        assert!(f.problems[0].span.start > 0);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_overflowed() {
+        let text = format!("a = {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
+        let f = parse(F, &text);
+        assert_eq!(f.problems.len(), 1);
+        assert!(f.problems[0].message.contains("nest deeper"));
+    }
+
+    #[test]
+    fn dynamic_blocks_and_modules() {
+        let text = r#"
+resource "azurerm_cosmosdb_account" "a" {
+  dynamic "capabilities" {
+    for_each = var.caps
+    content { name = capabilities.value }
+  }
+}
+module "m" {
+  source = "./mod"
+  version = "1"
+  local_auth = false
+}
+"#;
+        let f = parse(F, text);
+        let caps = &f.resources[0].body.field("capabilities").unwrap().value;
+        let ExprKind::Array(items) = &caps.kind else { panic!() };
+        assert!(matches!(items[0].kind, ExprKind::DynamicBlock { ref iterator, .. } if iterator == "capabilities"));
+        let m = &f.modules[0];
+        assert_eq!(m.source.as_deref(), Some("./mod"));
+        assert_eq!(m.args.len(), 1);
+        assert_eq!(m.args[0].key.as_deref(), Some("local_auth"));
+    }
+}

@@ -1,0 +1,121 @@
+//! `--format json`: the stable machine-readable report (documented in README.md).
+
+use serde::Serialize;
+
+use super::{path, range};
+use crate::source::{Files, LineCol, Span};
+use crate::{Report, Summary};
+
+#[derive(Serialize)]
+struct Out<'a> {
+    tool: Tool,
+    diagnostics: Vec<Diag<'a>>,
+    summary: Summary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unresolved: Option<Vec<Unresolved>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Range {
+    start: LineCol,
+    end: LineCol,
+}
+
+#[derive(Serialize)]
+struct Diag<'a> {
+    code: &'a str,
+    name: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    file: String,
+    range: Range,
+    resource: Option<&'a str>,
+    labels: Vec<LabelOut>,
+    help: Option<&'a str>,
+    url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct LabelOut {
+    file: String,
+    range: Range,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct Unresolved {
+    file: String,
+    range: Range,
+    what: String,
+    why: String,
+}
+
+fn range_of(files: &Files, span: Span) -> Range {
+    let (start, end) = range(files, span);
+    Range { start, end }
+}
+
+pub fn render(report: &Report, show_unresolved: bool) -> String {
+    let files = &report.files;
+    let diagnostics = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let mut labels = Vec::new();
+            if let Some(p) = &d.primary_label {
+                labels.push(LabelOut {
+                    file: path(files, d.span),
+                    range: range_of(files, d.span),
+                    message: p.clone(),
+                });
+            }
+            labels.extend(d.labels.iter().map(|l| LabelOut {
+                file: path(files, l.span),
+                range: range_of(files, l.span),
+                message: l.message.clone(),
+            }));
+            Diag {
+                code: d.code,
+                name: d.name,
+                severity: d.severity.as_str(),
+                message: &d.message,
+                file: path(files, d.span),
+                range: range_of(files, d.span),
+                resource: d.resource.as_deref(),
+                labels,
+                help: d.help.as_deref(),
+                url: d.url.as_deref(),
+            }
+        })
+        .collect();
+    let unresolved = show_unresolved.then(|| {
+        report
+            .unresolved
+            .iter()
+            .map(|u| Unresolved {
+                file: path(files, u.span),
+                range: range_of(files, u.span),
+                what: u.what.clone(),
+                why: u.why.clone(),
+            })
+            .collect()
+    });
+    let out = Out {
+        tool: Tool {
+            name: "cosmolint",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        diagnostics,
+        summary: report.summary,
+        unresolved,
+    };
+    let mut s = serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    s.push('\n');
+    s
+}

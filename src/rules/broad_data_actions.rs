@@ -1,0 +1,43 @@
+//! CDB003 broad-data-actions — doc: rules/CDB003.md
+
+use super::{locate, RuleMeta, Sink};
+use crate::diagnostic::Severity;
+use crate::model::cosmos::wildcard_expansion;
+use crate::model::Inventory;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "CDB003",
+    name: "broad-data-actions",
+    severity: Severity::Error,
+    enabled_by_default: true,
+    since: "0.1.0",
+    summary: "Cosmos DB SQL role definition grants wildcard data actions",
+    doc: include_str!("../../rules/CDB003.md"),
+    check,
+};
+
+fn check(inv: &Inventory, sink: &mut Sink) {
+    for def in &inv.sql_role_definitions {
+        for action in &def.data_actions {
+            let Some(value) = action.value() else { continue };
+            let Some(expanded) = wildcard_expansion(value) else {
+                continue;
+            };
+            let (span, _, labels) = locate(action, def.header, "");
+            let d = sink.report(
+                &META,
+                span,
+                format!(
+                    "`{}` grants the wildcard data action `{value}`, which allows {} actions: {}",
+                    def.address,
+                    expanded.len(),
+                    expanded.join(", ")
+                ),
+            );
+            d.primary_label = Some(format!("`{value}` grants {} data actions", expanded.len()));
+            d.labels = labels;
+            d.help = Some(def.hints.data_actions.to_string());
+            d.resource = Some(def.address.clone());
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! The rules. One file per rule, named for what it finds; each has a static [`RuleMeta`]
+//! and a `check(&Inventory, &mut Sink)`. [`ALL`] is the one list every consumer (`rules`,
+//! `explain`, SARIF, docs tests) reads.
+//!
+//! Rules read only [`crate::model`]: no file formats, no paths.
+
+mod account_scope_assignment;
+mod broad_data_actions;
+mod key_metadata_writes_enabled;
+mod local_auth_enabled;
+
+use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::model::{Fact, Inventory};
+use crate::source::Span;
+
+/// Where rule documentation is published; links name the release tag so a report never
+/// points at newer docs than the binary that made it.
+pub const DOCS_BASE: &str = "https://github.com/cosmolint/cosmolint/blob";
+
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub id: &'static str,
+    pub name: &'static str,
+    /// Default severity (a rule may raise or lower it per finding, e.g. CDB004).
+    pub severity: Severity,
+    pub enabled_by_default: bool,
+    pub since: &'static str,
+    /// One line, for `cosmolint rules` and SARIF `shortDescription`.
+    pub summary: &'static str,
+    /// The rule's doc page, `rules/<ID>.md`.
+    pub doc: &'static str,
+    pub check: fn(&Inventory, &mut Sink),
+}
+
+impl RuleMeta {
+    pub fn url(&self) -> String {
+        format!("{DOCS_BASE}/v{}/rules/{}.md", env!("CARGO_PKG_VERSION"), self.id)
+    }
+}
+
+pub static ALL: &[&RuleMeta] = &[
+    &local_auth_enabled::META,
+    &key_metadata_writes_enabled::META,
+    &broad_data_actions::META,
+    &account_scope_assignment::META,
+];
+
+/// Looks a rule up by id (`CDB003`, any case) or name (`broad-data-actions`).
+pub fn find(key: &str) -> Option<&'static RuleMeta> {
+    ALL.iter()
+        .copied()
+        .find(|r| r.id.eq_ignore_ascii_case(key) || r.name.eq_ignore_ascii_case(key))
+}
+
+/// Collects findings.
+#[derive(Default)]
+pub struct Sink {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Sink {
+    pub fn report(&mut self, meta: &RuleMeta, span: Span, message: impl Into<String>) -> &mut Diagnostic {
+        let mut d = Diagnostic::new(meta.id, meta.name, meta.severity, span, message);
+        d.url = Some(meta.url());
+        self.diagnostics.push(d);
+        self.diagnostics.last_mut().expect("just pushed")
+    }
+}
+
+/// Runs every enabled rule over an inventory.
+pub fn run(inv: &Inventory, enabled: impl Fn(&RuleMeta) -> bool) -> Vec<Diagnostic> {
+    let mut sink = Sink::default();
+    for rule in ALL {
+        if enabled(rule) {
+            (rule.check)(inv, &mut sink);
+        }
+    }
+    sink.diagnostics
+}
+
+/// Where to point for a fact, and the labels that explain it:
+/// a written value → that value; a resolved value → the expression in the resource, with a
+/// label at each hop; a default → the resource header, with the default's note.
+pub(crate) fn locate<T>(fact: &Fact<T>, header: Span, what: &str) -> (Span, Option<String>, Vec<Label>) {
+    match fact {
+        Fact::Literal { span, .. } => (*span, Some(format!("{what} here")), Vec::new()),
+        Fact::Resolved { span, via, .. } => {
+            let labels = via
+                .iter()
+                .filter(|v| v.span != *span)
+                .map(|v| Label {
+                    span: v.span,
+                    message: v.label.clone(),
+                })
+                .collect();
+            (*span, Some(format!("{what} through this value")), labels)
+        }
+        Fact::Default { note, .. } => (header, Some(note.clone()), Vec::new()),
+        Fact::Unknown { span, .. } => (*span, None, Vec::new()),
+    }
+}
+
+/// Reports a boolean fact that is insecure when `true`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn report_fact(
+    sink: &mut Sink,
+    meta: &RuleMeta,
+    fact: &Fact<bool>,
+    header: Span,
+    resource: &str,
+    message: String,
+    what: &str,
+    help: &str,
+) {
+    if fact.value() != Some(&true) {
+        return;
+    }
+    let (span, primary, labels) = locate(fact, header, what);
+    let d = sink.report(meta, span, message);
+    d.primary_label = primary;
+    d.labels = labels;
+    d.help = Some(help.to_string());
+    d.resource = Some(resource.to_string());
+}

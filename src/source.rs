@@ -1,0 +1,299 @@
+//! Source files, byte spans and positions.
+//!
+//! Every location cosmolint reports is a [`Span`]: a file and a byte range in that file's
+//! text. Line and column numbers are computed only when a report is rendered, from a
+//! per-file [`LineIndex`] (rust-analyzer's `line-index` crate).
+//!
+//! A UTF-8 byte order mark is removed when a file is read, so offsets and columns are those
+//! of the text after the BOM — which is what editors show. CRLF line endings need no special
+//! handling: `\r` is the last character of its line and never shifts a column.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use line_index::{LineIndex, TextSize, WideEncoding};
+
+/// Index of a file in a [`Files`] registry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub u32);
+
+/// A byte range in one file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub file: FileId,
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(file: FileId, range: std::ops::Range<usize>) -> Span {
+        Span {
+            file,
+            start: clamp_u32(range.start),
+            end: clamp_u32(range.end.max(range.start)),
+        }
+    }
+
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    /// The smallest span covering both (same file assumed; otherwise `self`).
+    pub fn cover(self, other: Span) -> Span {
+        if self.file != other.file {
+            return self;
+        }
+        Span {
+            file: self.file,
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+}
+
+fn clamp_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A 1-based line and 1-based column counted in Unicode characters, as people and SARIF
+/// (`columnKind: unicodeCodePoints`) count them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct LineCol {
+    pub line: u32,
+    pub column: u32,
+}
+
+/// A 0-based line and 0-based UTF-16 code unit offset, as the Language Server Protocol
+/// counts them by default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Utf16Pos {
+    pub line: u32,
+    pub character: u32,
+}
+
+/// One file's text and where it came from.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub id: FileId,
+    /// The path as it is opened on disk.
+    pub path: PathBuf,
+    /// The path shown in reports: relative to the working directory when the file lies
+    /// below it, always with forward slashes.
+    pub display: String,
+    /// The text, without a UTF-8 BOM.
+    pub text: Arc<str>,
+    line_index: LineIndex,
+}
+
+impl SourceFile {
+    pub fn new(id: FileId, path: PathBuf, display: String, text: Arc<str>) -> SourceFile {
+        let line_index = LineIndex::new(&text);
+        SourceFile {
+            id,
+            path,
+            display,
+            text,
+            line_index,
+        }
+    }
+
+    fn offset(&self, offset: u32) -> TextSize {
+        // Clamp to the text and back off to a char boundary, so a span from any source can
+        // never make the line index panic.
+        let mut off = (offset as usize).min(self.text.len());
+        while !self.text.is_char_boundary(off) {
+            off -= 1;
+        }
+        TextSize::from(u32::try_from(off).unwrap_or(u32::MAX))
+    }
+
+    /// 1-based line and character column of a byte offset.
+    pub fn line_col(&self, offset: u32) -> LineCol {
+        let lc = self.line_index.line_col(self.offset(offset));
+        let col = self
+            .line_index
+            .to_wide(WideEncoding::Utf32, lc)
+            .map_or(lc.col, |w| w.col);
+        LineCol {
+            line: lc.line + 1,
+            column: col + 1,
+        }
+    }
+
+    /// 0-based line and UTF-16 column of a byte offset (LSP positions).
+    pub fn utf16_pos(&self, offset: u32) -> Utf16Pos {
+        let lc = self.line_index.line_col(self.offset(offset));
+        let col = self
+            .line_index
+            .to_wide(WideEncoding::Utf16, lc)
+            .map_or(lc.col, |w| w.col);
+        Utf16Pos {
+            line: lc.line,
+            character: col,
+        }
+    }
+
+    /// Byte offset of the start of the 1-based `line`, if the file has it.
+    pub fn line_start(&self, line: u32) -> Option<u32> {
+        self.line_index.line(line.checked_sub(1)?).map(|r| u32::from(r.start()))
+    }
+
+    /// Text of the span, clamped to the file.
+    pub fn slice(&self, span: Span) -> &str {
+        let start = u32::from(self.offset(span.start)) as usize;
+        let end = (u32::from(self.offset(span.end)) as usize).max(start);
+        &self.text[start..end]
+    }
+}
+
+/// Why a file could not be read as text.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("cannot read file: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("file is not valid UTF-8 (invalid byte at offset {offset}); save it as UTF-8")]
+    NotUtf8 { offset: usize },
+    #[error("file is UTF-16 encoded; cosmolint reads UTF-8 files, save it as UTF-8")]
+    Utf16,
+}
+
+impl ReadError {
+    /// Byte offset the problem was found at (0 for whole-file problems).
+    pub fn offset(&self) -> usize {
+        match self {
+            ReadError::NotUtf8 { offset } => *offset,
+            _ => 0,
+        }
+    }
+}
+
+/// Decodes file bytes as UTF-8, removing a BOM.
+pub fn decode(bytes: Vec<u8>) -> Result<String, ReadError> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(ReadError::Utf16);
+    }
+    let mut text = String::from_utf8(bytes).map_err(|e| ReadError::NotUtf8 {
+        offset: e.utf8_error().valid_up_to(),
+    })?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..3);
+    }
+    Ok(text)
+}
+
+/// The files of one run. Files are added while a run discovers them (module sources,
+/// parameter files), from any thread; a file is never removed, so a [`FileId`] stays valid.
+#[derive(Default)]
+pub struct Files {
+    files: RwLock<Vec<Arc<SourceFile>>>,
+    base: Option<PathBuf>,
+}
+
+impl Files {
+    /// Paths are displayed relative to `base` (usually the working directory).
+    pub fn new(base: Option<PathBuf>) -> Files {
+        Files {
+            files: RwLock::default(),
+            base,
+        }
+    }
+
+    /// Adds a file with the given text.
+    pub fn add(&self, path: PathBuf, text: String) -> Arc<SourceFile> {
+        let display = display_path(&path, self.base.as_deref());
+        let mut files = self.files.write().unwrap_or_else(|e| e.into_inner());
+        let id = FileId(u32::try_from(files.len()).unwrap_or(u32::MAX));
+        let file = Arc::new(SourceFile::new(id, path, display, text.into()));
+        files.push(file.clone());
+        file
+    }
+
+    pub fn get(&self, id: FileId) -> Option<Arc<SourceFile>> {
+        let files = self.files.read().unwrap_or_else(|e| e.into_inner());
+        files.get(id.0 as usize).cloned()
+    }
+
+    pub fn display_path(&self, path: &Path) -> String {
+        display_path(path, self.base.as_deref())
+    }
+}
+
+/// `path` relative to `base` when below it, with forward slashes and no leading `./`.
+pub fn display_path(path: &Path, base: Option<&Path>) -> String {
+    let rel = base
+        .and_then(|b| path.strip_prefix(b).ok())
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(path);
+    let mut out = String::new();
+    for comp in rel.components() {
+        use std::path::Component;
+        match comp {
+            Component::CurDir => continue,
+            Component::RootDir => {
+                out.push('/');
+                continue;
+            }
+            Component::Prefix(p) => out.push_str(&p.as_os_str().to_string_lossy()),
+            Component::ParentDir => out.push_str(".."),
+            Component::Normal(s) => out.push_str(&s.to_string_lossy()),
+        }
+        out.push('/');
+    }
+    if out.len() > 1 && out.ends_with('/') {
+        out.pop();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile::new(FileId(0), "t".into(), "t".into(), text.into())
+    }
+
+    #[test]
+    fn columns_count_characters_and_utf16_units() {
+        let f = file("a = \"é😀x\"\nb");
+        let x = f.text.find('x').unwrap() as u32;
+        assert_eq!(f.line_col(x), LineCol { line: 1, column: 8 });
+        // é is one UTF-16 unit, 😀 two.
+        assert_eq!(f.utf16_pos(x), Utf16Pos { line: 0, character: 8 });
+        let b = f.text.find('b').unwrap() as u32;
+        assert_eq!(f.line_col(b), LineCol { line: 2, column: 1 });
+    }
+
+    #[test]
+    fn crlf_does_not_shift_columns() {
+        let f = file("a = 1\r\nbb = 2\r\n");
+        let off = f.text.find("2").unwrap() as u32;
+        assert_eq!(f.line_col(off), LineCol { line: 2, column: 6 });
+    }
+
+    #[test]
+    fn bom_is_removed_and_utf16_rejected() {
+        let text = decode(b"\xEF\xBB\xBFx = 1".to_vec()).unwrap();
+        assert_eq!(text, "x = 1");
+        assert!(matches!(decode(b"\xFF\xFEx\0".to_vec()), Err(ReadError::Utf16)));
+        assert!(matches!(
+            decode(b"ab\xC3(".to_vec()),
+            Err(ReadError::NotUtf8 { offset: 2 })
+        ));
+    }
+
+    #[test]
+    fn offsets_inside_a_character_do_not_panic() {
+        let f = file("é");
+        assert_eq!(f.line_col(1), LineCol { line: 1, column: 1 });
+        assert_eq!(f.line_col(99), LineCol { line: 1, column: 2 });
+    }
+
+    #[test]
+    fn display_paths_are_relative_with_forward_slashes() {
+        let base = Path::new("/w");
+        assert_eq!(display_path(Path::new("/w/a/b.tf"), Some(base)), "a/b.tf");
+        assert_eq!(display_path(Path::new("./a/b.tf"), None), "a/b.tf");
+        assert_eq!(display_path(Path::new("/x/b.tf"), Some(base)), "/x/b.tf");
+    }
+}

@@ -1,0 +1,461 @@
+//! Terraform end to end: which directories are roots, loading modules, tfvars, and running
+//! the model and rules for each root.
+//!
+//! A directory that a linted root calls as a local module is not linted on its own: its
+//! findings are those its callers give it (a module linted with its own defaults is the
+//! false positive users report most about other linters).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, ToolCode};
+use crate::eval::terraform::{ModuleLoader, TfModule, TfUnit, VarValue};
+use crate::ir::{Expr, ExprKind};
+use crate::model::Unresolved;
+use crate::parse::terraform as tfparse;
+use crate::source::{self, Files, SourceFile, Span};
+use crate::walk::{Candidate, FileKind};
+use crate::{Error, Options};
+
+pub struct Outcome {
+    pub diagnostics: Vec<Diagnostic>,
+    pub unresolved: Vec<Unresolved>,
+    pub files_read: usize,
+}
+
+/// Which findings of a root are reported.
+#[derive(Clone, Debug)]
+enum Reported {
+    All,
+    /// Only findings located in these files (files named on the command line, as
+    /// pre-commit passes them); the rest of the directory is context.
+    Only(BTreeSet<PathBuf>),
+}
+
+/// Reads a file as text, recording a diagnostic when it is not readable or not UTF-8.
+pub(crate) fn read_source(files: &Files, path: &Path, problems: &Mutex<Vec<Diagnostic>>) -> Option<Arc<SourceFile>> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            let f = files.add(path.to_path_buf(), String::new());
+            push(
+                problems,
+                Diagnostic::tool(
+                    ToolCode::IoError,
+                    Span::new(f.id, 0..0),
+                    format!("cannot read {}: {e}", f.display),
+                ),
+            );
+            return None;
+        }
+    };
+    match source::decode(bytes.clone()) {
+        Ok(text) => Some(files.add(path.to_path_buf(), text)),
+        Err(e) => {
+            let lossy = String::from_utf8_lossy(&bytes).into_owned();
+            let f = files.add(path.to_path_buf(), lossy);
+            let at = e.offset();
+            push(
+                problems,
+                Diagnostic::tool(ToolCode::EncodingError, Span::new(f.id, at..at + 1), e.to_string()),
+            );
+            None
+        }
+    }
+}
+
+fn push(problems: &Mutex<Vec<Diagnostic>>, d: Diagnostic) {
+    problems.lock().unwrap_or_else(|e| e.into_inner()).push(d);
+}
+
+/// Removes `.` and resolves `..` without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Identity of a directory: canonical when it exists.
+fn dir_key(dir: &Path) -> PathBuf {
+    std::fs::canonicalize(dir).unwrap_or_else(|_| normalize(dir))
+}
+
+fn is_local_source(source: &str) -> bool {
+    source.starts_with("./") || source.starts_with("../") || source.starts_with(".\\") || source.starts_with("..\\")
+}
+
+/// Loads module directories once per run, from any thread.
+struct Loader<'f> {
+    files: &'f Files,
+    modules: Mutex<HashMap<PathBuf, Option<Arc<TfModule>>>>,
+    problems: Mutex<Vec<Diagnostic>>,
+    files_read: Mutex<usize>,
+}
+
+impl<'f> Loader<'f> {
+    fn load_dir(&self, dir: &Path) -> Option<Arc<TfModule>> {
+        let key = dir_key(dir);
+        if let Some(m) = self.modules.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return m.clone();
+        }
+        let module = self.parse_dir(dir);
+        self.modules
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(key)
+            .or_insert(module)
+            .clone()
+    }
+
+    fn parse_dir(&self, dir: &Path) -> Option<Arc<TfModule>> {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+            .ok()?
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.is_file() && FileKind::of(p) == Some(FileKind::Terraform))
+            .collect();
+        if paths.is_empty() {
+            return None;
+        }
+        paths.sort();
+        let mut parsed = Vec::new();
+        for p in paths {
+            *self.files_read.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+            let Some(src) = read_source(self.files, &p, &self.problems) else {
+                continue;
+            };
+            let tf = tfparse::parse(src.id, &src.text);
+            for prob in &tf.problems {
+                push(
+                    &self.problems,
+                    Diagnostic::tool(ToolCode::SyntaxError, prob.span, prob.message.clone()),
+                );
+            }
+            parsed.push(tf);
+        }
+        Some(Arc::new(TfModule::new(normalize(dir), parsed)))
+    }
+}
+
+/// The loader as one root's unit sees it: `.terraform/modules/modules.json` of that root
+/// maps registry modules to directories that `terraform init` downloaded.
+struct UnitLoader<'l, 'f> {
+    shared: &'l Loader<'f>,
+    installed: HashMap<String, PathBuf>,
+}
+
+impl ModuleLoader for UnitLoader<'_, '_> {
+    fn resolve(&self, module_dir: &Path, key: &str, source: &str) -> Option<PathBuf> {
+        if is_local_source(source) {
+            return Some(normalize(&module_dir.join(source)));
+        }
+        self.installed.get(key).cloned()
+    }
+
+    fn load(&self, dir: &Path) -> Option<Arc<TfModule>> {
+        self.shared.load_dir(dir)
+    }
+}
+
+fn installed_modules(root: &Path) -> HashMap<String, PathBuf> {
+    #[derive(serde::Deserialize)]
+    struct Manifest {
+        #[serde(rename = "Modules", default)]
+        modules: Vec<Entry>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Entry {
+        #[serde(rename = "Key")]
+        key: String,
+        #[serde(rename = "Dir")]
+        dir: String,
+    }
+    let path = root.join(".terraform/modules/modules.json");
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return HashMap::new();
+    };
+    let Ok(manifest) = serde_json::from_str::<Manifest>(&text) else {
+        return HashMap::new();
+    };
+    manifest
+        .modules
+        .into_iter()
+        .filter(|e| !e.key.is_empty())
+        .map(|e| (e.key, normalize(&root.join(e.dir))))
+        .collect()
+}
+
+pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options) -> Result<Outcome, Error> {
+    // Directories with Terraform to lint, and which of their findings to report.
+    let mut dirs: BTreeMap<PathBuf, Reported> = BTreeMap::new();
+    for c in candidates {
+        if !matches!(c.kind, Some(FileKind::Terraform | FileKind::TfVars)) {
+            continue;
+        }
+        let dir = normalize(c.path.parent().unwrap_or(Path::new(".")));
+        let dir = if dir.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            dir
+        };
+        let entry = dirs.entry(dir).or_insert_with(|| Reported::Only(BTreeSet::new()));
+        match (entry, c.explicit && c.kind == Some(FileKind::Terraform)) {
+            (Reported::Only(set), true) => {
+                set.insert(normalize(&c.path));
+            }
+            (e, _) => *e = Reported::All,
+        }
+    }
+    let cli_vars = cli_vars(files, opts)?;
+    let loader = Loader {
+        files,
+        modules: Mutex::default(),
+        problems: Mutex::default(),
+        files_read: Mutex::new(0),
+    };
+
+    // Parse every candidate directory once, in parallel.
+    let dir_list: Vec<(&PathBuf, &Reported)> = dirs.iter().collect();
+    let loaded: Vec<Option<Arc<TfModule>>> = dir_list.par_iter().map(|(d, _)| loader.load_dir(d)).collect();
+
+    // Directories some linted directory calls as a local module.
+    let mut called: HashSet<PathBuf> = HashSet::new();
+    for ((dir, _), module) in dir_list.iter().zip(&loaded) {
+        let Some(m) = module else { continue };
+        for call in &m.modules {
+            if let Some(src) = call.source.as_deref().filter(|s| is_local_source(s)) {
+                let target = dir_key(&dir.join(src));
+                if target != dir_key(dir) {
+                    called.insert(target);
+                }
+            }
+        }
+    }
+    let mut roots: Vec<(&PathBuf, &Reported, &Arc<TfModule>)> = dir_list
+        .iter()
+        .zip(&loaded)
+        .filter_map(|((d, r), m)| Some((*d, *r, m.as_ref()?)))
+        .filter(|(d, _, _)| !called.contains(&dir_key(d)))
+        .collect();
+    if roots.is_empty() {
+        // Every directory calls another (a cycle): lint them all rather than nothing.
+        roots = dir_list
+            .iter()
+            .zip(&loaded)
+            .filter_map(|((d, r), m)| Some((*d, *r, m.as_ref()?)))
+            .collect();
+    }
+
+    let results: Vec<(Vec<Diagnostic>, Vec<Unresolved>)> = roots
+        .par_iter()
+        .map(|(dir, reported, module)| {
+            let run = || lint_root(files, &loader, dir, reported, module, &cli_vars);
+            match catch_unwind(AssertUnwindSafe(run)) {
+                Ok(r) => r,
+                Err(panic) => {
+                    let what = panic
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_default();
+                    let f = files.add(dir.to_path_buf(), String::new());
+                    let d = Diagnostic::tool(
+                        ToolCode::InternalError,
+                        Span::new(f.id, 0..0),
+                        format!("cosmolint failed on {}: {what}; please report this", f.display),
+                    );
+                    (vec![d], Vec::new())
+                }
+            }
+        })
+        .collect();
+
+    let mut diagnostics = loader.problems.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut unresolved = Vec::new();
+    for (d, u) in results {
+        diagnostics.extend(d);
+        unresolved.extend(u);
+    }
+    let files_read = *loader.files_read.lock().unwrap_or_else(|e| e.into_inner());
+    Ok(Outcome {
+        diagnostics,
+        unresolved,
+        files_read: files_read + cli_vars.files_read,
+    })
+}
+
+struct CliVars {
+    /// `--var-file` contents then `--var`s, in precedence order.
+    values: Vec<(String, VarValue)>,
+    files_read: usize,
+}
+
+fn cli_vars(files: &Files, opts: &Options) -> Result<CliVars, Error> {
+    let mut values = Vec::new();
+    let mut files_read = 0;
+    for path in &opts.var_files {
+        let problems = Mutex::new(Vec::new());
+        let src = read_source(files, path, &problems).ok_or_else(|| Error::VarFile {
+            path: path.clone(),
+            message: problems
+                .into_inner()
+                .unwrap_or_default()
+                .first()
+                .map_or_else(|| "unreadable".into(), |d| d.message.clone()),
+        })?;
+        files_read += 1;
+        let (fields, probs) = tfparse::parse_tfvars(src.id, &src.text);
+        if let Some(p) = probs.first() {
+            let pos = src.line_col(p.span.start);
+            return Err(Error::VarFile {
+                path: path.clone(),
+                message: format!("{}:{}: {}", pos.line, pos.column, p.message),
+            });
+        }
+        let label = format!("set in {}", src.display);
+        values.extend(fields.into_iter().filter_map(|f| {
+            Some((
+                f.key?,
+                VarValue {
+                    expr: f.value,
+                    label: label.clone(),
+                },
+            ))
+        }));
+    }
+    if !opts.vars.is_empty() {
+        // Give `--var` values a file of their own so they have spans like any other value.
+        let mut text = String::new();
+        let mut ranges = Vec::new();
+        for (k, v) in &opts.vars {
+            if k.is_empty() {
+                return Err(Error::Var(format!("={v}")));
+            }
+            let start = text.len() + k.len() + 1;
+            text.push_str(&format!("{k}={v}\n"));
+            ranges.push((k.clone(), start..start + v.len()));
+        }
+        let src = files.add(PathBuf::from("<command line>"), text);
+        for (k, range) in ranges {
+            let raw = &src.text[range.clone()];
+            let span = Span::new(src.id, range);
+            // Terraform reads `-var` as a literal string unless it is a list or map.
+            let expr = if raw.trim_start().starts_with(['[', '{']) {
+                tfparse::parse_expr(src.id, raw)
+                    .map(|mut e| {
+                        shift(&mut e, span.start);
+                        e
+                    })
+                    .unwrap_or_else(|| Expr::new(ExprKind::Str(raw.to_string()), span))
+            } else {
+                Expr::new(ExprKind::Str(raw.to_string()), span)
+            };
+            values.push((
+                k.clone(),
+                VarValue {
+                    expr,
+                    label: format!("set by --var {k}"),
+                },
+            ));
+        }
+    }
+    Ok(CliVars { values, files_read })
+}
+
+/// Moves an expression parsed from a substring to its place in the whole text.
+fn shift(e: &mut Expr, by: u32) {
+    e.span.start += by;
+    e.span.end += by;
+    match &mut e.kind {
+        ExprKind::Array(items) => items.iter_mut().for_each(|i| shift(i, by)),
+        ExprKind::Object(fields) => fields.iter_mut().for_each(|f| {
+            f.key_span.start += by;
+            f.key_span.end += by;
+            shift(&mut f.value, by);
+        }),
+        _ => {}
+    }
+}
+
+fn root_tfvars(files: &Files, dir: &Path, problems: &Mutex<Vec<Diagnostic>>) -> Vec<(String, VarValue)> {
+    // Terraform's order: terraform.tfvars, then *.auto.tfvars in lexical order.
+    let mut paths = vec![dir.join("terraform.tfvars")];
+    let mut autos: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.ends_with(".auto.tfvars"))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    autos.sort();
+    paths.extend(autos);
+    let mut out = Vec::new();
+    for p in paths.into_iter().filter(|p| p.is_file()) {
+        let Some(src) = read_source(files, &p, problems) else {
+            continue;
+        };
+        let (fields, probs) = tfparse::parse_tfvars(src.id, &src.text);
+        for prob in probs {
+            push(
+                problems,
+                Diagnostic::tool(ToolCode::SyntaxError, prob.span, prob.message),
+            );
+        }
+        let label = format!("set in {}", src.display);
+        out.extend(fields.into_iter().filter_map(|f| {
+            Some((
+                f.key?,
+                VarValue {
+                    expr: f.value,
+                    label: label.clone(),
+                },
+            ))
+        }));
+    }
+    out
+}
+
+fn lint_root(
+    files: &Files,
+    loader: &Loader,
+    dir: &Path,
+    reported: &Reported,
+    module: &Arc<TfModule>,
+    cli: &CliVars,
+) -> (Vec<Diagnostic>, Vec<Unresolved>) {
+    let mut tfvars = root_tfvars(files, dir, &loader.problems);
+    tfvars.extend(cli.values.iter().cloned());
+    let unit_loader = UnitLoader {
+        shared: loader,
+        installed: installed_modules(dir),
+    };
+    let unit = TfUnit::new(module.clone(), tfvars, &unit_loader);
+    let (inventory, unresolved) = crate::model::azurerm::build(&unit);
+    let mut diagnostics = crate::rules::run(&inventory, |r| r.enabled_by_default);
+    if let Reported::Only(keep) = reported {
+        let in_kept = |span: Span| files.get(span.file).is_some_and(|f| keep.contains(&normalize(&f.path)));
+        diagnostics.retain(|d| in_kept(d.span));
+        let unresolved = unresolved.into_iter().filter(|u| in_kept(u.span)).collect();
+        return (diagnostics, unresolved);
+    }
+    (diagnostics, unresolved)
+}
