@@ -152,6 +152,9 @@ pub struct Resource {
     /// `count` / `for_each` / Bicep `for` / ARM `copy`: the resource may exist several
     /// times (or not at all). Kept for messages; the body is checked once.
     pub repeated: bool,
+    /// A reference to a resource deployed elsewhere (Bicep/ARM `existing`): its properties
+    /// are not ours to check.
+    pub existing: bool,
 }
 
 /// A problem the parser found; becomes a `syntax-error` diagnostic.

@@ -23,6 +23,18 @@ use crate::source::Span;
 pub const MAX_DEPTH: u32 = 64;
 pub const MAX_ITEMS: usize = 10_000;
 
+/// A resource of an evaluation unit (a Terraform root with its modules, an ARM template
+/// with its nested deployments, a Bicep file with its modules).
+#[derive(Clone, Debug)]
+pub struct UnitResource {
+    /// The module instance / template scope its expressions are evaluated in.
+    pub instance: u32,
+    pub resource: crate::ir::Resource,
+    /// How findings name it: `module.m.azurerm_cosmosdb_account.a`, `account`,
+    /// `Microsoft.DocumentDB/databaseAccounts 'orders'`.
+    pub address: String,
+}
+
 /// One segment of a reference path after its root name.
 #[derive(Clone, Copy, Debug)]
 pub enum Seg<'a> {

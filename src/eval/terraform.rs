@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::value::{Kind, PStr, ResKey, Symbol, Value};
-use super::{Env, Evaluator, Scope, Seg};
+use super::{Env, Evaluator, Scope, Seg, UnitResource};
 use crate::ir::{Dialect, Expr, Resource};
 use crate::parse::terraform::{ModuleCall, TfFile, Variable};
 use crate::source::Span;
@@ -79,13 +79,6 @@ pub struct Instance {
     /// Caller instance and the call, for module instances.
     pub caller: Option<(u32, ModuleCall)>,
     pub children: HashMap<String, u32>,
-}
-
-pub struct UnitResource {
-    pub instance: u32,
-    pub resource: Resource,
-    /// Full address: `module.m.azurerm_cosmosdb_account.a`.
-    pub address: String,
 }
 
 /// One root module with everything it calls.

@@ -11,11 +11,12 @@
 use std::collections::HashMap;
 
 use super::cosmos::{self, SymbolKind};
-use super::{CosmosAccount, Fact, Hints, Inventory, RoleRef, SqlRoleAssignment, SqlRoleDefinition, Unresolved};
+use super::extract::{find, find_all, unknown_why, Found, Step};
+use super::{
+    AssignmentScope, CosmosAccount, Fact, Hints, Inventory, RoleRef, SqlRoleAssignment, SqlRoleDefinition, Unresolved,
+};
 use crate::eval::terraform::TfUnit;
-use crate::eval::{Evaluator, Kind, PStr, ResKey, Scope, Symbol, Value, Via};
-use crate::ir::{Expr, ExprKind};
-use crate::source::Span;
+use crate::eval::{Evaluator, Kind, PStr, Piece, ResKey, Scope, Symbol};
 
 const ACCOUNT: &str = "azurerm_cosmosdb_account";
 const ROLE_DEFINITION: &str = "azurerm_cosmosdb_sql_role_definition";
@@ -75,41 +76,45 @@ struct Builder<'u> {
 }
 
 impl Builder<'_> {
-    fn eval_attr(&self, i: usize, attr: &str) -> Option<(Value, Span)> {
+    fn find(&self, i: usize, path: &[Step]) -> Option<Found> {
         let r = &self.unit.resources[i];
-        let field = r.resource.body.field(attr)?;
-        Some((self.ev.eval(&Scope::new(r.instance), &field.value), field.value.span))
+        find(&self.ev, &Scope::new(r.instance), &r.resource.body, path, false)
     }
 
-    fn unresolved(&mut self, fact_span: Span, what: String, why: String) {
-        self.unresolved.push(Unresolved {
-            span: fact_span,
-            what,
-            why,
-        });
+    fn find_all(&self, i: usize, path: &[Step]) -> Vec<Found> {
+        let r = &self.unit.resources[i];
+        find_all(&self.ev, &Scope::new(r.instance), &r.resource.body, path, false)
+    }
+
+    fn note_unknown<T>(&mut self, fact: &Fact<T>, what: impl FnOnce() -> String) {
+        if let Fact::Unknown { span, why } = fact {
+            self.unresolved.push(Unresolved {
+                span: *span,
+                what: what(),
+                why: why.clone(),
+            });
+        }
     }
 
     /// A boolean attribute as a fact; `null` means "not set" in Terraform.
     fn bool_fact(&mut self, i: usize, attr: &str, invert: bool, default: (bool, &str)) -> Option<Fact<bool>> {
-        let (v, span) = self.eval_attr(i, attr)?;
-        if matches!(v.kind, Kind::Null) {
+        let found = self.find(i, &[Step::Key(attr)])?;
+        if found.is_null() {
             return Some(Fact::Default {
                 value: default.0,
                 note: format!("`{attr}` is null, so {}", default.1),
             });
         }
-        let fact = to_fact(&v, span, |v| v.as_bool().map(|b| b != invert));
-        if let Fact::Unknown { span, why } = &fact {
-            let what = format!("`{attr}` of `{}`", self.unit.resources[i].address);
-            self.unresolved(*span, what, why.clone());
-        }
+        let fact = found.fact(|v| v.as_bool().map(|b| b != invert));
+        let address = &self.unit.resources[i].address;
+        self.note_unknown(&fact, || format!("`{attr}` of `{address}`"));
         Some(fact)
     }
 
     fn account(&mut self, i: usize) {
         let r = &self.unit.resources[i];
         let (address, header) = (r.address.clone(), r.resource.header);
-        let name = self.eval_attr(i, "name").and_then(|(v, _)| v.as_str());
+        let name = self.find(i, &[Step::Key("name")]).and_then(|f| f.value.as_str());
 
         // 5.x `local_authentication_enabled` wins over 3.x/4.x `local_authentication_disabled`.
         let local_auth_enabled = self
@@ -144,36 +149,22 @@ impl Builder<'_> {
             });
 
         let mut api_known = true;
-        let kind = match self.eval_attr(i, "kind") {
+        let kind = match self.find(i, &[Step::Key("kind")]) {
             None => Some("GlobalDocumentDB".to_string()),
-            Some((v, span)) => {
-                let k = v.as_str();
-                if k.is_none() {
-                    api_known = false;
-                    self.unresolved(span, format!("`kind` of `{address}`"), unknown_why(&v));
-                }
-                k
+            Some(f) if f.is_null() => Some("GlobalDocumentDB".to_string()),
+            Some(f) => {
+                let fact = f.fact(|v| v.as_str());
+                api_known &= fact.value().is_some();
+                self.note_unknown(&fact, || format!("`kind` of `{address}`"));
+                fact.value().cloned()
             }
         };
         let mut capabilities = Vec::new();
-        if let Some((v, span)) = self.eval_attr(i, "capabilities") {
-            match &v.kind {
-                Kind::Array(items) => {
-                    for item in items {
-                        match item.get("name").and_then(|n| n.as_str()) {
-                            Some(n) => capabilities.push(n),
-                            None => {
-                                api_known = false;
-                                self.unresolved(span, format!("`capabilities` of `{address}`"), unknown_why(item));
-                            }
-                        }
-                    }
-                }
-                _ => {
-                    api_known = false;
-                    self.unresolved(span, format!("`capabilities` of `{address}`"), unknown_why(&v));
-                }
-            }
+        for c in self.find_all(i, &[Step::Key("capabilities"), Step::Each, Step::Key("name")]) {
+            let fact = c.fact(|v| v.as_str());
+            api_known &= fact.value().is_some();
+            self.note_unknown(&fact, || format!("`capabilities` of `{address}`"));
+            capabilities.extend(fact.value().cloned());
         }
         let api = if api_known || kind.as_deref().is_some_and(|k| k.eq_ignore_ascii_case("MongoDB")) {
             cosmos::api_kind(kind.as_deref(), &capabilities)
@@ -199,8 +190,8 @@ impl Builder<'_> {
 
     /// The account an `account_name` attribute refers to.
     fn account_of(&self, i: usize) -> Option<usize> {
-        let (v, _) = self.eval_attr(i, "account_name")?;
-        let Kind::Str(s) = &v.kind else { return None };
+        let found = self.find(i, &[Step::Key("account_name")])?;
+        let Kind::Str(s) = &found.value.kind else { return None };
         if let Some(sym) = s.as_sym() {
             return self.accounts.get(&sym.resource).copied();
         }
@@ -213,71 +204,25 @@ impl Builder<'_> {
 
     fn role_definition(&mut self, i: usize) {
         let r = &self.unit.resources[i];
-        let (address, header, instance) = (r.address.clone(), r.resource.header, r.instance);
+        let (address, header) = (r.address.clone(), r.resource.header);
         let role_id = self
-            .eval_attr(i, "role_definition_id")
-            .and_then(|(v, _)| v.as_str())
+            .find(i, &[Step::Key("role_definition_id")])
+            .and_then(|f| f.value.as_str())
             .map(|s| s.to_ascii_lowercase());
-        let role_name = self.eval_attr(i, "name").and_then(|(v, _)| v.as_str());
+        let role_name = self.find(i, &[Step::Key("name")]).and_then(|f| f.value.as_str());
         let mut data_actions = Vec::new();
-        let permissions = r.resource.body.field("permissions").map(|f| f.value.clone());
-        if let Some(perms) = permissions {
-            let scope = Scope::new(instance);
-            let blocks = self.ev.eval(&scope, &perms);
-            // Literal blocks keep their expressions so each action gets its own span.
-            let block_exprs: Vec<Option<&Expr>> = match &perms.kind {
-                ExprKind::Array(items) => items.iter().map(Some).collect(),
-                _ => Vec::new(),
-            };
-            match &blocks.kind {
-                Kind::Array(items) => {
-                    for (bi, block) in items.iter().enumerate() {
-                        let expr = block_exprs
-                            .get(bi)
-                            .copied()
-                            .flatten()
-                            .and_then(|e| e.field("data_actions"));
-                        let Some(actions) = block.get("data_actions") else {
-                            continue;
-                        };
-                        let use_span = expr.map_or(actions.origin.span, |f| f.value.span);
-                        let elem_exprs: Vec<&Expr> = match expr.map(|f| &f.value.kind) {
-                            Some(ExprKind::Array(es)) => es.iter().collect(),
-                            _ => Vec::new(),
-                        };
-                        match &actions.kind {
-                            Kind::Array(values) => {
-                                for (k, v) in values.iter().enumerate() {
-                                    let fact = match elem_exprs.get(k) {
-                                        Some(e) => to_fact(v, e.span, |v| v.as_str()),
-                                        None => element_fact(v, use_span, &actions.origin.via),
-                                    };
-                                    if let Fact::Unknown { span, why } = &fact {
-                                        self.unresolved(*span, format!("a data action of `{address}`"), why.clone());
-                                    }
-                                    data_actions.push(fact);
-                                }
-                            }
-                            _ => {
-                                self.unresolved(
-                                    use_span,
-                                    format!("`data_actions` of `{address}`"),
-                                    unknown_why(actions),
-                                );
-                                data_actions.push(Fact::Unknown {
-                                    span: use_span,
-                                    why: unknown_why(actions),
-                                });
-                            }
-                        }
-                    }
-                }
-                _ => self.unresolved(
-                    perms.span,
-                    format!("`permissions` of `{address}`"),
-                    unknown_why(&blocks),
-                ),
-            }
+        for f in self.find_all(
+            i,
+            &[
+                Step::Key("permissions"),
+                Step::Each,
+                Step::Key("data_actions"),
+                Step::Each,
+            ],
+        ) {
+            let fact = f.fact(|v| v.as_str());
+            self.note_unknown(&fact, || format!("a data action of `{address}`"));
+            data_actions.push(fact);
         }
         let account = self.account_of(i);
         self.role_defs
@@ -306,52 +251,63 @@ impl Builder<'_> {
     fn role_assignment(&mut self, i: usize) {
         let r = &self.unit.resources[i];
         let (address, header) = (r.address.clone(), r.resource.header);
-        let (role, role_span) = match self.eval_attr(i, "role_definition_id") {
+        let (role, role_span) = match self.find(i, &[Step::Key("role_definition_id")]) {
             None => (RoleRef::Unknown, header),
-            Some((v, span)) => {
-                let role = match &v.kind {
+            Some(f) => {
+                let role = match &f.value.kind {
                     Kind::Str(s) => self.role_ref(s),
                     _ => RoleRef::Unknown,
                 };
+                let span = f.expr_span.unwrap_or(f.use_span);
                 if role == RoleRef::Unknown {
-                    self.unresolved(span, format!("`role_definition_id` of `{address}`"), unknown_why(&v));
+                    self.unresolved.push(Unresolved {
+                        span,
+                        what: format!("`role_definition_id` of `{address}`"),
+                        why: unknown_why(&f.value),
+                    });
                 }
                 (role, span)
             }
         };
-        let scope = match self.eval_attr(i, "scope") {
+        let mut account_from_scope = None;
+        let scope = match self.find(i, &[Step::Key("scope")]) {
             None => Fact::Unknown {
                 span: header,
                 why: "`scope` is not set".into(),
             },
-            Some((v, span)) => {
-                let classified = match &v.kind {
-                    Kind::Str(s) => cosmos::classify_scope(s, |sym| self.symbol_kind(sym)),
+            Some(f) => {
+                let classified = match &f.value.kind {
+                    Kind::Str(s) => {
+                        account_from_scope = s.0.iter().find_map(|p| match p {
+                            Piece::Sym(sym) if self.symbol_kind(sym) == SymbolKind::AccountId => {
+                                self.accounts.get(&sym.resource).copied()
+                            }
+                            _ => None,
+                        });
+                        cosmos::classify_scope(s, |sym| self.symbol_kind(sym))
+                    }
                     _ => None,
                 };
                 match classified {
-                    Some(sc) => to_fact(&v, span, |_| Some(sc.clone())),
+                    Some(sc) => f.fact(|_| Some(sc)),
                     None => {
-                        let why = match &v.kind {
-                            Kind::Unknown(w) => w.clone(),
-                            _ => format!("scope {} is not an account, database or container path", v.describe()),
+                        let fact: Fact<AssignmentScope> = Fact::Unknown {
+                            span: f.expr_span.unwrap_or(f.use_span),
+                            why: match &f.value.kind {
+                                Kind::Unknown(w) => w.clone(),
+                                _ => format!(
+                                    "scope {} is not an account, database or container path",
+                                    f.value.describe()
+                                ),
+                            },
                         };
-                        self.unresolved(span, format!("`scope` of `{address}`"), why.clone());
-                        Fact::Unknown { span, why }
+                        self.note_unknown(&fact, || format!("`scope` of `{address}`"));
+                        fact
                     }
                 }
             }
         };
-        let account = self.account_of(i).or_else(|| {
-            let (v, _) = self.eval_attr(i, "scope")?;
-            let Kind::Str(s) = &v.kind else { return None };
-            s.0.iter().find_map(|p| match p {
-                crate::eval::Piece::Sym(sym) if self.symbol_kind(sym) == SymbolKind::AccountId => {
-                    self.accounts.get(&sym.resource).copied()
-                }
-                _ => None,
-            })
-        });
+        let account = self.account_of(i).or(account_from_scope);
         self.inv.sql_role_assignments.push(SqlRoleAssignment {
             address,
             header,
@@ -370,67 +326,6 @@ impl Builder<'_> {
                 _ => RoleRef::Unknown,
             };
         }
-        match cosmos::role_guid(s) {
-            Some(g) if g == cosmos::BUILT_IN_READER => RoleRef::BuiltInReader,
-            Some(g) if g == cosmos::BUILT_IN_CONTRIBUTOR => RoleRef::BuiltInContributor,
-            Some(g) => match self
-                .inv
-                .sql_role_definitions
-                .iter()
-                .position(|d| d.role_id.as_deref() == Some(g.as_str()))
-            {
-                Some(d) => RoleRef::Custom(d),
-                None => RoleRef::UnknownId(g),
-            },
-            None => RoleRef::Unknown,
-        }
-    }
-}
-
-/// A fact from an evaluated value written at `use_span`.
-pub fn to_fact<T>(v: &Value, use_span: Span, conv: impl FnOnce(&Value) -> Option<T>) -> Fact<T> {
-    match conv(v) {
-        Some(value) if v.origin.via.is_empty() => Fact::Literal { value, span: use_span },
-        Some(value) => Fact::Resolved {
-            value,
-            span: use_span,
-            via: v.origin.via.clone(),
-        },
-        None => Fact::Unknown {
-            span: use_span,
-            why: unknown_why(v),
-        },
-    }
-}
-
-/// An element of a list that came through a variable: written at the attribute, with the
-/// list's hops and then the element itself as labels.
-fn element_fact(v: &Value, use_span: Span, list_via: &[Via]) -> Fact<String> {
-    match v.as_str() {
-        Some(value) => {
-            let mut via = list_via.to_vec();
-            if via.last().map(|l| l.span) != Some(v.origin.span) {
-                via.push(Via {
-                    span: v.origin.span,
-                    label: format!("`{value}` is written here"),
-                });
-            }
-            Fact::Resolved {
-                value,
-                span: use_span,
-                via,
-            }
-        }
-        None => Fact::Unknown {
-            span: use_span,
-            why: unknown_why(v),
-        },
-    }
-}
-
-pub fn unknown_why(v: &Value) -> String {
-    match &v.kind {
-        Kind::Unknown(why) => why.clone(),
-        _ => format!("{} is not the expected type", v.describe()),
+        cosmos::role_ref_by_guid(s, &self.inv.sql_role_definitions)
     }
 }

@@ -93,6 +93,21 @@ pub fn is_guid(s: &str) -> bool {
             .all(|(n, p)| p.len() == *n && p.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
+/// The role a role definition id names, by the GUID at its end: built-in, one of
+/// `defined`, or an id defined nowhere in the inputs.
+pub fn role_ref_by_guid(id: &PStr, defined: &[super::SqlRoleDefinition]) -> super::RoleRef {
+    use super::RoleRef;
+    match role_guid(id) {
+        Some(g) if g == BUILT_IN_READER => RoleRef::BuiltInReader,
+        Some(g) if g == BUILT_IN_CONTRIBUTOR => RoleRef::BuiltInContributor,
+        Some(g) => match defined.iter().position(|d| d.role_id.as_deref() == Some(g.as_str())) {
+            Some(d) => RoleRef::Custom(d),
+            None => RoleRef::UnknownId(g),
+        },
+        None => RoleRef::Unknown,
+    }
+}
+
 /// How a symbolic reference inside a scope string is to be read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SymbolKind {

@@ -5,8 +5,10 @@
 //! ([`azurerm`]) before a rule sees it. Every security-relevant attribute is a [`Fact`] that
 //! says both its value and how it is known.
 
+pub mod arm;
 pub mod azurerm;
 pub mod cosmos;
+pub mod extract;
 
 use crate::eval::Via;
 use crate::source::Span;

@@ -271,6 +271,7 @@ impl Lower {
             header,
             body: self.body(&block.body, span),
             repeated: block.body.has_attribute("count") || block.body.has_attribute("for_each"),
+            existing: false,
         })
     }
 

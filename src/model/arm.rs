@@ -1,0 +1,390 @@
+//! ARM-shaped resources → model. Shared by ARM JSON and Bicep (Bicep compiles to ARM), and
+//! by Terraform `azapi_resource` bodies.
+//!
+//! Contract for the lowerings that feed this: each [`UnitResource`] has `rtype` = the full
+//! resource type, lower case, without API version
+//! (`microsoft.documentdb/databaseaccounts/sqlroleassignments`); its body is an object
+//! with the resource's top-level fields (`name`, `kind`, `properties`, and for Bicep
+//! children `parent`); nested ARM child resources are already flattened with full types and
+//! full names. Property names are matched case-insensitively, as ARM does. Symbols the
+//! environment produces (`account.id`, `resourceId(…)` of a declared account) use
+//! `ResKey(i)` = index `i` into the same `resources` slice.
+//!
+//! Defaults are those of the Cosmos DB resource provider: `disableLocalAuth` false,
+//! `disableKeyBasedMetadataWriteAccess` false, `kind` GlobalDocumentDB.
+
+use std::collections::HashMap;
+
+use super::cosmos::{self, SymbolKind};
+use super::extract::{find, find_all, Step};
+use super::{CosmosAccount, Fact, Hints, Inventory, RoleRef, SqlRoleAssignment, SqlRoleDefinition, Unresolved};
+use crate::eval::{Env, Evaluator, Kind, PStr, Piece, ResKey, Scope, Symbol, UnitResource};
+
+pub const ACCOUNT: &str = "microsoft.documentdb/databaseaccounts";
+pub const DATABASE: &str = "microsoft.documentdb/databaseaccounts/sqldatabases";
+pub const CONTAINER: &str = "microsoft.documentdb/databaseaccounts/sqldatabases/containers";
+pub const ROLE_DEFINITION: &str = "microsoft.documentdb/databaseaccounts/sqlroledefinitions";
+pub const ROLE_ASSIGNMENT: &str = "microsoft.documentdb/databaseaccounts/sqlroleassignments";
+
+pub static HINTS: Hints = Hints {
+    disable_local_auth: "set `properties.disableLocalAuth: true` and grant access with Cosmos DB SQL role assignments (`sqlRoleAssignments`)",
+    disable_key_metadata_writes: "set `properties.disableKeyBasedMetadataWriteAccess: true` and manage databases and containers through Azure Resource Manager instead",
+    data_actions: "list the concrete actions the role needs in `properties.permissions[].dataActions`",
+    database_scope: "scope the assignment to a database or container: `<account id>/dbs/<database>` or `<account id>/dbs/<database>/colls/<container>`",
+};
+
+/// Builds the inventory of one unit. `env` resolves the unit's names; `resources` are its
+/// resources in ARM shape (other types are ignored).
+pub fn build(env: &dyn Env, resources: &[UnitResource]) -> (Inventory, Vec<Unresolved>) {
+    let mut b = Builder {
+        ev: Evaluator::new(env),
+        resources,
+        inv: Inventory::default(),
+        unresolved: Vec::new(),
+        accounts: HashMap::new(),
+        role_defs: HashMap::new(),
+    };
+    let of_type = |t: &str| -> Vec<usize> {
+        resources
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.resource.rtype == t && !r.resource.existing)
+            .map(|(i, _)| i)
+            .collect()
+    };
+    for i in of_type(ACCOUNT) {
+        b.account(i);
+    }
+    for i in of_type(ROLE_DEFINITION) {
+        b.role_definition(i);
+    }
+    for i in of_type(ROLE_ASSIGNMENT) {
+        b.role_assignment(i);
+    }
+    (b.inv, b.unresolved)
+}
+
+struct Builder<'u> {
+    ev: Evaluator<'u>,
+    resources: &'u [UnitResource],
+    inv: Inventory,
+    unresolved: Vec<Unresolved>,
+    accounts: HashMap<ResKey, usize>,
+    role_defs: HashMap<ResKey, usize>,
+}
+
+impl Builder<'_> {
+    fn scope(&self, i: usize) -> Scope {
+        Scope::new(self.resources[i].instance)
+    }
+
+    fn at(&self, i: usize, path: &[Step]) -> Option<super::extract::Found> {
+        find(&self.ev, &self.scope(i), &self.resources[i].resource.body, path, true)
+    }
+
+    fn note_unknown<T>(&mut self, fact: &Fact<T>, what: String) {
+        if let Fact::Unknown { span, why } = fact {
+            self.unresolved.push(Unresolved {
+                span: *span,
+                what,
+                why: why.clone(),
+            });
+        }
+    }
+
+    /// Whether the resource is deployed at all: `condition` / Bicep `if` known false.
+    fn deployed(&self, i: usize) -> bool {
+        self.at(i, &[Step::Key("condition")]).and_then(|f| f.value.as_bool()) != Some(false)
+    }
+
+    fn bool_property(&mut self, i: usize, prop: &str, default_note: &str, invert: bool) -> Fact<bool> {
+        let address = self.resources[i].address.clone();
+        match self.at(i, &[Step::Key("properties"), Step::Key(prop)]) {
+            None => Fact::Default {
+                value: true,
+                note: default_note.to_string(),
+            },
+            Some(f) if f.is_null() => Fact::Default {
+                value: true,
+                note: default_note.to_string(),
+            },
+            Some(f) => {
+                let fact = f.fact(|v| v.as_bool().map(|b| b != invert));
+                self.note_unknown(&fact, format!("`{prop}` of `{address}`"));
+                fact
+            }
+        }
+    }
+
+    fn account(&mut self, i: usize) {
+        if !self.deployed(i) {
+            return;
+        }
+        let r = &self.resources[i];
+        let (address, header) = (r.address.clone(), r.resource.header);
+        let name = self.at(i, &[Step::Key("name")]).and_then(|f| f.value.as_str());
+        let local_auth_enabled = self.bool_property(
+            i,
+            "disableLocalAuth",
+            "`disableLocalAuth` is not set and defaults to `false`",
+            true,
+        );
+        let key_metadata_writes_enabled = self.bool_property(
+            i,
+            "disableKeyBasedMetadataWriteAccess",
+            "`disableKeyBasedMetadataWriteAccess` is not set and defaults to `false`",
+            true,
+        );
+        let mut api_known = true;
+        let kind = match self.at(i, &[Step::Key("kind")]) {
+            None => Some("GlobalDocumentDB".to_string()),
+            Some(f) => {
+                let k = f.value.as_str();
+                if k.is_none() {
+                    api_known = false;
+                    let fact = f.fact(|v| v.as_str());
+                    self.note_unknown(&fact, format!("`kind` of `{address}`"));
+                }
+                k
+            }
+        };
+        let mut capabilities = Vec::new();
+        let body = &self.resources[i].resource.body;
+        let caps = find_all(
+            &self.ev,
+            &self.scope(i),
+            body,
+            &[
+                Step::Key("properties"),
+                Step::Key("capabilities"),
+                Step::Each,
+                Step::Key("name"),
+            ],
+            true,
+        );
+        for c in caps {
+            match c.value.as_str() {
+                Some(n) => capabilities.push(n),
+                None => {
+                    api_known = false;
+                    let fact = c.fact(|v| v.as_str());
+                    self.note_unknown(&fact, format!("`capabilities` of `{address}`"));
+                }
+            }
+        }
+        let api = if api_known || kind.as_deref().is_some_and(|k| k.eq_ignore_ascii_case("MongoDB")) {
+            cosmos::api_kind(kind.as_deref(), &capabilities)
+        } else {
+            super::ApiKind::Unknown
+        };
+        let mongo_rbac = capabilities
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case("EnableMongoRoleBasedAccessControl"));
+        self.accounts.insert(ResKey(i as u32), self.inv.accounts.len());
+        self.inv.accounts.push(CosmosAccount {
+            address,
+            header,
+            hints: &HINTS,
+            name,
+            api,
+            capabilities,
+            mongo_rbac,
+            local_auth_enabled,
+            key_metadata_writes_enabled,
+        });
+    }
+
+    fn rtype_of(&self, key: ResKey) -> &str {
+        self.resources
+            .get(key.0 as usize)
+            .map_or("", |r| r.resource.rtype.as_str())
+    }
+
+    /// The account a child resource belongs to: through `parent` (Bicep), its name's first
+    /// segment (`account/child`), or — with a single account in the unit — that one.
+    fn account_of(&self, i: usize) -> Option<usize> {
+        if let Some(p) = self.at(i, &[Step::Key("parent")]) {
+            if let Kind::Str(s) = &p.value.kind {
+                if let Some(sym) = s.as_sym() {
+                    return self.account_of_key(sym.resource, 0);
+                }
+            }
+        }
+        if let Some(n) = self.at(i, &[Step::Key("name")]) {
+            if let Kind::Str(s) = &n.value.kind {
+                match s.0.first() {
+                    Some(Piece::Sym(sym)) => {
+                        if let Some(a) = self.account_of_key(sym.resource, 0) {
+                            return Some(a);
+                        }
+                    }
+                    Some(Piece::Lit(text)) => {
+                        if let Some((first, _)) = text.split_once('/') {
+                            if let Some(a) = self.inv.accounts.iter().position(|a| a.name.as_deref() == Some(first)) {
+                                return Some(a);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        (self.inv.accounts.len() == 1).then_some(0)
+    }
+
+    fn account_of_key(&self, key: ResKey, depth: usize) -> Option<usize> {
+        if let Some(&a) = self.accounts.get(&key) {
+            return Some(a);
+        }
+        if depth > 8 {
+            return None;
+        }
+        // A child of a child (database → account).
+        let p = find(
+            &self.ev,
+            &Scope::new(self.resources.get(key.0 as usize)?.instance),
+            &self.resources[key.0 as usize].resource.body,
+            &[Step::Key("parent")],
+            true,
+        )?;
+        let Kind::Str(s) = &p.value.kind else { return None };
+        self.account_of_key(s.as_sym()?.resource, depth + 1)
+    }
+
+    fn role_definition(&mut self, i: usize) {
+        if !self.deployed(i) {
+            return;
+        }
+        let r = &self.resources[i];
+        let (address, header) = (r.address.clone(), r.resource.header);
+        let name = self.at(i, &[Step::Key("name")]).and_then(|f| f.value.as_pstr());
+        let role_id = name.as_ref().and_then(last_segment_guid);
+        let role_name = self
+            .at(i, &[Step::Key("properties"), Step::Key("roleName")])
+            .and_then(|f| f.value.as_str());
+        let found = find_all(
+            &self.ev,
+            &self.scope(i),
+            &self.resources[i].resource.body,
+            &[
+                Step::Key("properties"),
+                Step::Key("permissions"),
+                Step::Each,
+                Step::Key("dataActions"),
+                Step::Each,
+            ],
+            true,
+        );
+        let mut data_actions = Vec::new();
+        for f in found {
+            let fact = f.fact(|v| v.as_str());
+            self.note_unknown(&fact, format!("a data action of `{address}`"));
+            data_actions.push(fact);
+        }
+        let account = self.account_of(i);
+        self.role_defs
+            .insert(ResKey(i as u32), self.inv.sql_role_definitions.len());
+        self.inv.sql_role_definitions.push(SqlRoleDefinition {
+            address,
+            header,
+            hints: &HINTS,
+            role_id,
+            role_name,
+            data_actions,
+            account,
+        });
+    }
+
+    fn symbol_kind(&self, s: &Symbol) -> SymbolKind {
+        match (self.rtype_of(s.resource), s.attr.as_str()) {
+            (ACCOUNT, "id") => SymbolKind::AccountId,
+            (DATABASE, "id") => SymbolKind::DatabaseId,
+            (CONTAINER, "id") => SymbolKind::ContainerId,
+            _ => SymbolKind::Other,
+        }
+    }
+
+    fn role_assignment(&mut self, i: usize) {
+        if !self.deployed(i) {
+            return;
+        }
+        let r = &self.resources[i];
+        let (address, header) = (r.address.clone(), r.resource.header);
+        let (role, role_span) = match self.at(i, &[Step::Key("properties"), Step::Key("roleDefinitionId")]) {
+            None => (RoleRef::Unknown, header),
+            Some(f) => {
+                let role = match &f.value.kind {
+                    Kind::Str(s) => self.role_ref(s),
+                    _ => RoleRef::Unknown,
+                };
+                let span = f.expr_span.unwrap_or(f.use_span);
+                if role == RoleRef::Unknown {
+                    self.unresolved.push(Unresolved {
+                        span,
+                        what: format!("`roleDefinitionId` of `{address}`"),
+                        why: super::extract::unknown_why(&f.value),
+                    });
+                }
+                (role, span)
+            }
+        };
+        let scope = match self.at(i, &[Step::Key("properties"), Step::Key("scope")]) {
+            None => Fact::Unknown {
+                span: header,
+                why: "`scope` is not set".into(),
+            },
+            Some(f) => {
+                let classified = match &f.value.kind {
+                    Kind::Str(s) => cosmos::classify_scope(s, |sym| self.symbol_kind(sym)),
+                    _ => None,
+                };
+                match classified {
+                    Some(sc) => f.fact(|_| Some(sc)),
+                    None => {
+                        let fact: Fact<super::AssignmentScope> = Fact::Unknown {
+                            span: f.expr_span.unwrap_or(f.use_span),
+                            why: match &f.value.kind {
+                                Kind::Unknown(w) => w.clone(),
+                                _ => format!(
+                                    "scope {} is not an account, database or container path",
+                                    f.value.describe()
+                                ),
+                            },
+                        };
+                        self.note_unknown(&fact, format!("`scope` of `{address}`"));
+                        fact
+                    }
+                }
+            }
+        };
+        let account = self.account_of(i);
+        self.inv.sql_role_assignments.push(SqlRoleAssignment {
+            address,
+            header,
+            hints: &HINTS,
+            role,
+            role_span,
+            scope,
+            account,
+        });
+    }
+
+    fn role_ref(&self, s: &PStr) -> RoleRef {
+        if let Some(sym) = s.as_sym() {
+            return match self.role_defs.get(&sym.resource) {
+                Some(&d) if sym.attr == "id" => RoleRef::Custom(d),
+                _ => RoleRef::Unknown,
+            };
+        }
+        cosmos::role_ref_by_guid(s, &self.inv.sql_role_definitions)
+    }
+}
+
+/// The GUID after the last `/` of a resource name (`account/<guid>`).
+fn last_segment_guid(name: &PStr) -> Option<String> {
+    let Some(Piece::Lit(last)) = name.0.last() else {
+        return None;
+    };
+    let seg = last.rsplit('/').next()?;
+    cosmos::is_guid(seg).then(|| seg.to_ascii_lowercase())
+}

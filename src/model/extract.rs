@@ -1,0 +1,179 @@
+//! Reading facts out of a resource body: evaluate once, then walk the value and the
+//! expression side by side so each fact points at the exact expression that wrote it — an
+//! array element, a property value — or, when the value came through a reference
+//! (`var.actions`, `[parameters('actions')]`), at that reference with labels at each hop.
+
+use super::Fact;
+use crate::eval::{Evaluator, Kind, Scope, Value, Via};
+use crate::ir::{Expr, ExprKind};
+use crate::source::Span;
+
+/// One step of a path into a body.
+#[derive(Clone, Copy, Debug)]
+pub enum Step<'a> {
+    /// An object field; `ci` matches case-insensitively (ARM property names).
+    Key(&'a str),
+    /// Every element of an array.
+    Each,
+}
+
+/// A value found at a path, with where it is written.
+#[derive(Clone, Debug)]
+pub struct Found {
+    pub value: Value,
+    /// The expression that writes it, when the path was written literally down to it.
+    pub expr_span: Option<Span>,
+    /// The nearest written expression on the way (the reference it came through).
+    pub use_span: Span,
+    /// Hops of the reference it came through.
+    pub via: Vec<Via>,
+}
+
+impl Found {
+    /// The fact this value establishes, converted by `conv`.
+    pub fn fact<T>(&self, conv: impl FnOnce(&Value) -> Option<T>) -> Fact<T> {
+        let converted = conv(&self.value);
+        match (converted, self.expr_span) {
+            (None, _) => Fact::Unknown {
+                span: self.expr_span.unwrap_or(self.use_span),
+                why: unknown_why(&self.value),
+            },
+            (Some(value), Some(span)) if self.via.is_empty() && self.value.origin.via.is_empty() => {
+                Fact::Literal { value, span }
+            }
+            (Some(value), span) => {
+                let mut via = self.via.clone();
+                via.extend(self.value.origin.via.iter().cloned());
+                // Point at the element itself when it is written somewhere else.
+                let written = self.value.origin.span;
+                if span.is_none() && !via.iter().any(|v| v.span == written) && written != self.use_span {
+                    via.push(Via {
+                        span: written,
+                        label: format!("{} is written here", self.value.describe()),
+                    });
+                }
+                Fact::Resolved {
+                    value,
+                    span: span.unwrap_or(self.use_span),
+                    via,
+                }
+            }
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.value.kind, Kind::Null)
+    }
+}
+
+pub fn unknown_why(v: &Value) -> String {
+    match &v.kind {
+        Kind::Unknown(why) => why.clone(),
+        _ => format!("{} is not the expected type", v.describe()),
+    }
+}
+
+fn field<'e>(e: &'e Expr, key: &str, ci: bool) -> Option<&'e Expr> {
+    match &e.kind {
+        ExprKind::Object(fields) => fields
+            .iter()
+            .rev()
+            .find(|f| match &f.key {
+                Some(k) if ci => k.eq_ignore_ascii_case(key),
+                Some(k) => k == key,
+                None => false,
+            })
+            .map(|f| &f.value),
+        _ => None,
+    }
+}
+
+/// Evaluates `body` once and returns every value at `path`.
+pub fn find_all(ev: &Evaluator, scope: &Scope, body: &Expr, path: &[Step], ci: bool) -> Vec<Found> {
+    let value = ev.eval(scope, body);
+    let mut out = Vec::new();
+    walk(Some(body), &value, body.span, &[], path, ci, &mut out);
+    out
+}
+
+/// The single value at `path` (`None` when absent).
+pub fn find(ev: &Evaluator, scope: &Scope, body: &Expr, path: &[Step], ci: bool) -> Option<Found> {
+    find_all(ev, scope, body, path, ci).into_iter().next()
+}
+
+fn walk(
+    expr: Option<&Expr>,
+    value: &Value,
+    use_span: Span,
+    via: &[Via],
+    path: &[Step],
+    ci: bool,
+    out: &mut Vec<Found>,
+) {
+    // Entering a value that came through a reference: remember its hops, and that the
+    // expression tree no longer describes it.
+    let (expr, via_here) = if expr.is_none() || value.origin.via.is_empty() || path.is_empty() {
+        (expr, via.to_vec())
+    } else {
+        let mut v = via.to_vec();
+        v.extend(value.origin.via.iter().cloned());
+        (None, v)
+    };
+    let use_span = expr.map_or(use_span, |e| e.span);
+    let Some((step, rest)) = path.split_first() else {
+        let mut value = value.clone();
+        if expr.is_none() {
+            // The hops are carried in `via`; keep the value's own for literal detection.
+            value.origin.via.retain(|v| !via_here.contains(v));
+        }
+        out.push(Found {
+            expr_span: expr.map(|e| e.span),
+            use_span,
+            via: via_here,
+            value,
+        });
+        return;
+    };
+    match step {
+        Step::Key(k) => {
+            let sub = if ci { value.get_ci(k) } else { value.get(k) };
+            let Some(sub) = sub else {
+                if let Kind::Unknown(_) = value.kind {
+                    // The whole object is unknown: so is the field.
+                    out.push(Found {
+                        value: value.clone(),
+                        expr_span: expr.map(|e| e.span),
+                        use_span,
+                        via: via_here,
+                    });
+                }
+                return;
+            };
+            let sub_expr = expr.and_then(|e| field(e, k, ci));
+            walk(sub_expr, sub, use_span, &via_here, rest, ci, out);
+        }
+        Step::Each => match &value.kind {
+            Kind::Array(items) => {
+                // Element expressions line up with values only for a plain literal array.
+                let exprs: Option<&Vec<Expr>> = match expr.map(|e| &e.kind) {
+                    Some(ExprKind::Array(es))
+                        if es.len() == items.len()
+                            && !es.iter().any(|e| matches!(e.kind, ExprKind::DynamicBlock { .. })) =>
+                    {
+                        Some(es)
+                    }
+                    _ => None,
+                };
+                for (i, item) in items.iter().enumerate() {
+                    walk(exprs.map(|es| &es[i]), item, use_span, &via_here, rest, ci, out);
+                }
+            }
+            _ => out.push(Found {
+                value: value.clone(),
+                expr_span: expr.map(|e| e.span),
+                use_span,
+                via: via_here,
+            }),
+        },
+    }
+}
