@@ -208,6 +208,53 @@ pub fn call(ev: &Evaluator, scope: &Scope, dialect: Dialect, name: &str, args: &
             None => None,
         },
         "createarray" | "list" => Some(Value::new(Kind::Array(args.clone()), span)),
+        // ARM template functions (also Bicep's, which compiles to them).
+        "resourceid" | "subscriptionresourceid" | "tenantresourceid" | "extensionresourceid"
+            if dialect != Dialect::Terraform =>
+        {
+            resource_id(&lname, &args, span)
+        }
+        "createobject" if dialect != Dialect::Terraform && args.len() % 2 == 0 => {
+            let fields: Option<Vec<(String, Value)>> = args
+                .chunks(2)
+                .map(|pair| Some((pair[0].as_str()?, pair[1].clone())))
+                .collect();
+            fields.map(|f| Value::new(Kind::Object(f), span))
+        }
+        "json" if dialect != Dialect::Terraform => arg(0).and_then(|v| v.as_str()).and_then(|s| {
+            serde_json::from_str::<serde_json::Value>(&s)
+                .ok()
+                .map(|j| from_json(&j, span))
+        }),
+        "null" if dialect != Dialect::Terraform => Some(Value::new(Kind::Null, span)),
+        "true" if dialect != Dialect::Terraform => Some(Value::new(Kind::Bool(true), span)),
+        "false" if dialect != Dialect::Terraform => Some(Value::new(Kind::Bool(false), span)),
+        "first" => arg(0).and_then(|v| match &v.kind {
+            Kind::Array(items) => items.first().cloned(),
+            Kind::Str(s) => s.as_lit().map(|s| lit(&s.chars().take(1).collect::<String>(), span)),
+            _ => None,
+        }),
+        "last" => arg(0).and_then(|v| match &v.kind {
+            Kind::Array(items) => items.last().cloned(),
+            Kind::Str(s) => s
+                .as_lit()
+                .map(|s| lit(&s.chars().last().map(String::from).unwrap_or_default(), span)),
+            _ => None,
+        }),
+        "startswith" | "endswith" => match (arg(0).and_then(|v| v.as_str()), arg(1).and_then(|v| v.as_str())) {
+            (Some(a), Some(b)) => {
+                let (a, b) = (a.to_lowercase(), b.to_lowercase());
+                Some(Value::new(
+                    Kind::Bool(if lname == "startswith" {
+                        a.starts_with(&b)
+                    } else {
+                        a.ends_with(&b)
+                    }),
+                    span,
+                ))
+            }
+            _ => None,
+        },
         "empty" => arg(0)
             .and_then(|v| match &v.kind {
                 Kind::Array(i) => Some(i.is_empty()),
@@ -231,6 +278,72 @@ pub fn call(ev: &Evaluator, scope: &Scope, dialect: Dialect, name: &str, args: &
         }
         None => unknown(),
     }
+}
+
+/// `resourceId([subscriptionId], [resourceGroupName], type, name1, name2, …)` as a
+/// partially known id: `/subscriptions/…/resourceGroups/…/providers/<type>/<name1>/<child>/<name2>`.
+/// The model recognises account ids and role definition ids in this written-out form.
+fn resource_id(fname: &str, args: &[Value], span: Span) -> Option<Value> {
+    // The type is the first argument that contains a '/' (the optional subscription and
+    // resource group come before it).
+    let type_pos = args.iter().position(|a| a.as_str().is_some_and(|s| s.contains('/')))?;
+    let rtype = args[type_pos].as_str()?;
+    let names = &args[type_pos + 1..];
+    let segments: Vec<&str> = rtype.split('/').collect();
+    if segments.len() < 2 || names.len() != segments.len() - 1 {
+        return None;
+    }
+    let mut id = PStr::default();
+    match fname {
+        "tenantresourceid" => {}
+        "subscriptionresourceid" => {
+            id.push(Piece::Lit("/subscriptions/".into()));
+            id.append(
+                args.first()
+                    .filter(|_| type_pos > 0)
+                    .and_then(|a| a.as_pstr())
+                    .unwrap_or_else(PStr::unknown),
+            );
+        }
+        "extensionresourceid" => {
+            id.append(args.first().and_then(|a| a.as_pstr()).unwrap_or_else(PStr::unknown));
+        }
+        _ => {
+            let (sub, rg) = match type_pos {
+                2 => (args[0].as_pstr(), args[1].as_pstr()),
+                1 => (None, args[0].as_pstr()),
+                _ => (None, None),
+            };
+            id.push(Piece::Lit("/subscriptions/".into()));
+            id.append(sub.unwrap_or_else(PStr::unknown));
+            id.push(Piece::Lit("/resourceGroups/".into()));
+            id.append(rg.unwrap_or_else(PStr::unknown));
+        }
+    }
+    id.push(Piece::Lit(format!("/providers/{}/{}", segments[0], segments[1])));
+    for (i, name) in names.iter().enumerate() {
+        if i > 0 {
+            id.push(Piece::Lit(format!("/{}", segments[i + 1])));
+        }
+        id.push(Piece::Lit("/".into()));
+        id.append(name.as_pstr().unwrap_or_else(PStr::unknown));
+    }
+    Some(str_val(id, span))
+}
+
+/// A JSON value as an evaluated value (for ARM `json()` and parameter files).
+pub fn from_json(j: &serde_json::Value, span: Span) -> Value {
+    let kind = match j {
+        serde_json::Value::Null => Kind::Null,
+        serde_json::Value::Bool(b) => Kind::Bool(*b),
+        serde_json::Value::Number(n) => n
+            .as_f64()
+            .map_or(Kind::Unknown("number out of range".into()), Kind::Number),
+        serde_json::Value::String(s) => Kind::Str(PStr::lit(s.clone())),
+        serde_json::Value::Array(items) => Kind::Array(items.iter().map(|i| from_json(i, span)).collect()),
+        serde_json::Value::Object(m) => Kind::Object(m.iter().map(|(k, v)| (k.clone(), from_json(v, span))).collect()),
+    };
+    Value::new(kind, span)
 }
 
 fn lit(s: &str, span: Span) -> Value {
@@ -279,13 +392,14 @@ fn format(dialect: Dialect, args: &[Value], span: Span) -> Option<Value> {
         if dialect == Dialect::Terraform && c == '%' {
             match chars.next() {
                 Some('%') => lit_buf.push('%'),
-                Some(_) => {
+                Some(first) => {
                     // Skip flags/width of a verb such as %5.2f; the verb letter ends it.
-                    while let Some(&n) = chars.peek() {
-                        if n.is_ascii_alphabetic() {
-                            break;
+                    if !first.is_ascii_alphabetic() {
+                        for n in chars.by_ref() {
+                            if n.is_ascii_alphabetic() {
+                                break;
+                            }
                         }
-                        chars.next();
                     }
                     out.push(Piece::Lit(std::mem::take(&mut lit_buf)));
                     out.append(piece(next_arg));
@@ -345,6 +459,37 @@ mod tests {
         assert_eq!(p.0, vec![Piece::Lit("acc/dbs/".into()), Piece::Unknown]);
         let v = format(Dialect::Arm, &[s("{0}/colls/{1}{{x}}"), s("db"), s("c")], sp).unwrap();
         assert_eq!(v.as_str().as_deref(), Some("db/colls/c{x}"));
+    }
+
+    #[test]
+    fn resource_ids_are_written_out() {
+        let sp = Span::new(FileId(0), 0..0);
+        let v = resource_id(
+            "resourceid",
+            &[
+                s("Microsoft.DocumentDB/databaseAccounts/sqlRoleDefinitions"),
+                s("acc"),
+                s("00000000-0000-0000-0000-000000000002"),
+            ],
+            sp,
+        )
+        .unwrap();
+        let Kind::Str(p) = v.kind else { panic!() };
+        assert_eq!(
+            p.to_string(),
+            "/subscriptions/${…}/resourceGroups/${…}/providers/Microsoft.DocumentDB/databaseAccounts/acc/sqlRoleDefinitions/00000000-0000-0000-0000-000000000002"
+        );
+        let v = resource_id(
+            "resourceid",
+            &[s("rg"), s("Microsoft.DocumentDB/databaseAccounts"), s("acc")],
+            sp,
+        )
+        .unwrap();
+        assert_eq!(
+            v.as_pstr().unwrap().to_string(),
+            "/subscriptions/${…}/resourceGroups/rg/providers/Microsoft.DocumentDB/databaseAccounts/acc"
+        );
+        assert!(resource_id("resourceid", &[s("Microsoft.DocumentDB/databaseAccounts")], sp).is_none());
     }
 
     #[test]
