@@ -110,6 +110,7 @@ fn walk(
     ci: bool,
     out: &mut Vec<Found>,
 ) {
+    let use_span = expr.map_or(use_span, |e| e.span);
     // Entering a value that came through a reference: remember its hops, and that the
     // expression tree no longer describes it.
     let (expr, via_here) = if expr.is_none() || value.origin.via.is_empty() || path.is_empty() {
@@ -119,7 +120,6 @@ fn walk(
         v.extend(value.origin.via.iter().cloned());
         (None, v)
     };
-    let use_span = expr.map_or(use_span, |e| e.span);
     let Some((step, rest)) = path.split_first() else {
         let mut value = value.clone();
         if expr.is_none() {

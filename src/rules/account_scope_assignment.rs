@@ -22,7 +22,7 @@ fn check(inv: &Inventory, sink: &mut Sink) {
             continue;
         }
         // What the role is, whether it can write, and where it is defined.
-        let (role, writes, role_label) = match &a.role {
+        let (role, writes, role_label, reads_only) = match &a.role {
             RoleRef::BuiltInContributor => (
                 "Cosmos DB Built-in Data Contributor".to_string(),
                 true,
@@ -30,8 +30,9 @@ fn check(inv: &Inventory, sink: &mut Sink) {
                     span: a.role_span,
                     message: "built-in Data Contributor: reads and writes all data".into(),
                 }),
+                false,
             ),
-            RoleRef::BuiltInReader => ("Cosmos DB Built-in Data Reader".to_string(), false, None),
+            RoleRef::BuiltInReader => ("Cosmos DB Built-in Data Reader".to_string(), false, None, true),
             RoleRef::Custom(i) => {
                 let def = &inv.sql_role_definitions[*i];
                 let writes = def
@@ -46,15 +47,20 @@ fn check(inv: &Inventory, sink: &mut Sink) {
                         "role definition assigned here".into()
                     },
                 };
-                (format!("`{}`", def.address), writes, Some(label))
+                let known = def.data_actions.iter().all(|f| f.value().is_some());
+                (format!("`{}`", def.address), writes, Some(label), known && !writes)
             }
-            RoleRef::UnknownId(id) => (format!("role `{id}`"), false, None),
-            RoleRef::Unknown => ("its role".to_string(), false, None),
+            RoleRef::UnknownId(id) => (format!("role `{id}`"), false, None, false),
+            RoleRef::Unknown => ("its role".to_string(), false, None, false),
         };
         let (span, _, mut labels) = locate(&a.scope, a.header, "");
         labels.extend(role_label);
         let severity = if writes { Severity::Error } else { Severity::Warning };
-        let what = if writes { "read and write" } else { "access" };
+        let what = match (writes, reads_only) {
+            (true, _) => "read and write",
+            (false, true) => "read",
+            (false, false) => "access",
+        };
         let d = sink.report(
             &META,
             span,

@@ -1,0 +1,22 @@
+locals {
+  security = {
+    disable_keys = false
+  }
+}
+
+resource "azurerm_cosmosdb_account" "main" {
+  name                = "contoso-main"
+  location            = "westeurope"
+  resource_group_name = "rg"
+  offer_type          = "Standard"
+  local_authentication_disabled = local.security.disable_keys # expect: CDB001
+
+  consistency_policy {
+    consistency_level = "Session"
+  }
+
+  geo_location {
+    location          = "westeurope"
+    failover_priority = 0
+  }
+}

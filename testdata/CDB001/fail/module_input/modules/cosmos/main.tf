@@ -1,0 +1,21 @@
+variable "disable_local_auth" {
+  type    = bool
+  default = true
+}
+
+resource "azurerm_cosmosdb_account" "main" {
+  name                = "contoso-main"
+  location            = "westeurope"
+  resource_group_name = "rg"
+  offer_type          = "Standard"
+  local_authentication_disabled = var.disable_local_auth # expect: CDB001
+
+  consistency_policy {
+    consistency_level = "Session"
+  }
+
+  geo_location {
+    location          = "westeurope"
+    failover_priority = 0
+  }
+}

@@ -1,0 +1,20 @@
+resource "azurerm_cosmosdb_account" "main" { # expect: CDB001
+  name                = "contoso-main"
+  location            = "westeurope"
+  resource_group_name = "rg"
+  offer_type          = "Standard"
+  kind                = "MongoDB"
+
+  capabilities {
+    name = "EnableMongoRoleBasedAccessControl"
+  }
+
+  consistency_policy {
+    consistency_level = "Session"
+  }
+
+  geo_location {
+    location          = "westeurope"
+    failover_priority = 0
+  }
+}

@@ -1,0 +1,1 @@
+disable_local_auth = false

@@ -1,0 +1,22 @@
+variable "allow_key_metadata_writes" {
+  type    = bool
+  default = true
+}
+
+resource "azurerm_cosmosdb_account" "main" {
+  name                = "contoso-main"
+  location            = "westeurope"
+  resource_group_name = "rg"
+  offer_type          = "Standard"
+  local_authentication_disabled = true
+  access_key_metadata_writes_enabled = var.allow_key_metadata_writes # expect: CDB002
+
+  consistency_policy {
+    consistency_level = "Session"
+  }
+
+  geo_location {
+    location          = "westeurope"
+    failover_priority = 0
+  }
+}

@@ -1,0 +1,21 @@
+variable "metadata_writes" {
+  type = bool
+}
+
+resource "azurerm_cosmosdb_account" "main" {
+  name                = "contoso-main"
+  location            = "westeurope"
+  resource_group_name = "rg"
+  offer_type          = "Standard"
+  local_authentication_disabled = true
+  access_key_metadata_writes_enabled = var.metadata_writes
+
+  consistency_policy {
+    consistency_level = "Session"
+  }
+
+  geo_location {
+    location          = "westeurope"
+    failover_priority = 0
+  }
+}

@@ -1,0 +1,29 @@
+resource "azurerm_cosmosdb_account" "main" {
+  name                = "contoso-main"
+  location            = "westeurope"
+  resource_group_name = "rg"
+  offer_type          = "Standard"
+  local_authentication_disabled = true
+  access_key_metadata_writes_enabled = false
+
+  consistency_policy {
+    consistency_level = "Session"
+  }
+
+  geo_location {
+    location          = "westeurope"
+    failover_priority = 0
+  }
+}
+
+resource "azurerm_cosmosdb_sql_role_definition" "custom" {
+  name                = "custom"
+  resource_group_name = "rg"
+  account_name        = azurerm_cosmosdb_account.main.name
+  type                = "CustomRole"
+  assignable_scopes   = [azurerm_cosmosdb_account.main.id]
+
+  permissions {
+    data_actions = ["*"] # expect: CDB003
+  }
+}
