@@ -1,0 +1,249 @@
+//! The binary as users run it: exit codes, JSON shape, bad input, named files.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn cosmolint(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cosmolint"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run cosmolint")
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+fn write(dir: &Path, name: &str, text: impl AsRef<[u8]>) {
+    let p = dir.join(name);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+const INSECURE: &str = r#"resource "azurerm_cosmosdb_account" "a" {
+  name                          = "acc"
+  local_authentication_disabled = var.disable
+  access_key_metadata_writes_enabled = false
+}
+"#;
+
+#[test]
+fn bundled_example_reports_four_findings_with_the_documented_json_shape() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = cosmolint(root, &["check", "examples", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    assert_eq!(v["tool"]["name"], "cosmolint");
+    let diags = v["diagnostics"].as_array().unwrap();
+    let codes: Vec<&str> = diags.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["CDB002", "CDB001", "CDB003", "CDB004"]);
+    let d = &diags[1];
+    assert_eq!(d["name"], "local-auth-enabled");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["file"], "examples/terraform/main.tf");
+    assert_eq!(d["range"]["start"]["line"], 19);
+    assert_eq!(d["range"]["start"]["column"], 35);
+    assert_eq!(d["range"]["end"]["column"], 57);
+    assert_eq!(d["resource"], "azurerm_cosmosdb_account.main");
+    assert!(d["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|l| l["range"]["start"]["line"] == 5));
+    assert!(d["url"].as_str().unwrap().ends_with("/rules/CDB001.md"));
+    assert_eq!(v["summary"]["findings"], 4);
+    assert_eq!(v["summary"]["files"], 1);
+}
+
+#[test]
+fn syntax_error_is_a_finding_with_a_position_and_other_files_continue() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "broken/main.tf", "resource \"x\" \"y\" {\n  a = \n}\n");
+    write(tmp.path(), "good/main.tf", INSECURE.replace("var.disable", "false"));
+    let out = cosmolint(tmp.path(), &["check", ".", "--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "broken input is a finding, not a tool error"
+    );
+    let v = json(&out);
+    let diags = v["diagnostics"].as_array().unwrap();
+    let syntax = diags
+        .iter()
+        .find(|d| d["code"] == "syntax-error")
+        .expect("syntax-error");
+    assert_eq!(syntax["file"], "broken/main.tf");
+    assert!(syntax["range"]["start"]["line"].as_u64().unwrap() >= 2);
+    assert!(diags
+        .iter()
+        .any(|d| d["code"] == "CDB001" && d["file"] == "good/main.tf"));
+    assert_eq!(v["summary"]["parse_errors"], 1);
+}
+
+#[test]
+fn non_utf8_and_utf16_files_get_a_clear_diagnostic() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "latin1/main.tf", b"# caf\xe9\nresource \"a\" \"b\" {}\n");
+    write(tmp.path(), "utf16/main.tf", b"\xff\xfer\x00e\x00");
+    let out = cosmolint(tmp.path(), &["check", ".", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    let enc: Vec<&serde_json::Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "encoding-error")
+        .collect();
+    assert_eq!(enc.len(), 2);
+    assert_eq!(enc[0]["file"], "latin1/main.tf");
+    assert_eq!(enc[0]["range"]["start"]["line"], 1);
+    assert!(enc[0]["message"].as_str().unwrap().contains("not valid UTF-8"));
+    assert!(enc[1]["message"].as_str().unwrap().contains("UTF-16"));
+}
+
+#[test]
+fn missing_path_is_exit_2_but_other_paths_are_still_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "a/main.tf", INSECURE.replace("var.disable", "false"));
+    let out = cosmolint(tmp.path(), &["check", "a", "does-not-exist", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let v = json(&out);
+    let codes: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"io-error"));
+    assert!(codes.contains(&"CDB001"));
+}
+
+#[test]
+fn fail_on_sets_the_threshold() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reader_at_account = r#"resource "azurerm_cosmosdb_sql_role_assignment" "r" {
+  role_definition_id = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.DocumentDB/databaseAccounts/acc/sqlRoleDefinitions/00000000-0000-0000-0000-000000000001"
+  scope              = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.DocumentDB/databaseAccounts/acc"
+}
+"#;
+    write(tmp.path(), "main.tf", reader_at_account);
+    assert_eq!(cosmolint(tmp.path(), &["check"]).status.code(), Some(1));
+    assert_eq!(
+        cosmolint(tmp.path(), &["check", "--fail-on", "warning"]).status.code(),
+        Some(1)
+    );
+    assert_eq!(
+        cosmolint(tmp.path(), &["check", "--fail-on", "error"]).status.code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn var_and_var_file_override_defaults() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        "main.tf",
+        format!("variable \"disable\" {{\n  default = true\n}}\n{INSECURE}"),
+    );
+    write(tmp.path(), "insecure.tfvars", "disable = false\n");
+    let clean = cosmolint(tmp.path(), &["check", "--format", "json"]);
+    assert_eq!(
+        clean.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&clean.stdout)
+    );
+    let out = cosmolint(
+        tmp.path(),
+        &["check", "--format", "json", "--var-file", "insecure.tfvars"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    let labels = v["diagnostics"][0]["labels"].as_array().unwrap();
+    assert!(labels
+        .iter()
+        .any(|l| l["file"] == "insecure.tfvars" && l["message"] == "set in insecure.tfvars"));
+    let out = cosmolint(
+        tmp.path(),
+        &["check", "--var-file", "insecure.tfvars", "--var", "disable=true"],
+    );
+    assert_eq!(out.status.code(), Some(0), "--var wins over --var-file");
+    let out = cosmolint(tmp.path(), &["check", "--var", "novalue"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("NAME=VALUE"));
+}
+
+#[test]
+fn named_file_uses_its_directory_as_context_but_reports_only_itself() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        "variables.tf",
+        "variable \"disable\" {\n  default = false\n}\n",
+    );
+    write(tmp.path(), "main.tf", INSECURE);
+    write(
+        tmp.path(),
+        "other.tf",
+        INSECURE.replace("\"a\"", "\"b\"").replace("var.disable", "false"),
+    );
+    let out = cosmolint(tmp.path(), &["check", "main.tf", "--format", "json"]);
+    let v = json(&out);
+    let diags = v["diagnostics"].as_array().unwrap();
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0]["file"], "main.tf");
+    assert_eq!(diags[0]["code"], "CDB001", "the default in variables.tf was used");
+}
+
+#[test]
+fn rules_and_explain() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = cosmolint(root, &["rules"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    for id in ["CDB001", "CDB002", "CDB003", "CDB004"] {
+        assert!(text.contains(id));
+    }
+    let out = cosmolint(root, &["explain", "broad-data-actions"]);
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .starts_with("# CDB003 broad-data-actions"));
+    let out = cosmolint(root, &["explain", "CDB999"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn output_is_identical_across_thread_counts() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = |threads: &str| {
+        Command::new(env!("CARGO_BIN_EXE_cosmolint"))
+            .args(["check", "testdata", "--format", "json"])
+            .current_dir(root)
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap()
+            .stdout
+    };
+    let one = run("1");
+    assert!(one.len() > 1000);
+    assert_eq!(one, run("4"));
+}
+
+#[test]
+fn closed_stdout_is_not_a_crash() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cosmolint"))
+        .args(["check", "testdata"])
+        .current_dir(root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_ne!(out.status.code(), Some(101));
+}

@@ -1,0 +1,66 @@
+//! Smoke test over real-world files: every Terraform file and directory of
+//! `../shared/corpus/files` lints without a panic or an internal error. Skipped, with a
+//! message, when the corpus is not next to the repository.
+
+use std::path::{Path, PathBuf};
+
+fn corpus() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/files");
+    dir.is_dir().then_some(dir)
+}
+
+fn lint(path: &Path) -> cosmolint::Report {
+    cosmolint::lint(&cosmolint::Options {
+        paths: vec![path.to_path_buf()],
+        ..Default::default()
+    })
+    .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn terraform_corpus_lints_without_internal_errors() {
+    let Some(root) = corpus() else {
+        eprintln!("skipped: ../shared/corpus/files is not present");
+        return;
+    };
+    let mut files = 0;
+    let mut dirs = std::collections::BTreeSet::new();
+    for entry in walkdir::WalkDir::new(&root).sort_by_file_name() {
+        let entry = entry.unwrap();
+        let p = entry.path();
+        if !p.extension().is_some_and(|e| e == "tf" || e == "tfvars") {
+            continue;
+        }
+        files += 1;
+        dirs.insert(p.parent().unwrap().to_path_buf());
+        let report = lint(p);
+        for d in &report.diagnostics {
+            assert_ne!(d.code, "internal-error", "{}: {}", p.display(), d.message);
+            assert_ne!(
+                d.code,
+                "syntax-error",
+                "{}: valid HCL reported as broken: {}",
+                p.display(),
+                d.message
+            );
+        }
+    }
+    for dir in &dirs {
+        let report = lint(dir);
+        assert!(
+            report.diagnostics.iter().all(|d| d.code != "internal-error"),
+            "{}",
+            dir.display()
+        );
+    }
+    // The whole corpus at once: roots, modules and all.
+    let report = lint(&root);
+    assert!(report.diagnostics.iter().all(|d| d.code != "internal-error"));
+    eprintln!(
+        "{files} Terraform files in {} directories; whole corpus: {} findings, {} unresolved",
+        dirs.len(),
+        report.summary.findings,
+        report.summary.unresolved
+    );
+    assert!(files > 50, "the corpus should have Terraform files");
+}
