@@ -46,6 +46,32 @@ pub enum Error {
     Var(String),
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_an_internal_error_naming_the_file() {
+        let files = Files::new(None);
+        let ok = isolate(&files, std::path::Path::new("a.tf"), || 7);
+        assert_eq!(ok.ok(), Some(7));
+        let err = isolate(&files, std::path::Path::new("dir/b.tf"), || -> u8 { panic!("boom") }).unwrap_err();
+        assert_eq!(err.code, "internal-error");
+        assert!(
+            err.message.contains("dir/b.tf") && err.message.contains("boom"),
+            "{}",
+            err.message
+        );
+        let report = Report {
+            files: Arc::new(files),
+            diagnostics: vec![*err],
+            unresolved: Vec::new(),
+            summary: Summary::default(),
+        };
+        assert_eq!(report.exit_code(Severity::Error), 2);
+    }
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Summary {
     /// Files read and parsed.
@@ -82,6 +108,24 @@ impl Report {
             0
         }
     }
+}
+
+/// Runs `f`; a panic inside becomes an `internal-error` diagnostic naming `path`, so one
+/// bad file never takes the other files' results down with it.
+pub(crate) fn isolate<T>(files: &Files, path: &std::path::Path, f: impl FnOnce() -> T) -> Result<T, Box<Diagnostic>> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let f = files.add(path.to_path_buf(), String::new());
+        Box::new(Diagnostic::tool(
+            ToolCode::InternalError,
+            Span::new(f.id, 0..0),
+            format!("cosmolint failed on {}: {what}; please report this bug", f.display),
+        ))
+    })
 }
 
 /// Lints the given paths.

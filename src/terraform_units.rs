@@ -6,7 +6,6 @@
 //! false positive users report most about other linters).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -38,7 +37,15 @@ enum Reported {
 
 /// Reads a file as text, recording a diagnostic when it is not readable or not UTF-8.
 pub(crate) fn read_source(files: &Files, path: &Path, problems: &Mutex<Vec<Diagnostic>>) -> Option<Arc<SourceFile>> {
-    let bytes = match std::fs::read(path) {
+    // Only regular files: reading a FIFO or a device named `main.tf` would block forever.
+    let regular = std::fs::metadata(path).map(|m| m.is_file());
+    let bytes = match regular.and_then(|is_file| {
+        if is_file {
+            std::fs::read(path)
+        } else {
+            Err(std::io::Error::other("not a regular file"))
+        }
+    }) {
         Ok(b) => b,
         Err(e) => {
             let f = files.add(path.to_path_buf(), String::new());
@@ -138,7 +145,13 @@ impl<'f> Loader<'f> {
             let Some(src) = read_source(self.files, &p, &self.problems) else {
                 continue;
             };
-            let tf = tfparse::parse(src.id, &src.text);
+            let tf = match crate::isolate(self.files, &p, || tfparse::parse(src.id, &src.text)) {
+                Ok(tf) => tf,
+                Err(d) => {
+                    push(&self.problems, *d);
+                    continue;
+                }
+            };
             for prob in &tf.problems {
                 push(
                     &self.problems,
@@ -156,19 +169,43 @@ impl<'f> Loader<'f> {
 struct UnitLoader<'l, 'f> {
     shared: &'l Loader<'f>,
     installed: HashMap<String, PathBuf>,
+    /// The repository the root belongs to (nearest ancestor with `.git`): module sources
+    /// that leave it are not followed.
+    boundary: Option<PathBuf>,
 }
 
 impl ModuleLoader for UnitLoader<'_, '_> {
-    fn resolve(&self, module_dir: &Path, key: &str, source: &str) -> Option<PathBuf> {
-        if is_local_source(source) {
-            return Some(normalize(&module_dir.join(source)));
+    fn resolve(&self, module_dir: &Path, key: &str, source: &str) -> Result<PathBuf, String> {
+        let dir = if is_local_source(source) {
+            normalize(&module_dir.join(source))
+        } else {
+            self.installed
+                .get(key)
+                .cloned()
+                .ok_or_else(|| format!("module source `{source}` is not local and not installed by `terraform init`"))?
+        };
+        if let Some(boundary) = &self.boundary {
+            if !dir_key(&dir).starts_with(boundary) {
+                return Err(format!(
+                    "module source `{source}` points outside the repository; it is not followed"
+                ));
+            }
         }
-        self.installed.get(key).cloned()
+        Ok(dir)
     }
 
     fn load(&self, dir: &Path) -> Option<Arc<TfModule>> {
         self.shared.load_dir(dir)
     }
+}
+
+/// The nearest ancestor of `dir` (itself included) that holds `.git`, canonical.
+fn repository_root(dir: &Path) -> Option<PathBuf> {
+    let start = std::fs::canonicalize(dir).ok()?;
+    start
+        .ancestors()
+        .find(|a| a.join(".git").exists())
+        .map(Path::to_path_buf)
 }
 
 fn installed_modules(root: &Path) -> HashMap<String, PathBuf> {
@@ -263,24 +300,10 @@ pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options) -> Result<O
     let results: Vec<(Vec<Diagnostic>, Vec<Unresolved>)> = roots
         .par_iter()
         .map(|(dir, reported, module)| {
-            let run = || lint_root(files, &loader, dir, reported, module, &cli_vars);
-            match catch_unwind(AssertUnwindSafe(run)) {
-                Ok(r) => r,
-                Err(panic) => {
-                    let what = panic
-                        .downcast_ref::<&str>()
-                        .map(|s| s.to_string())
-                        .or_else(|| panic.downcast_ref::<String>().cloned())
-                        .unwrap_or_default();
-                    let f = files.add(dir.to_path_buf(), String::new());
-                    let d = Diagnostic::tool(
-                        ToolCode::InternalError,
-                        Span::new(f.id, 0..0),
-                        format!("cosmolint failed on {}: {what}; please report this", f.display),
-                    );
-                    (vec![d], Vec::new())
-                }
-            }
+            crate::isolate(files, dir, || {
+                lint_root(files, &loader, dir, reported, module, &cli_vars)
+            })
+            .unwrap_or_else(|d| (vec![*d], Vec::new()))
         })
         .collect();
 
@@ -447,6 +470,7 @@ fn lint_root(
     let unit_loader = UnitLoader {
         shared: loader,
         installed: installed_modules(dir),
+        boundary: repository_root(dir),
     };
     let unit = TfUnit::new(module.clone(), tfvars, &unit_loader);
     let (inventory, unresolved) = crate::model::azurerm::build(&unit);

@@ -79,6 +79,11 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet, display: impl Fn(&Path) -
                 continue;
             }
         };
+        if !meta.is_file() && !meta.is_dir() {
+            out.errors
+                .push((root.clone(), "not a regular file or directory".into()));
+            continue;
+        }
         if meta.is_file() {
             out.files.push(Candidate {
                 path: root.clone(),
@@ -100,7 +105,9 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet, display: impl Fn(&Path) -
             });
         for entry in walker {
             match entry {
-                Ok(e) if e.file_type().is_file() => {
+                // Symlinked files are followed (shared .tf files are often linked into
+                // stacks); symlinked directories are not, so a link loop cannot trap the walk.
+                Ok(e) if e.file_type().is_file() || (e.path_is_symlink() && e.path().is_file()) => {
                     let Some(kind) = FileKind::of(e.path()) else { continue };
                     if excluded(excludes, &display(e.path())) {
                         continue;

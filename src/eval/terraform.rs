@@ -57,8 +57,8 @@ impl TfModule {
 /// Finds and loads module directories for module calls.
 pub trait ModuleLoader {
     /// The directory a module call in `module_dir` refers to, if it is local (or mapped by
-    /// `.terraform/modules/modules.json`) and may be followed.
-    fn resolve(&self, module_dir: &Path, key: &str, source: &str) -> Option<PathBuf>;
+    /// `.terraform/modules/modules.json`) and may be followed; otherwise why not.
+    fn resolve(&self, module_dir: &Path, key: &str, source: &str) -> Result<PathBuf, String>;
     fn load(&self, dir: &Path) -> Option<Arc<TfModule>>;
 }
 
@@ -150,12 +150,12 @@ impl TfUnit {
             } else {
                 format!("{key}.{}", call.name)
             };
-            let Some(dir) = loader.resolve(&module.dir, &child_key, source) else {
-                self.skipped_modules.push((
-                    call.source_span,
-                    format!("module source `{source}` is not a local directory"),
-                ));
-                continue;
+            let dir = match loader.resolve(&module.dir, &child_key, source) {
+                Ok(dir) => dir,
+                Err(why) => {
+                    self.skipped_modules.push((call.source_span, why));
+                    continue;
+                }
             };
             if stack.len() >= MAX_MODULE_DEPTH || stack.contains(&dir) {
                 self.skipped_modules.push((

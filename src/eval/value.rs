@@ -102,6 +102,9 @@ impl PStr {
         match (self.0.last_mut(), piece) {
             (Some(Piece::Lit(a)), Piece::Lit(b)) => a.push_str(&b),
             (_, Piece::Lit(b)) if b.is_empty() => {}
+            // Two holes in a row say no more than one; merging them keeps doubling
+            // templates (`"${local.s}${local.s}"`) from growing exponentially.
+            (Some(Piece::Unknown), Piece::Unknown) => {}
             (_, p) => self.0.push(p),
         }
     }
@@ -112,12 +115,14 @@ impl PStr {
         }
     }
 
+    /// Size in bytes, counting a symbol or a hole as one piece of a few bytes: what the
+    /// string limit is measured in.
     pub fn lit_len(&self) -> usize {
         self.0
             .iter()
             .map(|p| match p {
                 Piece::Lit(s) => s.len(),
-                _ => 0,
+                _ => 16,
             })
             .sum()
     }

@@ -396,6 +396,10 @@ impl Lower {
                 name.push_str(f.name.name.as_str());
                 ExprKind::Call(name, f.args.iter().map(|a| self.expr(a, Some(span))).collect())
             }
+            Expression::Traversal(t) if t.operators.len() > MAX_NESTING => {
+                // `a.b.b.b…` with thousands of steps: a tree that deep would only cost stack.
+                ExprKind::Opaque("traversal is too long")
+            }
             Expression::Traversal(t) => {
                 let mut cur = self.expr(&t.expr, Some(span));
                 for op in &t.operators {
@@ -540,6 +544,14 @@ mod tests {
         let f = parse(F, &text);
         assert_eq!(f.problems.len(), 1);
         assert!(f.problems[0].message.contains("nest deeper"));
+    }
+
+    #[test]
+    fn very_long_traversals_are_opaque() {
+        let text = format!("locals {{\n  x = a{}\n}}\n", ".b".repeat(100_000));
+        let f = parse(F, &text);
+        assert!(f.problems.is_empty());
+        assert!(matches!(f.locals[0].value.kind, ExprKind::Opaque(_)));
     }
 
     #[test]
