@@ -72,6 +72,11 @@ pub struct CheckArgs {
     #[arg(long)]
     pub show_unresolved: bool,
 
+    /// Print how long each phase took (discover, read, parse, evaluate, rules, report) to
+    /// stderr
+    #[arg(long)]
+    pub timings: bool,
+
     /// When to use colours in human output
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,

@@ -11,6 +11,7 @@ pub mod parse;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod timings;
 pub mod walk;
 
 mod terraform_units;
@@ -67,6 +68,7 @@ mod tests {
             diagnostics: vec![*err],
             unresolved: Vec::new(),
             summary: Summary::default(),
+            timings: timings::Timings::default(),
         };
         assert_eq!(report.exit_code(Severity::Error), 2);
     }
@@ -90,6 +92,7 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     pub unresolved: Vec<Unresolved>,
     pub summary: Summary,
+    pub timings: timings::Timings,
 }
 
 impl Report {
@@ -130,10 +133,14 @@ pub(crate) fn isolate<T>(files: &Files, path: &std::path::Path, f: impl FnOnce()
 
 /// Lints the given paths.
 pub fn lint(opts: &Options) -> Result<Report, Error> {
+    let started = std::time::Instant::now();
+    let clock = timings::Clock::default();
     let base = opts.base.clone().or_else(|| std::env::current_dir().ok());
     let files = Arc::new(Files::new(base));
     let excludes = walk::build_excludes(&opts.excludes)?;
-    let found = walk::discover(&opts.paths, &excludes, |p| files.display_path(p));
+    let found = clock.time(timings::Phase::Discover, || {
+        walk::discover(&opts.paths, &excludes, |p| files.display_path(p))
+    });
 
     let mut diagnostics = Vec::new();
     for (path, message) in &found.errors {
@@ -161,7 +168,7 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
         }
     }
 
-    let tf = terraform_units::lint(&files, &found.files, opts)?;
+    let tf = terraform_units::lint(&files, &found.files, opts, &clock)?;
     diagnostics.extend(tf.diagnostics);
     let mut unresolved = tf.unresolved;
 
@@ -196,5 +203,6 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
         diagnostics,
         unresolved,
         summary,
+        timings: timings::Timings::from_clock(&clock, started.elapsed()),
     })
 }

@@ -63,6 +63,7 @@ fn check(args: cli::CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let render_start = std::time::Instant::now();
     let text = match args.format {
         OutputFormat::Human => {
             let color = match args.color {
@@ -77,6 +78,9 @@ fn check(args: cli::CheckArgs) -> ExitCode {
         OutputFormat::Json => json::render(&report, args.show_unresolved),
     };
     write_stdout(&text);
+    if args.timings {
+        eprint!("{}", report.timings.render(render_start.elapsed()));
+    }
     let fail_on = match args.fail_on {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,

@@ -17,6 +17,7 @@ use crate::ir::{Expr, ExprKind};
 use crate::model::Unresolved;
 use crate::parse::terraform as tfparse;
 use crate::source::{self, Files, SourceFile, Span};
+use crate::timings::{Clock, Phase};
 use crate::walk::{Candidate, FileKind};
 use crate::{Error, Options};
 
@@ -108,6 +109,7 @@ fn is_local_source(source: &str) -> bool {
 /// Loads module directories once per run, from any thread.
 struct Loader<'f> {
     files: &'f Files,
+    clock: &'f Clock,
     modules: Mutex<HashMap<PathBuf, Option<Arc<TfModule>>>>,
     problems: Mutex<Vec<Diagnostic>>,
     files_read: Mutex<usize>,
@@ -142,10 +144,16 @@ impl<'f> Loader<'f> {
         let mut parsed = Vec::new();
         for p in paths {
             *self.files_read.lock().unwrap_or_else(|e| e.into_inner()) += 1;
-            let Some(src) = read_source(self.files, &p, &self.problems) else {
+            let Some(src) = self
+                .clock
+                .time(Phase::Read, || read_source(self.files, &p, &self.problems))
+            else {
                 continue;
             };
-            let tf = match crate::isolate(self.files, &p, || tfparse::parse(src.id, &src.text)) {
+            let result = self.clock.time(Phase::Parse, || {
+                crate::isolate(self.files, &p, || tfparse::parse(src.id, &src.text))
+            });
+            let tf = match result {
                 Ok(tf) => tf,
                 Err(d) => {
                     push(&self.problems, *d);
@@ -236,7 +244,7 @@ fn installed_modules(root: &Path) -> HashMap<String, PathBuf> {
         .collect()
 }
 
-pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options) -> Result<Outcome, Error> {
+pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, clock: &Clock) -> Result<Outcome, Error> {
     // Directories with Terraform to lint, and which of their findings to report.
     let mut dirs: BTreeMap<PathBuf, Reported> = BTreeMap::new();
     for c in candidates {
@@ -260,6 +268,7 @@ pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options) -> Result<O
     let cli_vars = cli_vars(files, opts)?;
     let loader = Loader {
         files,
+        clock,
         modules: Mutex::default(),
         problems: Mutex::default(),
         files_read: Mutex::new(0),
@@ -472,9 +481,13 @@ fn lint_root(
         installed: installed_modules(dir),
         boundary: repository_root(dir),
     };
-    let unit = TfUnit::new(module.clone(), tfvars, &unit_loader);
-    let (inventory, unresolved) = crate::model::azurerm::build(&unit);
-    let mut diagnostics = crate::rules::run(&inventory, |r| r.enabled_by_default);
+    let (inventory, unresolved) = loader.clock.time(Phase::Evaluate, || {
+        let unit = TfUnit::new(module.clone(), tfvars, &unit_loader);
+        crate::model::azurerm::build(&unit)
+    });
+    let mut diagnostics = loader
+        .clock
+        .time(Phase::Rules, || crate::rules::run(&inventory, |r| r.enabled_by_default));
     if let Reported::Only(keep) = reported {
         let in_kept = |span: Span| files.get(span.file).is_some_and(|f| keep.contains(&normalize(&f.path)));
         diagnostics.retain(|d| in_kept(d.span));

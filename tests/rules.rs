@@ -157,6 +157,7 @@ fn rule_fixtures() {
                     unresolved: 0,
                     ..report.summary
                 },
+                timings: Default::default(),
             };
             let text = human::render(
                 &only_rule,
