@@ -85,6 +85,8 @@ pub struct Instance {
 pub struct TfUnit {
     pub instances: Vec<Instance>,
     pub resources: Vec<UnitResource>,
+    /// (instance, type, name) → resource, so references resolve in O(1).
+    by_name: HashMap<(u32, String, String), ResKey>,
     tfvars: HashMap<String, VarValue>,
     cache: RefCell<HashMap<(u32, u8, String), Value>>,
     in_progress: RefCell<HashSet<(u32, u8, String)>>,
@@ -103,6 +105,7 @@ impl TfUnit {
         let mut unit = TfUnit {
             instances: Vec::new(),
             resources: Vec::new(),
+            by_name: HashMap::new(),
             tfvars: tfvars.into_iter().collect(),
             cache: RefCell::default(),
             in_progress: RefCell::default(),
@@ -124,6 +127,9 @@ impl TfUnit {
     ) -> u32 {
         let id = self.instances.len() as u32;
         for r in &module.resources {
+            self.by_name
+                .entry((id, r.rtype.clone(), r.name.clone()))
+                .or_insert(ResKey(self.resources.len() as u32));
             self.resources.push(UnitResource {
                 instance: id,
                 resource: r.clone(),
@@ -245,10 +251,7 @@ impl TfUnit {
     }
 
     fn resource_key(&self, inst: u32, rtype: &str, name: &str) -> Option<ResKey> {
-        self.resources
-            .iter()
-            .position(|r| r.instance == inst && r.resource.rtype == rtype && r.resource.name == name)
-            .map(|i| ResKey(i as u32))
+        self.by_name.get(&(inst, rtype.to_string(), name.to_string())).copied()
     }
 }
 

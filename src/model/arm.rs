@@ -13,10 +13,12 @@
 //! Defaults are those of the Cosmos DB resource provider: `disableLocalAuth` false,
 //! `disableKeyBasedMetadataWriteAccess` false, `kind` GlobalDocumentDB.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use super::cosmos::{self, SymbolKind};
-use super::extract::{find, find_all, Step};
+use super::extract::{Body, Step};
 use super::{CosmosAccount, Fact, Hints, Inventory, RoleRef, SqlRoleAssignment, SqlRoleDefinition, Unresolved};
 use crate::eval::{Env, Evaluator, Kind, PStr, Piece, ResKey, Scope, Symbol, UnitResource};
 
@@ -43,6 +45,7 @@ pub fn build(env: &dyn Env, resources: &[UnitResource]) -> (Inventory, Vec<Unres
         unresolved: Vec::new(),
         accounts: HashMap::new(),
         role_defs: HashMap::new(),
+        bodies: RefCell::default(),
     };
     let of_type = |t: &str| -> Vec<usize> {
         resources
@@ -71,15 +74,30 @@ struct Builder<'u> {
     unresolved: Vec<Unresolved>,
     accounts: HashMap<ResKey, usize>,
     role_defs: HashMap<ResKey, usize>,
+    bodies: RefCell<HashMap<usize, Rc<Body<'u>>>>,
 }
 
-impl Builder<'_> {
+impl<'u> Builder<'u> {
     fn scope(&self, i: usize) -> Scope {
         Scope::new(self.resources[i].instance)
     }
 
+    /// The resource's body, evaluated once.
+    fn body(&self, i: usize) -> Rc<Body<'u>> {
+        if let Some(b) = self.bodies.borrow().get(&i) {
+            return b.clone();
+        }
+        let body = Rc::new(Body::eval(&self.ev, &self.scope(i), &self.resources[i].resource.body));
+        self.bodies.borrow_mut().insert(i, body.clone());
+        body
+    }
+
     fn at(&self, i: usize, path: &[Step]) -> Option<super::extract::Found> {
-        find(&self.ev, &self.scope(i), &self.resources[i].resource.body, path, true)
+        self.body(i).find(path, true)
+    }
+
+    fn all(&self, i: usize, path: &[Step]) -> Vec<super::extract::Found> {
+        self.body(i).find_all(path, true)
     }
 
     fn note_unknown<T>(&mut self, fact: &Fact<T>, what: String) {
@@ -149,18 +167,14 @@ impl Builder<'_> {
             }
         };
         let mut capabilities = Vec::new();
-        let body = &self.resources[i].resource.body;
-        let caps = find_all(
-            &self.ev,
-            &self.scope(i),
-            body,
+        let caps = self.all(
+            i,
             &[
                 Step::Key("properties"),
                 Step::Key("capabilities"),
                 Step::Each,
                 Step::Key("name"),
             ],
-            true,
         );
         for c in caps {
             match c.value.as_str() {
@@ -240,13 +254,8 @@ impl Builder<'_> {
             return None;
         }
         // A child of a child (database → account).
-        let p = find(
-            &self.ev,
-            &Scope::new(self.resources.get(key.0 as usize)?.instance),
-            &self.resources[key.0 as usize].resource.body,
-            &[Step::Key("parent")],
-            true,
-        )?;
+        self.resources.get(key.0 as usize)?;
+        let p = self.at(key.0 as usize, &[Step::Key("parent")])?;
         let Kind::Str(s) = &p.value.kind else { return None };
         self.account_of_key(s.as_sym()?.resource, depth + 1)
     }
@@ -262,10 +271,8 @@ impl Builder<'_> {
         let role_name = self
             .at(i, &[Step::Key("properties"), Step::Key("roleName")])
             .and_then(|f| f.value.as_str());
-        let found = find_all(
-            &self.ev,
-            &self.scope(i),
-            &self.resources[i].resource.body,
+        let found = self.all(
+            i,
             &[
                 Step::Key("properties"),
                 Step::Key("permissions"),
@@ -273,7 +280,6 @@ impl Builder<'_> {
                 Step::Key("dataActions"),
                 Step::Each,
             ],
-            true,
         );
         let mut data_actions = Vec::new();
         for f in found {

@@ -8,10 +8,12 @@
 //! `permissions { data_actions }`) and `azurerm_cosmosdb_sql_role_assignment`
 //! (`account_name`, `role_definition_id`, `scope`).
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use super::cosmos::{self, SymbolKind};
-use super::extract::{find, find_all, unknown_why, Found, Step};
+use super::extract::{unknown_why, Body, Found, Step};
 use super::{
     AssignmentScope, CosmosAccount, Fact, Hints, Inventory, RoleRef, SqlRoleAssignment, SqlRoleDefinition, Unresolved,
 };
@@ -40,6 +42,7 @@ pub fn build(unit: &TfUnit) -> (Inventory, Vec<Unresolved>) {
         unresolved: Vec::new(),
         accounts: HashMap::new(),
         role_defs: HashMap::new(),
+        bodies: RefCell::default(),
     };
     for (span, why) in &unit.skipped_modules {
         b.unresolved.push(Unresolved {
@@ -73,17 +76,27 @@ struct Builder<'u> {
     unresolved: Vec<Unresolved>,
     accounts: HashMap<ResKey, usize>,
     role_defs: HashMap<ResKey, usize>,
+    bodies: RefCell<HashMap<usize, Rc<Body<'u>>>>,
 }
 
-impl Builder<'_> {
-    fn find(&self, i: usize, path: &[Step]) -> Option<Found> {
+impl<'u> Builder<'u> {
+    /// The resource's body, evaluated once.
+    fn body(&self, i: usize) -> Rc<Body<'u>> {
+        if let Some(b) = self.bodies.borrow().get(&i) {
+            return b.clone();
+        }
         let r = &self.unit.resources[i];
-        find(&self.ev, &Scope::new(r.instance), &r.resource.body, path, false)
+        let body = Rc::new(Body::eval(&self.ev, &Scope::new(r.instance), &r.resource.body));
+        self.bodies.borrow_mut().insert(i, body.clone());
+        body
+    }
+
+    fn find(&self, i: usize, path: &[Step]) -> Option<Found> {
+        self.body(i).find(path, false)
     }
 
     fn find_all(&self, i: usize, path: &[Step]) -> Vec<Found> {
-        let r = &self.unit.resources[i];
-        find_all(&self.ev, &Scope::new(r.instance), &r.resource.body, path, false)
+        self.body(i).find_all(path, false)
     }
 
     fn note_unknown<T>(&mut self, fact: &Fact<T>, what: impl FnOnce() -> String) {

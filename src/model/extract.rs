@@ -88,17 +88,31 @@ fn field<'e>(e: &'e Expr, key: &str, ci: bool) -> Option<&'e Expr> {
     }
 }
 
-/// Evaluates `body` once and returns every value at `path`.
-pub fn find_all(ev: &Evaluator, scope: &Scope, body: &Expr, path: &[Step], ci: bool) -> Vec<Found> {
-    let value = ev.eval(scope, body);
-    let mut out = Vec::new();
-    walk(Some(body), &value, body.span, &[], path, ci, &mut out);
-    out
+/// A resource body evaluated once, to read any number of paths from.
+pub struct Body<'e> {
+    pub expr: &'e Expr,
+    pub value: Value,
 }
 
-/// The single value at `path` (`None` when absent).
-pub fn find(ev: &Evaluator, scope: &Scope, body: &Expr, path: &[Step], ci: bool) -> Option<Found> {
-    find_all(ev, scope, body, path, ci).into_iter().next()
+impl<'e> Body<'e> {
+    pub fn eval(ev: &Evaluator, scope: &Scope, expr: &'e Expr) -> Body<'e> {
+        Body {
+            expr,
+            value: ev.eval(scope, expr),
+        }
+    }
+
+    /// Every value at `path`; `ci` matches keys case-insensitively (ARM).
+    pub fn find_all(&self, path: &[Step], ci: bool) -> Vec<Found> {
+        let mut out = Vec::new();
+        walk(Some(self.expr), &self.value, self.expr.span, &[], path, ci, &mut out);
+        out
+    }
+
+    /// The single value at `path` (`None` when absent).
+    pub fn find(&self, path: &[Step], ci: bool) -> Option<Found> {
+        self.find_all(path, ci).into_iter().next()
+    }
 }
 
 fn walk(
