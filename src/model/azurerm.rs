@@ -18,7 +18,8 @@ use super::{
     AssignmentScope, CosmosAccount, Fact, Hints, Inventory, RoleRef, SqlRoleAssignment, SqlRoleDefinition, Unresolved,
 };
 use crate::eval::terraform::TfUnit;
-use crate::eval::{Evaluator, Kind, PStr, Piece, ResKey, Scope, Symbol};
+use crate::eval::{Evaluator, Kind, PStr, Piece, ResKey, Scope, Symbol, UnitResource};
+use crate::ir::{Expr, ExprKind, Field};
 
 const ACCOUNT: &str = "azurerm_cosmosdb_account";
 const ROLE_DEFINITION: &str = "azurerm_cosmosdb_sql_role_definition";
@@ -35,8 +36,10 @@ pub static HINTS: Hints = Hints {
 
 pub fn build(unit: &TfUnit) -> (Inventory, Vec<Unresolved>) {
     let ev = Evaluator::new(unit);
+    let arm_shaped = azapi_resources(unit);
     let mut b = Builder {
         unit,
+        arm_types: arm_shaped.as_deref().unwrap_or_default(),
         ev,
         inv: Inventory::default(),
         unresolved: Vec::new(),
@@ -66,11 +69,93 @@ pub fn build(unit: &TfUnit) -> (Inventory, Vec<Unresolved>) {
             b.role_assignment(i);
         }
     }
-    (b.inv, b.unresolved)
+    let (mut inv, mut unresolved) = (b.inv, b.unresolved);
+    if let Some(arm_shaped) = &arm_shaped {
+        let (azapi, more) = super::arm::build(unit, arm_shaped);
+        inv.extend(azapi);
+        unresolved.extend(more);
+    }
+    (inv, unresolved)
+}
+
+/// `azapi_resource`s of `Microsoft.DocumentDB/…` types, lowered to the ARM shape the
+/// ARM mapping reads: `type = "T@api"` → `rtype`, `body.properties` / `body.kind` (azapi 2.x
+/// objects, or azapi 1.x `jsonencode({…})`) → `properties` / `kind`, `parent_id` →
+/// `parent`. Other resources keep their places (symbols index this list) under types the
+/// ARM mapping ignores. `None` when the unit has no such resource.
+fn azapi_resources(unit: &TfUnit) -> Option<Vec<UnitResource>> {
+    let ev = Evaluator::new(unit);
+    let mut any = false;
+    let out = unit
+        .resources
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            if r.resource.rtype != "azapi_resource" {
+                return r;
+            }
+            let Some(t) = r.resource.body.field("type") else {
+                return r;
+            };
+            let Some(t) = ev.eval(&Scope::new(r.instance), &t.value).as_str() else {
+                return r;
+            };
+            let rtype = t.split('@').next().unwrap_or_default().to_ascii_lowercase();
+            if !rtype.starts_with("microsoft.documentdb/") {
+                return r;
+            }
+            any = true;
+            let body = r.resource.body.field("body").map(|f| match &f.value.kind {
+                ExprKind::Call(name, args) if name == "jsonencode" && args.len() == 1 => args[0].clone(),
+                _ => f.value.clone(),
+            });
+            let mut fields = Vec::new();
+            let span = r.resource.span;
+            let mut copy = |from: Option<&Field>, to: &str| {
+                if let Some(f) = from {
+                    fields.push(Field {
+                        key: Some(to.to_string()),
+                        key_span: f.key_span,
+                        value: f.value.clone(),
+                    });
+                }
+            };
+            copy(r.resource.body.field("name"), "name");
+            copy(r.resource.body.field("parent_id"), "parent");
+            match &body {
+                Some(
+                    b @ Expr {
+                        kind: ExprKind::Object(_),
+                        ..
+                    },
+                ) => {
+                    copy(b.field("kind"), "kind");
+                    copy(b.field("properties"), "properties");
+                }
+                Some(b) => {
+                    for key in ["kind", "properties"] {
+                        fields.push(Field {
+                            key: Some(key.to_string()),
+                            key_span: b.span,
+                            value: Expr::new(ExprKind::GetAttr(Box::new(b.clone()), key.to_string()), b.span),
+                        });
+                    }
+                }
+                None => {}
+            }
+            r.resource.rtype = rtype;
+            r.resource.body = Expr::new(ExprKind::Object(fields), span);
+            r
+        })
+        .collect();
+    any.then_some(out)
 }
 
 struct Builder<'u> {
     unit: &'u TfUnit,
+    /// The unit's resources with azapi Cosmos resources under their ARM types (empty
+    /// when there are none), so `azapi_resource.x.id` reads as an account id.
+    arm_types: &'u [UnitResource],
     ev: Evaluator<'u>,
     inv: Inventory,
     unresolved: Vec<Unresolved>,
@@ -252,11 +337,18 @@ impl<'u> Builder<'u> {
     }
 
     fn symbol_kind(&self, s: &Symbol) -> SymbolKind {
-        let rtype = &self.unit.resources[s.resource.0 as usize].resource.rtype;
-        match (rtype.as_str(), s.attr.as_str()) {
-            (ACCOUNT, "id") => SymbolKind::AccountId,
-            (DATABASE, "id") => SymbolKind::DatabaseId,
-            (CONTAINER, "id") => SymbolKind::ContainerId,
+        let i = s.resource.0 as usize;
+        let rtype = self
+            .arm_types
+            .get(i)
+            .unwrap_or(&self.unit.resources[i])
+            .resource
+            .rtype
+            .as_str();
+        match (rtype, s.attr.as_str()) {
+            (ACCOUNT | super::arm::ACCOUNT, "id") => SymbolKind::AccountId,
+            (DATABASE | super::arm::DATABASE, "id") => SymbolKind::DatabaseId,
+            (CONTAINER | super::arm::CONTAINER, "id") => SymbolKind::ContainerId,
             _ => SymbolKind::Other,
         }
     }

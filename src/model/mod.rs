@@ -189,3 +189,24 @@ pub struct Inventory {
     pub sql_role_definitions: Vec<SqlRoleDefinition>,
     pub sql_role_assignments: Vec<SqlRoleAssignment>,
 }
+
+impl Inventory {
+    /// Appends another inventory of the same unit, re-basing its indices.
+    pub fn extend(&mut self, other: Inventory) {
+        let (accounts, defs) = (self.accounts.len(), self.sql_role_definitions.len());
+        self.accounts.extend(other.accounts);
+        self.sql_role_definitions
+            .extend(other.sql_role_definitions.into_iter().map(|mut d| {
+                d.account = d.account.map(|a| a + accounts);
+                d
+            }));
+        self.sql_role_assignments
+            .extend(other.sql_role_assignments.into_iter().map(|mut a| {
+                a.account = a.account.map(|x| x + accounts);
+                if let RoleRef::Custom(d) = a.role {
+                    a.role = RoleRef::Custom(d + defs);
+                }
+                a
+            }));
+    }
+}
