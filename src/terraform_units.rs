@@ -102,6 +102,12 @@ fn dir_key(dir: &Path) -> PathBuf {
     std::fs::canonicalize(dir).unwrap_or_else(|_| normalize(dir))
 }
 
+/// Identity of a file: canonical when it exists (a file can be reached through a
+/// relative path, an absolute one or a module source with `..`).
+fn file_key(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| normalize(path))
+}
+
 fn is_local_source(source: &str) -> bool {
     source.starts_with("./") || source.starts_with("../") || source.starts_with(".\\") || source.starts_with("..\\")
 }
@@ -260,7 +266,7 @@ pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, clock: &Clo
         let entry = dirs.entry(dir).or_insert_with(|| Reported::Only(BTreeSet::new()));
         match (entry, c.explicit && c.kind == Some(FileKind::Terraform)) {
             (Reported::Only(set), true) => {
-                set.insert(normalize(&c.path));
+                set.insert(file_key(&c.path));
             }
             (e, _) => *e = Reported::All,
         }
@@ -273,6 +279,7 @@ pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, clock: &Clo
         problems: Mutex::default(),
         files_read: Mutex::new(0),
     };
+    add_callers_of_named_modules(&loader, &mut dirs);
 
     // Parse every candidate directory once, in parallel.
     let dir_list: Vec<(&PathBuf, &Reported)> = dirs.iter().collect();
@@ -328,6 +335,72 @@ pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, clock: &Clo
         unresolved,
         files_read: files_read + cli_vars.files_read,
     })
+}
+
+/// Files named on the command line (as pre-commit passes them) may belong to a module
+/// that some root elsewhere in the repository calls. Linting that module on its own with
+/// its defaults is the false positive this tool exists to avoid, so the callers (found
+/// by scanning the repository of the named file) are linted instead, still reporting
+/// only findings in the named files.
+fn add_callers_of_named_modules(loader: &Loader, dirs: &mut BTreeMap<PathBuf, Reported>) {
+    let named: Vec<(PathBuf, BTreeSet<PathBuf>)> = dirs
+        .iter()
+        .filter_map(|(d, r)| match r {
+            Reported::Only(set) => Some((d.clone(), set.clone())),
+            Reported::All => None,
+        })
+        .collect();
+    if named.is_empty() {
+        return;
+    }
+    // Every Terraform directory of the repositories involved, parsed once.
+    let mut repo_dirs: BTreeSet<PathBuf> = BTreeSet::new();
+    for repo in named
+        .iter()
+        .filter_map(|(d, _)| repository_root(d))
+        .collect::<BTreeSet<_>>()
+    {
+        let found = crate::walk::discover(&[repo], &globset::GlobSet::empty(), |p| p.display().to_string());
+        repo_dirs.extend(
+            found
+                .files
+                .iter()
+                .filter(|c| c.kind == Some(FileKind::Terraform))
+                .filter_map(|c| c.path.parent().map(Path::to_path_buf)),
+        );
+    }
+    let calls: Vec<(PathBuf, Vec<PathBuf>)> = repo_dirs
+        .par_iter()
+        .filter_map(|d| {
+            let m = loader.load_dir(d)?;
+            let targets: Vec<PathBuf> = m
+                .modules
+                .iter()
+                .filter_map(|c| c.source.as_deref().filter(|s| is_local_source(s)))
+                .map(|s| dir_key(&d.join(s)))
+                .collect();
+            (!targets.is_empty()).then(|| (d.clone(), targets))
+        })
+        .collect();
+    // Walk up from each named module to the roots that call it (transitively).
+    for (dir, keep) in named {
+        let mut frontier = vec![dir_key(&dir)];
+        let mut seen: HashSet<PathBuf> = frontier.iter().cloned().collect();
+        while let Some(target) = frontier.pop() {
+            for (caller, targets) in &calls {
+                if targets.contains(&target) && seen.insert(dir_key(caller)) {
+                    frontier.push(dir_key(caller));
+                    match dirs
+                        .entry(caller.clone())
+                        .or_insert_with(|| Reported::Only(BTreeSet::new()))
+                    {
+                        Reported::Only(set) => set.extend(keep.iter().cloned()),
+                        Reported::All => {}
+                    }
+                }
+            }
+        }
+    }
 }
 
 struct CliVars {
@@ -489,7 +562,7 @@ fn lint_root(
         .clock
         .time(Phase::Rules, || crate::rules::run(&inventory, |r| r.enabled_by_default));
     if let Reported::Only(keep) = reported {
-        let in_kept = |span: Span| files.get(span.file).is_some_and(|f| keep.contains(&normalize(&f.path)));
+        let in_kept = |span: Span| files.get(span.file).is_some_and(|f| keep.contains(&file_key(&f.path)));
         diagnostics.retain(|d| in_kept(d.span));
         let unresolved = unresolved.into_iter().filter(|u| in_kept(u.span)).collect();
         return (diagnostics, unresolved);

@@ -247,3 +247,36 @@ fn closed_stdout_is_not_a_crash() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_ne!(out.status.code(), Some(101));
 }
+
+#[test]
+fn named_module_file_is_linted_through_its_callers() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join(".git")).unwrap();
+    let module = "variable \"disable\" {\n  default = false\n}\nresource \"azurerm_cosmosdb_account\" \"a\" {\n  local_authentication_disabled = var.disable\n  access_key_metadata_writes_enabled = false\n}\n";
+    write(tmp.path(), "modules/cosmos/main.tf", module);
+    write(
+        tmp.path(),
+        "envs/prod/main.tf",
+        "module \"db\" {\n  source  = \"../../modules/cosmos\"\n  disable = true\n}\n",
+    );
+    // As pre-commit runs it: only the changed module file is named.
+    let out = cosmolint(tmp.path(), &["check", "modules/cosmos/main.tf", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    write(
+        tmp.path(),
+        "envs/dev/main.tf",
+        "module \"db\" {\n  source  = \"../../modules/cosmos\"\n  disable = false\n}\n",
+    );
+    let out = cosmolint(tmp.path(), &["check", "modules/cosmos/main.tf", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    let diags = v["diagnostics"].as_array().unwrap();
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0]["file"], "modules/cosmos/main.tf");
+    assert_eq!(diags[0]["resource"], "module.db.azurerm_cosmosdb_account.a");
+    assert!(diags[0]["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|l| l["file"] == "envs/dev/main.tf"));
+}
