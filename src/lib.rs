@@ -52,6 +52,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn in_memory_terraform_is_linted_without_the_file_system() {
+        let report = lint_terraform_text(
+            "x.tf",
+            "resource \"azurerm_cosmosdb_account\" \"a\" {\n  local_authentication_disabled = false\n}\n",
+        );
+        let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["CDB002", "CDB001"]);
+        let broken = lint_terraform_text("x.tf", "resource {");
+        assert_eq!(broken.diagnostics[0].code, "syntax-error");
+    }
+
+    #[test]
     fn a_panic_becomes_an_internal_error_naming_the_file() {
         let files = Files::new(None);
         let ok = isolate(&files, std::path::Path::new("a.tf"), || 7);
@@ -205,4 +217,53 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
         summary,
         timings: timings::Timings::from_clock(&clock, started.elapsed()),
     })
+}
+
+/// Lints one in-memory Terraform file on its own (no file system: no sibling files, no
+/// tfvars, no modules). For fuzzing and embedding; editors should use [`lint`] so that a
+/// file's directory is its context.
+pub fn lint_terraform_text(name: &str, text: &str) -> Report {
+    let started = std::time::Instant::now();
+    let files = Arc::new(Files::new(None));
+    let src = files.add(PathBuf::from(name), text.to_string());
+    let parsed = parse::terraform::parse(src.id, &src.text);
+    let mut diagnostics: Vec<Diagnostic> = parsed
+        .problems
+        .iter()
+        .map(|p| Diagnostic::tool(ToolCode::SyntaxError, p.span, p.message.clone()))
+        .collect();
+    let module = Arc::new(eval::terraform::TfModule::new(PathBuf::from("."), [parsed]));
+    let unit = eval::terraform::TfUnit::new(module, Vec::new(), &NoModules);
+    let (inventory, unresolved) = model::azurerm::build(&unit);
+    diagnostics.extend(rules::run(&inventory, |r| r.enabled_by_default));
+    let summary = Summary {
+        files: 1,
+        findings: diagnostics.iter().filter(|d| d.is_rule()).count(),
+        unresolved: unresolved.len(),
+        parse_errors: diagnostics.iter().filter(|d| !d.is_rule()).count(),
+    };
+    diagnostics.sort_by_key(|d| (d.span.start, d.code));
+    Report {
+        files,
+        diagnostics,
+        unresolved,
+        summary,
+        timings: timings::Timings {
+            phases: Vec::new(),
+            total: started.elapsed(),
+        },
+    }
+}
+
+/// A module loader that follows nothing.
+struct NoModules;
+
+impl eval::terraform::ModuleLoader for NoModules {
+    fn resolve(&self, _: &std::path::Path, _: &str, source: &str) -> Result<PathBuf, String> {
+        Err(format!("module `{source}` is not followed for in-memory text"))
+    }
+
+    fn load(&self, _: &std::path::Path) -> Option<Arc<eval::terraform::TfModule>> {
+        None
+    }
 }
