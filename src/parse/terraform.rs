@@ -184,7 +184,11 @@ fn parse_body(file: FileId, text: &str) -> Result<Body, SyntaxProblem> {
         });
     }
     hcl::edit::parser::parse_body(text).map_err(|e| {
-        let offset = e.location().offset().min(text.len());
+        // hcl-edit can report an offset inside a multi-byte character: back off to its start.
+        let mut offset = e.location().offset().min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let end = next_char_end(text, offset);
         SyntaxProblem {
             span: Span::new(file, offset..end),
@@ -536,6 +540,16 @@ mod tests {
         assert!(f.resources.is_empty());
         assert_eq!(f.problems.len(), 1);
         assert!(f.problems[0].span.start > 0);
+    }
+
+    #[test]
+    fn error_offsets_inside_a_character_do_not_panic() {
+        // Found by the terraform_pipeline fuzz target.
+        let f = parse(F, "vv \u{790}");
+        assert_eq!(f.problems.len(), 1);
+        let span = f.problems[0].span;
+        assert!("vv \u{790}".is_char_boundary(span.start as usize));
+        assert!("vv \u{790}".is_char_boundary(span.end as usize));
     }
 
     #[test]
