@@ -279,13 +279,15 @@ fn format(dialect: Dialect, args: &[Value], span: Span) -> Option<Value> {
         if dialect == Dialect::Terraform && c == '%' {
             match chars.next() {
                 Some('%') => lit_buf.push('%'),
-                Some(_) => {
-                    // Skip flags/width of a verb such as %5.2f; the verb letter ends it.
-                    while let Some(&n) = chars.peek() {
-                        if n.is_ascii_alphabetic() {
-                            break;
+                Some(first) => {
+                    // Skip flags/width of a verb such as %5.2f; the verb letter ends it and
+                    // is consumed with it (for %s it is `first` itself).
+                    if !first.is_ascii_alphabetic() {
+                        for n in chars.by_ref() {
+                            if n.is_ascii_alphabetic() {
+                                break;
+                            }
                         }
-                        chars.next();
                     }
                     out.push(Piece::Lit(std::mem::take(&mut lit_buf)));
                     out.append(piece(next_arg));
