@@ -83,6 +83,8 @@ pub enum OutputFormat {
     Human,
     /// The stable JSON report
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning (upload-sarif) and SARIF viewers
+    Sarif,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use cli::{Cli, Color, Command, FailOn, ListFormat, OutputFormat};
 use cosmolint::diagnostic::Severity;
-use cosmolint::report::{human, json};
+use cosmolint::report::{human, json, sarif};
 use cosmolint::rules;
 
 fn main() -> ExitCode {
@@ -75,6 +75,7 @@ fn check(args: cli::CheckArgs) -> ExitCode {
             human::render(&report, human::Style { color, width: 100 }, args.show_unresolved)
         }
         OutputFormat::Json => json::render(&report, args.show_unresolved),
+        OutputFormat::Sarif => sarif::render(&report),
     };
     write_stdout(&text);
     let fail_on = match args.fail_on {
