@@ -85,6 +85,11 @@ pub enum OutputFormat {
     Json,
     /// SARIF 2.1.0, for GitHub code scanning (upload-sarif) and SARIF viewers
     Sarif,
+    /// GitHub Actions annotations (workflow commands), plus a job summary when
+    /// $GITHUB_STEP_SUMMARY is set
+    Github,
+    /// Azure Pipelines `##vso[task.logissue]` commands
+    AzureDevops,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -4,12 +4,13 @@
 mod cli;
 
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
 use cli::{Cli, Color, Command, FailOn, ListFormat, OutputFormat};
 use cosmolint::diagnostic::Severity;
-use cosmolint::report::{human, json, sarif};
+use cosmolint::report::{azure_devops, github, human, json, sarif};
 use cosmolint::rules;
 
 fn main() -> ExitCode {
@@ -76,14 +77,32 @@ fn check(args: cli::CheckArgs) -> ExitCode {
         }
         OutputFormat::Json => json::render(&report, args.show_unresolved),
         OutputFormat::Sarif => sarif::render(&report),
+        OutputFormat::Github => github::render(&report),
+        OutputFormat::AzureDevops => azure_devops::render(&report),
     };
     write_stdout(&text);
+    if args.format == OutputFormat::Github {
+        if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty()) {
+            if let Err(e) = append(Path::new(&summary), &github::step_summary(&report)) {
+                eprintln!(
+                    "error: cannot append the job summary to {} ($GITHUB_STEP_SUMMARY): {e}",
+                    Path::new(&summary).display()
+                );
+                return ExitCode::from(2);
+            }
+        }
+    }
     let fail_on = match args.fail_on {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,
         FailOn::Info => Severity::Info,
     };
     ExitCode::from(report.exit_code(fail_on) as u8)
+}
+
+fn append(path: &Path, text: &str) -> std::io::Result<()> {
+    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
+    f.write_all(text.as_bytes())
 }
 
 /// Writes to stdout; a closed pipe (`cosmolint … | head`) is not an error.

@@ -1,12 +1,16 @@
 //! Rendering a [`Report`](crate::Report) for people and machines.
 
+pub mod azure_devops;
+pub mod github;
 pub mod human;
 pub mod json;
 pub mod sarif;
 
 use std::path::Path;
 
+use crate::diagnostic::Severity;
 use crate::source::{Files, LineCol, Span};
+use crate::Report;
 
 /// 1-based start and end (exclusive) of a span, in characters.
 pub fn range(files: &Files, span: Span) -> (LineCol, LineCol) {
@@ -44,6 +48,30 @@ pub fn file_uri(path: &Path) -> String {
         p.insert(0, '/');
     }
     format!("file://{}", encode_uri_path(&p))
+}
+
+/// One line saying what was found: `4 findings in 1 file (4 errors, 0 warnings)`.
+pub fn summary_line(report: &Report) -> String {
+    let s = &report.summary;
+    let count = |sev: Severity| report.diagnostics.iter().filter(|d| d.severity == sev).count();
+    let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+    format!(
+        "{} {} in {} {} ({errors} {}, {warnings} {})",
+        s.findings,
+        plural(s.findings, "finding", "findings"),
+        s.files,
+        plural(s.files, "file", "files"),
+        plural(errors, "error", "errors"),
+        plural(warnings, "warning", "warnings"),
+    )
+}
+
+pub(crate) fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
 }
 
 #[cfg(test)]
