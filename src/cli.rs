@@ -90,6 +90,10 @@ pub enum OutputFormat {
     Github,
     /// Azure Pipelines `##vso[task.logissue]` commands
     AzureDevops,
+    /// JUnit XML: one test case per file and rule
+    Junit,
+    /// Language Server Protocol diagnostics grouped by document URI
+    LspJson,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

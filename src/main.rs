@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use cli::{Cli, Color, Command, FailOn, ListFormat, OutputFormat};
 use cosmolint::diagnostic::Severity;
-use cosmolint::report::{azure_devops, github, human, json, sarif};
+use cosmolint::report::{azure_devops, github, human, json, junit, lsp_json, sarif};
 use cosmolint::rules;
 
 fn main() -> ExitCode {
@@ -79,6 +79,8 @@ fn check(args: cli::CheckArgs) -> ExitCode {
         OutputFormat::Sarif => sarif::render(&report),
         OutputFormat::Github => github::render(&report),
         OutputFormat::AzureDevops => azure_devops::render(&report),
+        OutputFormat::Junit => junit::render(&report),
+        OutputFormat::LspJson => lsp_json::render(&report),
     };
     write_stdout(&text);
     if args.format == OutputFormat::Github {

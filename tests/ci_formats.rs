@@ -236,3 +236,148 @@ fn github_format_appends_a_job_summary() {
     );
     assert_eq!(std::fs::read_to_string(&summary).unwrap(), before);
 }
+
+#[test]
+fn junit_is_well_formed_with_a_case_per_file_and_rule() {
+    use quick_xml::events::Event;
+
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "bad/main.tf", ACCOUNT_TF);
+    write(
+        dir.path(),
+        "good/main.tf",
+        &ACCOUNT_TF.replace(
+            "local_authentication_disabled = false",
+            "local_authentication_disabled = true\n  access_key_metadata_writes_enabled = false",
+        ),
+    );
+    write(dir.path(), "broken <&>/x.tf", "resource \"a\" {\n");
+    let out = run(dir.path(), &[".", "--format", "junit"], &[]);
+    let xml = stdout(&out);
+
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let (mut cases, mut failures, mut errors) = (0, 0, 0);
+    let mut suite_attrs = Vec::new();
+    let mut failure_text = String::new();
+    let mut in_failure = false;
+    loop {
+        match reader
+            .read_event()
+            .unwrap_or_else(|e| panic!("malformed XML: {e}\n{xml}"))
+        {
+            Event::Eof => break,
+            Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
+                b"testcase" => cases += 1,
+                b"failure" => {
+                    failures += 1;
+                    in_failure = true;
+                }
+                b"error" => errors += 1,
+                b"testsuite" => {
+                    for a in e.attributes() {
+                        let a = a.unwrap();
+                        suite_attrs.push((
+                            String::from_utf8(a.key.as_ref().to_vec()).unwrap(),
+                            a.normalized_value(quick_xml::XmlVersion::default())
+                                .unwrap()
+                                .to_string(),
+                        ));
+                    }
+                }
+                _ => {}
+            },
+            Event::Text(t) if in_failure => failure_text.push_str(&t.decode().unwrap()),
+            Event::End(e) if e.name().as_ref() == b"failure" => in_failure = false,
+            _ => {}
+        }
+    }
+    let rules = cosmolint::rules::ALL.iter().filter(|r| r.enabled_by_default).count();
+    // Three .tf files times the rules, and one syntax-error case for the broken file.
+    assert_eq!(cases, 3 * rules + 1, "{xml}");
+    assert_eq!(failures, 2, "CDB001 and CDB002 in bad/main.tf:\n{xml}");
+    assert_eq!(errors, 1, "{xml}");
+    let attr = |k: &str| suite_attrs.iter().find(|(key, _)| key == k).unwrap().1.clone();
+    assert_eq!(attr("tests"), (3 * rules + 1).to_string());
+    assert_eq!(attr("failures"), "2");
+    assert_eq!(attr("errors"), "1");
+    assert!(failure_text.contains("bad/main.tf:6:35: error: "), "{failure_text}");
+}
+
+#[test]
+fn lsp_json_positions_count_utf16_units() {
+    let dir = tempfile::tempdir().unwrap();
+    // 😀 is one character but two UTF-16 units; é is one of each.
+    let tf = ACCOUNT_TF.replace(
+        "local_authentication_disabled = false",
+        "local_authentication_disabled = /* 😀é */ false",
+    );
+    write(dir.path(), "my dir/main.tf", &tf);
+    let json: Value = serde_json::from_str(&stdout(&run(dir.path(), &[".", "--format", "json"], &[]))).unwrap();
+    let lsp: Value = serde_json::from_str(&stdout(&run(dir.path(), &[".", "--format", "lsp-json"], &[]))).unwrap();
+
+    let group = &lsp[0];
+    let uri = group["uri"].as_str().unwrap();
+    assert!(
+        uri.starts_with("file:///") && uri.ends_with("/my%20dir/main.tf"),
+        "{uri}"
+    );
+    let find = |code: &str| {
+        group["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["code"] == code)
+            .unwrap()
+            .clone()
+    };
+    let d = find("CDB001");
+    let human = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "CDB001")
+        .unwrap();
+    // JSON counts characters from 1, LSP UTF-16 units from 0: one more unit for the emoji.
+    let col = human["range"]["start"]["column"].as_u64().unwrap();
+    assert_eq!(d["range"]["start"]["character"].as_u64().unwrap(), col - 1 + 1);
+    assert_eq!(d["range"]["start"]["line"], 5);
+    let text_before = "  local_authentication_disabled = /* 😀é */ ";
+    assert_eq!(
+        d["range"]["start"]["character"].as_u64().unwrap() as usize,
+        text_before.encode_utf16().count()
+    );
+    assert_eq!(
+        d["range"]["end"]["character"].as_u64().unwrap() as usize,
+        text_before.encode_utf16().count() + "false".len()
+    );
+    assert_eq!(d["severity"], 1);
+    assert_eq!(d["source"], "cosmolint");
+    assert!(d["codeDescription"]["href"]
+        .as_str()
+        .unwrap()
+        .ends_with("/rules/CDB001.md"));
+}
+
+#[test]
+fn lsp_json_related_information_points_at_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let tf = format!(
+        "variable \"off\" {{\n  default = false\n}}\n{}",
+        ACCOUNT_TF.replace(
+            "local_authentication_disabled = false",
+            "local_authentication_disabled = var.off"
+        )
+    );
+    write(dir.path(), "main.tf", &tf);
+    let lsp: Value = serde_json::from_str(&stdout(&run(dir.path(), &[".", "--format", "lsp-json"], &[]))).unwrap();
+    let d = lsp[0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "CDB001")
+        .unwrap();
+    let related = &d["relatedInformation"][0];
+    assert_eq!(related["location"]["uri"], lsp[0]["uri"]);
+    assert_eq!(related["location"]["range"]["start"]["line"], 1);
+    assert!(related["message"].as_str().unwrap().contains("off"));
+}

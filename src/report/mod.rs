@@ -4,6 +4,8 @@ pub mod azure_devops;
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod lsp_json;
 pub mod sarif;
 
 use std::path::Path;
