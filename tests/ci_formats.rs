@@ -381,3 +381,88 @@ fn lsp_json_related_information_points_at_labels() {
     assert_eq!(related["location"]["range"]["start"]["line"], 1);
     assert!(related["message"].as_str().unwrap().contains("off"));
 }
+
+#[test]
+fn output_writes_one_format_to_a_file_and_another_to_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "main.tf", ACCOUNT_TF);
+    let out = run(
+        dir.path(),
+        &[".", "--format", "sarif", "--output", "out.sarif", "--format", "github"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let sarif: Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("out.sarif")).unwrap()).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 2);
+    let text = stdout(&out);
+    assert!(text.starts_with("::error file=main.tf,"), "{text}");
+    assert!(!text.contains("\"version\""));
+
+    // Every format to a file: the human report goes to stdout.
+    let out = run(
+        dir.path(),
+        &[
+            ".",
+            "-f",
+            "junit",
+            "-o",
+            "out.xml",
+            "--format=lsp-json",
+            "--output=out.json",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(std::fs::read_to_string(dir.path().join("out.xml"))
+        .unwrap()
+        .starts_with("<?xml"));
+    assert!(std::fs::read_to_string(dir.path().join("out.json"))
+        .unwrap()
+        .starts_with('['));
+    let text = stdout(&out);
+    assert!(
+        text.contains("error[CDB001]") && text.contains("2 findings in 1 file"),
+        "{text}"
+    );
+}
+
+#[test]
+fn unwritable_output_is_exit_status_2() {
+    let dir = tempfile::tempdir().unwrap();
+    // No findings, so any status but 0 comes from the output.
+    write(dir.path(), "empty.tf", "");
+    let out = run(
+        dir.path(),
+        &[".", "--format", "sarif", "--output", "missing/dir/out.sarif"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cannot write the sarif report to missing/dir/out.sarif"),
+        "{err}"
+    );
+}
+
+#[test]
+fn ambiguous_output_options_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "empty.tf", "");
+    for (args, needle) in [
+        (
+            vec![".", "--format", "sarif", "--format", "github"],
+            "only one --format",
+        ),
+        (
+            vec![".", "--output", "x.sarif", "--format", "sarif"],
+            "must follow the --format",
+        ),
+    ] {
+        let out = run(dir.path(), &args, &[]);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(needle), "{args:?}: {err}");
+        assert!(!dir.path().join("x.sarif").exists());
+    }
+}
