@@ -39,7 +39,8 @@ repos:
       - id: cosmolint
 YAML
 
-cat > bad.tf <<'TF'
+mkdir bad good
+cat > bad/main.tf <<'TF'
 resource "azurerm_cosmosdb_account" "main" {
   name                               = "orders"
   location                           = "westeurope"
@@ -55,26 +56,26 @@ resource "azurerm_cosmosdb_account" "main" {
   }
 }
 TF
-sed 's/local_authentication_disabled      = false/local_authentication_disabled      = true/' bad.tf > good.tf
-git add .pre-commit-config.yaml bad.tf good.tf
+sed 's/local_authentication_disabled      = false/local_authentication_disabled      = true/' bad/main.tf > good/main.tf
+git add .pre-commit-config.yaml bad/main.tf good/main.tf
 
 status=0
-"$precommit" run --files bad.tf > "$work/bad.log" 2>&1 || status=$?
+"$precommit" run --files bad/main.tf > "$work/bad.log" 2>&1 || status=$?
 cat "$work/bad.log"
 if [ "$status" -ne 1 ]; then
-  echo "FAIL: pre-commit on bad.tf exited $status, expected 1" >&2
+  echo "FAIL: pre-commit on bad/main.tf exited $status, expected 1" >&2
   exit 1
 fi
 if ! grep -q "CDB001" "$work/bad.log"; then
-  echo "FAIL: pre-commit output on bad.tf does not mention CDB001" >&2
+  echo "FAIL: pre-commit output on bad/main.tf does not mention CDB001" >&2
   exit 1
 fi
 
 status=0
-"$precommit" run --files good.tf > "$work/good.log" 2>&1 || status=$?
+"$precommit" run --files good/main.tf > "$work/good.log" 2>&1 || status=$?
 cat "$work/good.log"
 if [ "$status" -ne 0 ]; then
-  echo "FAIL: pre-commit on good.tf exited $status, expected 0" >&2
+  echo "FAIL: pre-commit on good/main.tf exited $status, expected 0" >&2
   exit 1
 fi
 
