@@ -259,6 +259,7 @@ fn junit_is_well_formed_with_a_case_per_file_and_rule() {
     let (mut cases, mut failures, mut errors) = (0, 0, 0);
     let mut suite_attrs = Vec::new();
     let mut failure_text = String::new();
+    let mut failure_messages = Vec::new();
     let mut in_failure = false;
     loop {
         match reader
@@ -271,6 +272,13 @@ fn junit_is_well_formed_with_a_case_per_file_and_rule() {
                 b"failure" => {
                     failures += 1;
                     in_failure = true;
+                    let message = e.try_get_attribute("message").unwrap().expect("failure message");
+                    failure_messages.push(
+                        message
+                            .normalized_value(quick_xml::XmlVersion::default())
+                            .unwrap()
+                            .to_string(),
+                    );
                 }
                 b"error" => errors += 1,
                 b"testsuite" => {
@@ -301,6 +309,12 @@ fn junit_is_well_formed_with_a_case_per_file_and_rule() {
     assert_eq!(attr("failures"), "2");
     assert_eq!(attr("errors"), "1");
     assert!(failure_text.contains("bad/main.tf:6:35: error: "), "{failure_text}");
+    assert!(
+        failure_messages
+            .iter()
+            .any(|m| m.starts_with("bad/main.tf:6:35: `azurerm_cosmosdb_account.main` accepts")),
+        "{failure_messages:?}"
+    );
 }
 
 #[test]

@@ -10,6 +10,9 @@
 //! message `%` → `%25`, CR → `%0D`, LF → `%0A`; in property values additionally `:` → `%3A`
 //! and `,` → `%2C`. So neither a file name such as `a,b:c/x.tf` nor a resource named
 //! `x::set-env` nor a message with a newline can end the command early or start another one.
+//!
+//! GitHub shows only the first 10 error and 10 warning annotations of a step (50 per job);
+//! the job summary lists every finding.
 
 use super::{path, range, summary_line};
 use crate::diagnostic::{Diagnostic, Severity};

@@ -3,8 +3,8 @@
 //!
 //! One `<testsuite name="cosmolint">`. Each Terraform file that was read gets one
 //! `<testcase>` per rule that ran (`classname` = the file, `name` = `CDB001
-//! local-auth-enabled`); a rule's findings in that file make it fail, with each finding's
-//! `file:line:column`, severity and message in the `<failure>` text. Files read as context
+//! local-auth-enabled`); a rule's findings in that file make it fail: the `<failure>`
+//! message is the first finding's `file:line:column: message`, its text lists every finding. Files read as context
 //! (siblings of a named file, local modules) count as checked too. A tool diagnostic (a
 //! syntax error, an unreadable file) is an `<error>` testcase named by its code, since the
 //! file's rules could not be checked.
@@ -128,10 +128,12 @@ pub fn render(report: &Report) -> String {
                     line
                 })
                 .collect();
+            let (start, _) = range(files, first.span);
+            let at = format!("{file}:{}:{}: {}", start.line, start.column, first.message);
             let message = if c.failures.len() == 1 {
-                first.message.clone()
+                at
             } else {
-                format!("{} findings; first: {}", c.failures.len(), first.message)
+                format!("{} findings; first at {at}", c.failures.len())
             };
             let tag = if c.error { "error" } else { "failure" };
             out.push_str(&format!(
