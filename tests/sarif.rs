@@ -291,3 +291,21 @@ fn identical_findings_get_distinct_fingerprints() {
     assert_ne!(fps[0], fps[1]);
     assert_eq!(fps[0].split(':').next(), fps[1].split(':').next(), "same identity hash");
 }
+
+#[test]
+fn files_outside_the_working_directory_get_absolute_uris() {
+    let cwd = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    write(elsewhere.path(), "main.tf", MAIN_TF);
+    let report = cosmolint::lint(&cosmolint::Options {
+        paths: vec![elsewhere.path().to_path_buf()],
+        base: Some(cwd.path().to_path_buf()),
+        ..Default::default()
+    })
+    .unwrap();
+    let sarif: Value = serde_json::from_str(&sarif::render(&report)).unwrap();
+    let art = &results(&sarif)[0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    let uri = art["uri"].as_str().unwrap();
+    assert!(uri.starts_with("file:///") && uri.ends_with("/main.tf"), "{uri}");
+    assert!(art.get("uriBaseId").is_none(), "{art}");
+}

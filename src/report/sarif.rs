@@ -218,7 +218,8 @@ fn result(files: &Files, d: &Diagnostic, fingerprint: &str) -> Value {
 fn location(files: &Files, span: Span, message: Option<&str>) -> Value {
     let (start, end) = range(files, span);
     let display = path(files, span);
-    let artifact = if display.starts_with('/') || display.starts_with("..") || display.contains(":\\") {
+    let outside = display.starts_with('/') || display.starts_with("..") || display.get(1..2) == Some(":");
+    let artifact = if outside {
         // Outside the working directory: %SRCROOT% cannot name it.
         let full = files.get(span.file).map(|f| f.path.clone()).unwrap_or_default();
         json!({ "uri": super::file_uri(&full) })
