@@ -45,9 +45,18 @@ pub struct CheckArgs {
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
 
-    /// Output format
-    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    /// Output format; repeatable. Each --format writes to standard output unless the
+    /// --output right after it names a file: `--format sarif --output cosmolint.sarif
+    /// --format github` writes SARIF to a file and GitHub annotations to standard output. At
+    /// most one format may go to standard output; when every format goes to a file, the
+    /// human report does. Default: human
+    #[arg(long, short = 'f', value_enum, value_name = "FORMAT")]
+    pub format: Vec<OutputFormat>,
+
+    /// Write the report of the preceding --format to FILE instead of standard output
+    /// (created or replaced). Failing to write it is an error (exit status 2)
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Vec<PathBuf>,
 
     /// Exit with status 1 when a finding has at least this severity
     #[arg(long, value_enum, default_value_t = FailOn::Info)]
@@ -88,6 +97,93 @@ pub enum OutputFormat {
     Human,
     /// The stable JSON report
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning (upload-sarif) and SARIF viewers
+    Sarif,
+    /// GitHub Actions annotations (workflow commands), plus a job summary when
+    /// $GITHUB_STEP_SUMMARY is set
+    Github,
+    /// Azure Pipelines `##vso[task.logissue]` commands
+    AzureDevops,
+    /// JUnit XML: one test case per file and rule
+    Junit,
+    /// Language Server Protocol diagnostics grouped by document URI
+    LspJson,
+}
+
+impl OutputFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputFormat::Human => "human",
+            OutputFormat::Json => "json",
+            OutputFormat::Sarif => "sarif",
+            OutputFormat::Github => "github",
+            OutputFormat::AzureDevops => "azure-devops",
+            OutputFormat::Junit => "junit",
+            OutputFormat::LspJson => "lsp-json",
+        }
+    }
+}
+
+/// Where one report goes: a file, or standard output when `file` is `None`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Destination {
+    pub format: OutputFormat,
+    pub file: Option<PathBuf>,
+}
+
+/// Pairs each `--output` with the `--format` given just before it on the command line.
+/// `formats` and `outputs` carry their positions among the arguments (clap's indices).
+pub fn destinations(
+    formats: &[(usize, OutputFormat)],
+    outputs: &[(usize, PathBuf)],
+) -> Result<Vec<Destination>, String> {
+    let mut dests: Vec<(usize, Destination)> = formats
+        .iter()
+        .map(|(i, f)| (*i, Destination { format: *f, file: None }))
+        .collect();
+    dests.sort_by_key(|(i, _)| *i);
+    for (at, file) in outputs {
+        let Some((_, dest)) = dests.iter_mut().rev().find(|(i, _)| i < at) else {
+            return Err(format!(
+                "--output {} must follow the --format it applies to, e.g. `--format sarif --output {0}`",
+                file.display()
+            ));
+        };
+        if let Some(previous) = &dest.file {
+            return Err(format!(
+                "--format {} has two --output files ({} and {}); repeat --format for each file",
+                dest.format.name(),
+                previous.display(),
+                file.display()
+            ));
+        }
+        dest.file = Some(file.clone());
+    }
+    let mut dests: Vec<Destination> = dests.into_iter().map(|(_, d)| d).collect();
+    let to_stdout: Vec<&str> = dests
+        .iter()
+        .filter(|d| d.file.is_none())
+        .map(|d| d.format.name())
+        .collect();
+    if to_stdout.len() > 1 {
+        return Err(format!(
+            "only one --format can write to standard output, but {} do; give all but one an --output FILE",
+            to_stdout.join(", ")
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for f in dests.iter().filter_map(|d| d.file.as_ref()) {
+        if !seen.insert(f) {
+            return Err(format!("{} is the --output of more than one --format", f.display()));
+        }
+    }
+    if to_stdout.is_empty() {
+        dests.push(Destination {
+            format: OutputFormat::Human,
+            file: None,
+        });
+    }
+    Ok(dests)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -108,4 +204,50 @@ pub enum Color {
     Auto,
     Always,
     Never,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use OutputFormat::*;
+
+    fn dest(format: OutputFormat, file: Option<&str>) -> Destination {
+        Destination {
+            format,
+            file: file.map(PathBuf::from),
+        }
+    }
+
+    #[test]
+    fn no_format_means_human_on_stdout() {
+        assert_eq!(destinations(&[], &[]).unwrap(), vec![dest(Human, None)]);
+    }
+
+    #[test]
+    fn output_binds_to_the_preceding_format() {
+        // --format sarif --output out.sarif --format github
+        let d = destinations(&[(1, Sarif), (5, Github)], &[(3, "out.sarif".into())]).unwrap();
+        assert_eq!(d, vec![dest(Sarif, Some("out.sarif")), dest(Github, None)]);
+        // --format github --format sarif --output out.sarif
+        let d = destinations(&[(1, Github), (3, Sarif)], &[(5, "out.sarif".into())]).unwrap();
+        assert_eq!(d, vec![dest(Github, None), dest(Sarif, Some("out.sarif"))]);
+    }
+
+    #[test]
+    fn human_goes_to_stdout_when_every_format_has_a_file() {
+        let d = destinations(&[(1, Sarif)], &[(3, "out.sarif".into())]).unwrap();
+        assert_eq!(d, vec![dest(Sarif, Some("out.sarif")), dest(Human, None)]);
+    }
+
+    #[test]
+    fn ambiguous_combinations_are_errors() {
+        let e = destinations(&[(3, Sarif)], &[(1, "out.sarif".into())]).unwrap_err();
+        assert!(e.contains("must follow the --format"), "{e}");
+        let e = destinations(&[(1, Sarif)], &[(3, "a".into()), (5, "b".into())]).unwrap_err();
+        assert!(e.contains("two --output files"), "{e}");
+        let e = destinations(&[(1, Sarif), (3, Github)], &[]).unwrap_err();
+        assert!(e.contains("only one --format can write to standard output"), "{e}");
+        let e = destinations(&[(1, Sarif), (5, Json)], &[(3, "a".into()), (7, "a".into())]).unwrap_err();
+        assert!(e.contains("more than one --format"), "{e}");
+    }
 }

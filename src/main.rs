@@ -4,18 +4,22 @@
 mod cli;
 
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{ArgMatches, CommandFactory, FromArgMatches};
 use cli::{Cli, Color, Command, FailOn, ListFormat, OutputFormat};
 use cosmolint::diagnostic::Severity;
-use cosmolint::report::{human, json};
+use cosmolint::report::{azure_devops, github, human, json, junit, lsp_json, sarif};
 use cosmolint::rules;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // Parsed through `ArgMatches` rather than `Cli::parse()` because pairing `--output` with
+    // its `--format` needs the arguments' positions.
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     match cli.command {
-        Command::Check(args) => check(args),
+        Command::Check(args) => check(args, matches.subcommand_matches("check")),
         Command::Rules { format } => {
             let text = match format {
                 ListFormat::Human => rules_table(),
@@ -38,7 +42,23 @@ fn main() -> ExitCode {
     }
 }
 
-fn check(args: cli::CheckArgs) -> ExitCode {
+/// The values of a repeatable option with their positions on the command line.
+fn indexed<T: Clone>(matches: Option<&ArgMatches>, id: &str, values: &[T]) -> Vec<(usize, T)> {
+    let indices = matches.and_then(|m| m.indices_of(id)).into_iter().flatten();
+    indices.zip(values.iter().cloned()).collect()
+}
+
+fn check(args: cli::CheckArgs, matches: Option<&ArgMatches>) -> ExitCode {
+    let destinations = match cli::destinations(
+        &indexed(matches, "format", &args.format),
+        &indexed(matches, "output", &args.output),
+    ) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let mut vars = Vec::new();
     for v in &args.var {
         match v.split_once('=') {
@@ -64,22 +84,56 @@ fn check(args: cli::CheckArgs) -> ExitCode {
         }
     };
     let render_start = std::time::Instant::now();
-    let text = match args.format {
-        OutputFormat::Human => {
-            let color = match args.color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    let mut output_failed = false;
+    for dest in &destinations {
+        let text = match dest.format {
+            OutputFormat::Human => {
+                let color = match (args.color, &dest.file) {
+                    (Color::Always, _) => true,
+                    (Color::Never, _) | (Color::Auto, Some(_)) => false,
+                    (Color::Auto, None) => {
+                        std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    }
+                };
+                human::render(&report, human::Style { color, width: 100 }, args.show_unresolved)
+            }
+            OutputFormat::Json => json::render(&report, args.show_unresolved),
+            OutputFormat::Sarif => sarif::render(&report),
+            OutputFormat::Github => github::render(&report),
+            OutputFormat::AzureDevops => azure_devops::render(&report),
+            OutputFormat::Junit => junit::render(&report),
+            OutputFormat::LspJson => lsp_json::render(&report),
+        };
+        match &dest.file {
+            None => write_stdout(&text),
+            Some(file) => {
+                if let Err(e) = std::fs::write(file, &text) {
+                    eprintln!(
+                        "error: cannot write the {} report to {}: {e}",
+                        dest.format.name(),
+                        file.display()
+                    );
+                    output_failed = true;
                 }
-            };
-            human::render(&report, human::Style { color, width: 100 }, args.show_unresolved)
+            }
         }
-        OutputFormat::Json => json::render(&report, args.show_unresolved),
-    };
-    write_stdout(&text);
+        if dest.format == OutputFormat::Github {
+            if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty()) {
+                if let Err(e) = append(Path::new(&summary), &github::step_summary(&report)) {
+                    eprintln!(
+                        "error: cannot append the job summary to {} ($GITHUB_STEP_SUMMARY): {e}",
+                        Path::new(&summary).display()
+                    );
+                    output_failed = true;
+                }
+            }
+        }
+    }
     if args.timings {
         eprint!("{}", report.timings.render(render_start.elapsed()));
+    }
+    if output_failed {
+        return ExitCode::from(2);
     }
     let fail_on = match args.fail_on {
         FailOn::Error => Severity::Error,
@@ -87,6 +141,11 @@ fn check(args: cli::CheckArgs) -> ExitCode {
         FailOn::Info => Severity::Info,
     };
     ExitCode::from(report.exit_code(fail_on) as u8)
+}
+
+fn append(path: &Path, text: &str) -> std::io::Result<()> {
+    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
+    f.write_all(text.as_bytes())
 }
 
 /// Writes to stdout; a closed pipe (`cosmolint … | head`) is not an error.

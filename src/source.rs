@@ -213,6 +213,11 @@ impl Files {
         files.get(id.0 as usize).cloned()
     }
 
+    /// Every file registered so far, in [`FileId`] order.
+    pub fn all(&self) -> Vec<Arc<SourceFile>> {
+        self.files.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
     pub fn display_path(&self, path: &Path) -> String {
         display_path(path, self.base.as_deref())
     }

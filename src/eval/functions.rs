@@ -393,7 +393,8 @@ fn format(dialect: Dialect, args: &[Value], span: Span) -> Option<Value> {
             match chars.next() {
                 Some('%') => lit_buf.push('%'),
                 Some(first) => {
-                    // Skip flags/width of a verb such as %5.2f; the verb letter ends it.
+                    // Skip flags/width of a verb such as %5.2f; the verb letter ends it and
+                    // is consumed with it (for %s it is `first` itself).
                     if !first.is_ascii_alphabetic() {
                         for n in chars.by_ref() {
                             if n.is_ascii_alphabetic() {
