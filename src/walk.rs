@@ -126,7 +126,8 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet, display: impl Fn(&Path) -
             }
         }
     }
-    out.files.sort();
+    // A file both named and found through a directory counts as named.
+    out.files.sort_by(|a, b| a.path.cmp(&b.path).then(b.explicit.cmp(&a.explicit)));
     out.files.dedup_by(|a, b| a.path == b.path);
     out
 }
@@ -142,6 +143,16 @@ mod tests {
         assert_eq!(FileKind::of(Path::new("main.BICEP")), Some(FileKind::Bicep));
         assert_eq!(FileKind::of(Path::new("x.tf.json")), None);
         assert_eq!(FileKind::of(Path::new("README.md")), None);
+    }
+
+    #[test]
+    fn a_file_named_and_walked_stays_named() {
+        let tmp = tempfile::tempdir().unwrap();
+        let f = tmp.path().join("main.tf");
+        std::fs::write(&f, "").unwrap();
+        let found = discover(&[tmp.path().to_path_buf(), f.clone()], &GlobSet::empty(), |p| p.display().to_string());
+        assert_eq!(found.files.len(), 1);
+        assert!(found.files[0].explicit);
     }
 
     #[test]
