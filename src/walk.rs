@@ -127,7 +127,8 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet, display: impl Fn(&Path) -
         }
     }
     // A file both named and found through a directory counts as named.
-    out.files.sort_by(|a, b| a.path.cmp(&b.path).then(b.explicit.cmp(&a.explicit)));
+    out.files
+        .sort_by(|a, b| a.path.cmp(&b.path).then(b.explicit.cmp(&a.explicit)));
     out.files.dedup_by(|a, b| a.path == b.path);
     out
 }
@@ -150,7 +151,9 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let f = tmp.path().join("main.tf");
         std::fs::write(&f, "").unwrap();
-        let found = discover(&[tmp.path().to_path_buf(), f.clone()], &GlobSet::empty(), |p| p.display().to_string());
+        let found = discover(&[tmp.path().to_path_buf(), f.clone()], &GlobSet::empty(), |p| {
+            p.display().to_string()
+        });
         assert_eq!(found.files.len(), 1);
         assert!(found.files[0].explicit);
     }

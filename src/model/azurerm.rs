@@ -194,6 +194,24 @@ impl<'u> Builder<'u> {
         }
     }
 
+    /// Whether the resource exists at all: `count = 0` or an empty `for_each` (known)
+    /// means it is never created, so it has nothing to report.
+    fn deployed(&self, i: usize) -> bool {
+        if let Some(c) = self.find(i, &[Step::Key("count")]) {
+            if matches!(c.value.kind, Kind::Number(n) if n <= 0.0) {
+                return false;
+            }
+        }
+        if let Some(f) = self.find(i, &[Step::Key("for_each")]) {
+            match &f.value.kind {
+                Kind::Array(items) if items.is_empty() => return false,
+                Kind::Object(fields) if fields.is_empty() => return false,
+                _ => {}
+            }
+        }
+        true
+    }
+
     /// A boolean attribute as a fact; `null` means "not set" in Terraform.
     fn bool_fact(&mut self, i: usize, attr: &str, invert: bool, default: (bool, &str)) -> Option<Fact<bool>> {
         let found = self.find(i, &[Step::Key(attr)])?;
@@ -210,6 +228,9 @@ impl<'u> Builder<'u> {
     }
 
     fn account(&mut self, i: usize) {
+        if !self.deployed(i) {
+            return;
+        }
         let r = &self.unit.resources[i];
         let (address, header) = (r.address.clone(), r.resource.header);
         let name = self.find(i, &[Step::Key("name")]).and_then(|f| f.value.as_str());
@@ -301,6 +322,9 @@ impl<'u> Builder<'u> {
     }
 
     fn role_definition(&mut self, i: usize) {
+        if !self.deployed(i) {
+            return;
+        }
         let r = &self.unit.resources[i];
         let (address, header) = (r.address.clone(), r.resource.header);
         let role_id = self
@@ -354,6 +378,9 @@ impl<'u> Builder<'u> {
     }
 
     fn role_assignment(&mut self, i: usize) {
+        if !self.deployed(i) {
+            return;
+        }
         let r = &self.unit.resources[i];
         let (address, header) = (r.address.clone(), r.resource.header);
         let (role, role_span) = match self.find(i, &[Step::Key("role_definition_id")]) {
