@@ -167,20 +167,16 @@ pub fn parse_tfvars(file: FileId, text: &str) -> (Vec<Field>, Vec<SyntaxProblem>
 
 /// Parses one expression (a `--var k=v` value). Returns `None` when it is not valid HCL.
 pub fn parse_expr(file: FileId, text: &str) -> Option<Expr> {
-    if nesting_depth(text) > MAX_NESTING {
-        return None;
-    }
+    check_brackets(text).ok()?;
     let e = hcl::edit::parser::parse_expr(text).ok()?;
     Some(Lower { file }.expr(&e, Some(Span::new(file, 0..text.len()))))
 }
 
 fn parse_body(file: FileId, text: &str) -> Result<Body, SyntaxProblem> {
-    let depth = nesting_depth(text);
-    if depth > MAX_NESTING {
-        let at = deep_offset(text);
+    if let Err((range, message)) = check_brackets(text) {
         return Err(SyntaxProblem {
-            span: Span::new(file, at..at + 1),
-            message: format!("brackets nest deeper than {MAX_NESTING} levels; the file is not parsed"),
+            span: Span::new(file, range),
+            message,
         });
     }
     hcl::edit::parser::parse_body(text).map_err(|e| {
@@ -201,38 +197,129 @@ fn next_char_end(text: &str, offset: usize) -> usize {
     text[offset..].chars().next().map_or(offset, |c| offset + c.len_utf8())
 }
 
-/// Deepest bracket nesting, counting `{[(` regardless of strings: an over-estimate that is
-/// cheap and safe for a guard.
-pub fn nesting_depth(text: &str) -> usize {
-    let (mut depth, mut max) = (0usize, 0usize);
-    for b in text.bytes() {
-        match b {
-            b'{' | b'[' | b'(' => {
-                depth += 1;
-                max = max.max(depth);
-            }
-            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    max
+/// What the bracket scanner is inside of.
+#[derive(Clone, Copy, Debug)]
+enum Ctx {
+    /// `{`, `[` or `(` opened at the offset.
+    Bracket(u8, usize),
+    /// A quoted string opened at the offset.
+    Str(usize),
+    /// `${` or `%{` inside a quoted string, opened at the offset.
+    Interp(usize),
 }
 
-fn deep_offset(text: &str) -> usize {
-    let mut depth = 0usize;
-    for (i, b) in text.bytes().enumerate() {
-        match b {
-            b'{' | b'[' | b'(' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return i;
+/// A quick lexical pass before hcl-edit: brackets must balance (outside strings and
+/// comments), quoted strings must end on their line, and nesting must stay under
+/// [`MAX_NESTING`].
+///
+/// Why: hcl-edit is a backtracking parser. On some broken inputs — unclosed `"${…{…` runs,
+/// found by fuzzing — it takes seconds per kilobyte, and deep nesting could exhaust the
+/// stack. Every input this pass rejects is invalid HCL, and its message ("`{` is never
+/// closed", pointing at the `{`) is more useful than the parser's error at end of file.
+pub fn check_brackets(text: &str) -> Result<(), (std::ops::Range<usize>, String)> {
+    let b = text.as_bytes();
+    let mut stack: Vec<Ctx> = Vec::new();
+    let mut i = 0;
+    let at = |i: usize| i..next_char_end(text, i);
+    while i < b.len() {
+        let c = b[i];
+        if let Some(Ctx::Str(open)) = stack.last().copied() {
+            match c {
+                b'\\' => i += 1,
+                b'"' => {
+                    stack.pop();
+                }
+                b'\n' => return Err((at(open), "quoted string is not closed on its line".into())),
+                b'$' | b'%' if b.get(i + 1) == Some(&c) && b.get(i + 2) == Some(&b'{') => i += 2,
+                b'$' | b'%' if b.get(i + 1) == Some(&b'{') => {
+                    stack.push(Ctx::Interp(i));
+                    i += 1;
+                }
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        match c {
+            b'#' => i = line_end(b, i),
+            b'/' if b.get(i + 1) == Some(&b'/') => i = line_end(b, i),
+            b'/' if b.get(i + 1) == Some(&b'*') => match text[i + 2..].find("*/") {
+                Some(e) => i += e + 3,
+                None => return Err((at(i), "comment is not closed".into())),
+            },
+            b'"' => stack.push(Ctx::Str(i)),
+            b'<' if b.get(i + 1) == Some(&b'<') => {
+                if let Some(end) = heredoc_end(text, i) {
+                    i = end;
+                    continue;
                 }
             }
-            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            b'{' | b'[' | b'(' => {
+                stack.push(Ctx::Bracket(c, i));
+                if stack.len() > MAX_NESTING {
+                    return Err((
+                        at(i),
+                        format!("brackets nest deeper than {MAX_NESTING} levels; the file is not parsed"),
+                    ));
+                }
+            }
+            b'}' | b']' | b')' => {
+                let want = match c {
+                    b'}' => b'{',
+                    b']' => b'[',
+                    _ => b'(',
+                };
+                match stack.last() {
+                    Some(Ctx::Bracket(open, _)) if *open == want => {
+                        stack.pop();
+                    }
+                    Some(Ctx::Interp(_)) if c == b'}' => {
+                        stack.pop();
+                    }
+                    Some(Ctx::Bracket(open, pos)) => {
+                        return Err((
+                            at(i),
+                            format!("`{}` does not close the `{}` at offset {pos}", c as char, *open as char),
+                        ))
+                    }
+                    _ => return Err((at(i), format!("`{}` has no matching opening bracket", c as char))),
+                }
+            }
             _ => {}
         }
+        i += 1;
     }
-    0
+    match stack.last() {
+        None => Ok(()),
+        Some(Ctx::Bracket(open, pos)) => Err((at(*pos), format!("`{}` is never closed", *open as char))),
+        Some(Ctx::Interp(pos)) => Err((at(*pos), "interpolation is never closed".into())),
+        Some(Ctx::Str(pos)) => Err((at(*pos), "quoted string is never closed".into())),
+    }
+}
+
+fn line_end(b: &[u8], i: usize) -> usize {
+    b[i..].iter().position(|&c| c == b'\n').map_or(b.len(), |p| i + p)
+}
+
+/// The offset after a heredoc (`<<EOF` / `<<-EOF` … `EOF`) starting at `i`, or `None`
+/// when `<<` does not start one (then the parser decides).
+fn heredoc_end(text: &str, i: usize) -> Option<usize> {
+    let rest = &text[i + 2..];
+    let rest = rest.strip_prefix('-').unwrap_or(rest);
+    let ident: &str = &rest[..rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))?];
+    let after = &rest[ident.len()..];
+    if ident.is_empty() || !after.starts_with(['\n', '\r']) {
+        return None;
+    }
+    let body_start = text.len() - after.len();
+    let mut pos = body_start + after.find('\n')? + 1;
+    for line in text[pos..].split_inclusive('\n') {
+        pos += line.len();
+        if line.trim() == ident {
+            return Some(pos);
+        }
+    }
+    None
 }
 
 fn label(block: &Block, i: usize) -> Option<String> {
@@ -558,6 +645,50 @@ mod tests {
         let f = parse(F, &text);
         assert_eq!(f.problems.len(), 1);
         assert!(f.problems[0].message.contains("nest deeper"));
+    }
+
+    #[test]
+    fn bracket_check_accepts_valid_hcl_with_brackets_in_strings_comments_heredocs() {
+        let text = r#"
+# a comment with { and [
+// another ( one
+/* block } comment */
+locals {
+  a = "text with { and ] and \" quote"
+  b = "${upper("x}")} and $${not} %%{not}"
+  c = <<-EOT
+    heredoc with { unbalanced ( brackets
+    and ${var.x}
+  EOT
+  d = [for x in ["a"] : { k = x }]
+  e = "%{ if true }yes%{ endif }"
+}
+"#;
+        assert_eq!(check_brackets(text), Ok(()));
+        assert!(parse(F, text).problems.is_empty());
+    }
+
+    #[test]
+    fn bracket_check_points_at_what_is_unclosed() {
+        let text = "locals {\n  a = [1, 2\n}\n";
+        let (range, msg) = check_brackets(text).unwrap_err();
+        assert_eq!(&text[range], "}");
+        assert!(msg.contains("does not close the `[`"), "{msg}");
+        let (range, msg) = check_brackets("x = \"abc\ny = 1\n").unwrap_err();
+        assert_eq!(range, 4..5);
+        assert!(msg.contains("not closed on its line"));
+        let (range, msg) = check_brackets("x = {\n").unwrap_err();
+        assert_eq!(range, 4..5);
+        assert!(msg.contains("never closed"));
+    }
+
+    #[test]
+    fn unclosed_interpolations_fail_fast() {
+        // Found by fuzzing: hcl-edit backtracks for seconds on unclosed `"${a/{b` runs.
+        let line = "  role = \"${azure/identities/{-a.Managed/identities/{managed/{x\n";
+        let text = format!("variable \"v\" {{\n{}}}\n", line.repeat(12));
+        let f = parse(F, &text);
+        assert_eq!(f.problems.len(), 1);
     }
 
     #[test]
