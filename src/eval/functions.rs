@@ -255,6 +255,55 @@ pub fn call(ev: &Evaluator, scope: &Scope, dialect: Dialect, name: &str, args: &
             }
             _ => None,
         },
+        // ARM `range(startIndex, count)` (Terraform's `range` has other arguments).
+        "range" if dialect != Dialect::Terraform => match (arg(0).map(|v| &v.kind), arg(1).map(|v| &v.kind)) {
+            (Some(Kind::Number(start)), Some(Kind::Number(count)))
+                if *count >= 0.0 && *count <= super::MAX_ITEMS as f64 && start.fract() == 0.0 =>
+            {
+                let items = (0..*count as usize)
+                    .map(|i| Value::new(Kind::Number(start + i as f64), span))
+                    .collect();
+                Some(Value::new(Kind::Array(items), span))
+            }
+            _ => None,
+        },
+        // ARM `tryGet(object, key)`: the field, or null when it is absent.
+        "tryget" if dialect != Dialect::Terraform => match (arg(0), arg(1).and_then(|k| k.as_str())) {
+            (
+                Some(
+                    o @ Value {
+                        kind: Kind::Object(_), ..
+                    },
+                ),
+                Some(k),
+            ) => Some(o.get(&k).cloned().unwrap_or_else(|| Value::new(Kind::Null, span))),
+            (Some(Value { kind: Kind::Null, .. }), Some(_)) => Some(Value::new(Kind::Null, span)),
+            _ => None,
+        },
+        "greater" | "greaterorequals" | "less" | "lessorequals" | "add" | "sub" | "mul" | "div" | "mod"
+            if dialect != Dialect::Terraform =>
+        {
+            match (arg(0).map(|v| &v.kind), arg(1).map(|v| &v.kind)) {
+                (Some(Kind::Number(a)), Some(Kind::Number(b))) => {
+                    let (a, b) = (*a, *b);
+                    let kind = match lname.as_str() {
+                        "greater" => Some(Kind::Bool(a > b)),
+                        "greaterorequals" => Some(Kind::Bool(a >= b)),
+                        "less" => Some(Kind::Bool(a < b)),
+                        "lessorequals" => Some(Kind::Bool(a <= b)),
+                        "add" => Some(Kind::Number(a + b)),
+                        "sub" => Some(Kind::Number(a - b)),
+                        "mul" => Some(Kind::Number(a * b)),
+                        // ARM integer division and remainder.
+                        "div" if b != 0.0 => Some(Kind::Number((a / b).trunc())),
+                        "mod" if b != 0.0 => Some(Kind::Number(a % b)),
+                        _ => None,
+                    };
+                    kind.map(|k| Value::new(k, span))
+                }
+                _ => None,
+            }
+        }
         "empty" => arg(0)
             .and_then(|v| match &v.kind {
                 Kind::Array(i) => Some(i.is_empty()),
@@ -490,6 +539,65 @@ mod tests {
             "/subscriptions/${…}/resourceGroups/rg/providers/Microsoft.DocumentDB/databaseAccounts/acc"
         );
         assert!(resource_id("resourceid", &[s("Microsoft.DocumentDB/databaseAccounts")], sp).is_none());
+    }
+
+    fn arm(name: &str, args: &[Value]) -> Value {
+        // Evaluates an ARM function over already evaluated arguments (as literals).
+        use crate::eval::{Env, Evaluator, Scope, Seg};
+        struct NoEnv;
+        impl Env for NoEnv {
+            fn dialect(&self) -> Dialect {
+                Dialect::Arm
+            }
+            fn resolve(&self, _: &Evaluator, _: &Scope, _: &str, _: &[Seg], _: Span) -> Option<(Value, usize)> {
+                None
+            }
+        }
+        let sp = Span::new(FileId(0), 0..0);
+        let exprs: Vec<Expr> = args
+            .iter()
+            .map(|a| match &a.kind {
+                Kind::Number(n) => Expr::new(crate::ir::ExprKind::Number(*n), sp),
+                Kind::Null => Expr::new(crate::ir::ExprKind::Null, sp),
+                Kind::Str(_) => Expr::new(crate::ir::ExprKind::Str(a.as_str().unwrap()), sp),
+                Kind::Object(fs) => Expr::new(
+                    crate::ir::ExprKind::Object(
+                        fs.iter()
+                            .map(|(k, v)| crate::ir::Field {
+                                key: Some(k.clone()),
+                                key_span: sp,
+                                value: Expr::new(crate::ir::ExprKind::Str(v.as_str().unwrap()), sp),
+                            })
+                            .collect(),
+                    ),
+                    sp,
+                ),
+                _ => unreachable!("test helper"),
+            })
+            .collect();
+        let env = NoEnv;
+        let ev = Evaluator::new(&env);
+        call(&ev, &Scope::new(0), Dialect::Arm, name, &exprs, sp)
+    }
+
+    fn n(x: f64) -> Value {
+        Value::new(Kind::Number(x), Span::new(FileId(0), 0..0))
+    }
+
+    #[test]
+    fn arm_range_try_get_comparisons_and_arithmetic() {
+        let r = arm("range", &[n(2.0), n(3.0)]);
+        let items: Vec<String> = r.as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
+        assert_eq!(items, ["2", "3", "4"]);
+        assert!(arm("range", &[n(0.0), n(1e9)]).is_unknown());
+        let obj = Value::new(Kind::Object(vec![("a".into(), s("x"))]), Span::new(FileId(0), 0..0));
+        assert_eq!(arm("tryGet", &[obj.clone(), s("a")]).as_str().as_deref(), Some("x"));
+        assert!(matches!(arm("tryGet", &[obj, s("b")]).kind, Kind::Null));
+        assert_eq!(arm("greater", &[n(2.0), n(1.0)]).as_bool(), Some(true));
+        assert_eq!(arm("lessOrEquals", &[n(2.0), n(1.0)]).as_bool(), Some(false));
+        assert_eq!(arm("div", &[n(7.0), n(2.0)]).as_str().as_deref(), Some("3"));
+        assert!(arm("div", &[n(7.0), n(0.0)]).is_unknown());
+        assert_eq!(arm("add", &[n(7.0), n(2.0)]).as_str().as_deref(), Some("9"));
     }
 
     #[test]
