@@ -182,10 +182,19 @@ struct Parent {
     name_text: String,
 }
 
+/// What decides whether a resource is deployed at all, evaluated in an instance.
+#[derive(Clone, Copy)]
+enum Gate<'d> {
+    /// `condition` of an enclosing parent resource or deployment: known false → not deployed.
+    Condition(&'d Expr, u32),
+    /// `copy.count` of the resource or an enclosing deployment: known 0 → not deployed.
+    Count(&'d Expr, u32),
+}
+
 /// Conditions and loops of the enclosing resources and deployments.
 #[derive(Clone, Default)]
 struct Ctx<'d> {
-    conditions: Vec<(&'d Expr, u32)>,
+    gates: Vec<Gate<'d>>,
     repeated: bool,
 }
 
@@ -194,7 +203,7 @@ struct Pending<'d> {
     resource: Resource,
     name: Expr,
     name_text: String,
-    conditions: Vec<(&'d Expr, u32)>,
+    gates: Vec<Gate<'d>>,
 }
 
 struct Builder<'d, 't> {
@@ -306,7 +315,12 @@ impl<'d> Builder<'d, '_> {
             _ => (own_name, own_text),
         };
         let mut inner = ctx.clone();
-        inner.repeated |= get(r, "copy").is_some();
+        if let Some(copy) = get(r, "copy") {
+            inner.repeated = true;
+            if let Some(count) = get(copy, "count") {
+                inner.gates.push(Gate::Count(count, inst));
+            }
+        }
         if rtype == DEPLOYMENTS {
             self.deployment(r, inst, &name_text, &inner);
             return;
@@ -338,11 +352,11 @@ impl<'d> Builder<'d, '_> {
             },
             name: name.clone(),
             name_text: name_text.clone(),
-            conditions: ctx.conditions.clone(),
+            gates: inner.gates.clone(),
         });
         if let Some(children) = get(r, "resources") {
             if let Some(c) = get(r, "condition") {
-                inner.conditions.push((c, inst));
+                inner.gates.push(Gate::Condition(c, inst));
             }
             let me = Parent {
                 rtype_written,
@@ -373,7 +387,7 @@ impl<'d> Builder<'d, '_> {
         };
         let mut ctx = ctx.clone();
         if let Some(c) = get(r, "condition") {
-            ctx.conditions.push((c, inst));
+            ctx.gates.push(Gate::Condition(c, inst));
         }
         let inner_scope = get(props, "expressionEvaluationOptions")
             .and_then(|o| get(o, "scope"))
@@ -425,10 +439,12 @@ impl<'d> ArmUnit<'d> {
             b.pending
                 .into_iter()
                 .filter(|p| {
-                    // A resource inside a deployment or parent that is known not to deploy.
-                    !p.conditions
-                        .iter()
-                        .any(|(c, i)| ev.eval(&Scope::new(*i), c).as_bool() == Some(false))
+                    // A resource in a deployment or parent known not to deploy, or in a copy
+                    // loop known to run zero times.
+                    !p.gates.iter().any(|g| match *g {
+                        Gate::Condition(c, i) => ev.eval(&Scope::new(i), c).as_bool() == Some(false),
+                        Gate::Count(c, i) => matches!(ev.eval(&Scope::new(i), c).kind, Kind::Number(n) if n == 0.0),
+                    })
                 })
                 .map(|p| {
                     let shown = match ev.eval(&Scope::new(p.instance), &p.name).as_str() {
@@ -480,6 +496,10 @@ impl<'d> ArmUnit<'d> {
                     Some(d) => ev
                         .eval(&Scope::new(inst), d)
                         .via(d.span, format!("default of parameter `{declared}`")),
+                    // languageVersion 2.0: a nullable parameter without a value is null.
+                    None if get(decl, "nullable").is_some_and(|n| matches!(n.kind, ExprKind::Bool(true))) => {
+                        Value::new(Kind::Null, decl.span).via(decl.span, format!("parameter `{declared}` is not set"))
+                    }
                     None => Value::unknown(
                         format!("parameter `{declared}` has no default and no value is set"),
                         span,
@@ -628,6 +648,10 @@ mod tests {
         let c = eval_in(body, "[variables('c')]");
         assert_eq!(c.as_pstr().unwrap().to_string(), "x${…}");
         assert!(eval_in(body, "[parameters('nope')]").is_unknown());
+        let nullable = r#""parameters": {"n": {"type": "string", "nullable": true}, "m": {"type": "string"}}"#;
+        let v = eval_in(nullable, "[coalesce(parameters('n'), 'fallback')]");
+        assert_eq!(v.as_str().as_deref(), Some("fallback"));
+        assert!(eval_in(nullable, "[coalesce(parameters('m'), 'fallback')]").is_unknown());
         assert!(eval_in(body, "[noSuchFunction(1)]").is_unknown());
         assert!(eval_in(body, "[reference('x').properties]").is_unknown());
         assert!(eval_in(body, "[listKeys('x', '2020-01-01').primaryMasterKey]").is_unknown());
@@ -719,6 +743,25 @@ mod tests {
         );
         // The parent body no longer carries its children.
         assert!(get(&unit.resources[0].resource.body, "resources").is_none());
+    }
+
+    #[test]
+    fn copy_loops_known_to_run_zero_times_deploy_nothing() {
+        let (text, root) = template(
+            r#""parameters": {"none": {"type": "array", "defaultValue": []}, "some": {"type": "array"}},
+              "resources": [
+                {"type": "Microsoft.DocumentDB/databaseAccounts", "name": "zero",
+                 "copy": {"name": "a", "count": "[length(parameters('none'))]"}},
+                {"type": "Microsoft.Resources/deployments", "name": "d",
+                 "copy": {"name": "d", "count": 0},
+                 "properties": {"template": {"resources": [{"type": "Microsoft.DocumentDB/databaseAccounts", "name": "inner"}]}}},
+                {"type": "Microsoft.DocumentDB/databaseAccounts", "name": "unknown-count",
+                 "copy": {"name": "b", "count": "[length(parameters('some'))]"}}
+              ]"#,
+        );
+        let unit = ArmUnit::new(&root, &text, &[]);
+        let addresses: Vec<&str> = unit.resources.iter().map(|r| r.address.as_str()).collect();
+        assert_eq!(addresses, ["Microsoft.DocumentDB/databaseAccounts 'unknown-count'"]);
     }
 
     #[test]
