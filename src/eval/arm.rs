@@ -327,9 +327,14 @@ impl<'d> Builder<'d, '_> {
         }
         // The body the model reads: children are resources of their own; property copy
         // loops become the arrays they produce; `name` is the full name.
-        let mut body = r.clone();
+        // Cloned without the children, so nesting does not copy a subtree once per level.
+        let own_fields = fields(r)
+            .iter()
+            .filter(|f| !f.key.as_deref().is_some_and(|k| k.eq_ignore_ascii_case("resources")))
+            .cloned()
+            .collect();
+        let mut body = Expr::new(ExprKind::Object(own_fields), r.span);
         if let ExprKind::Object(fs) = &mut body.kind {
-            fs.retain(|f| !f.key.as_deref().is_some_and(|k| k.eq_ignore_ascii_case("resources")));
             for f in fs.iter_mut() {
                 if f.key.as_deref().is_some_and(|k| k.eq_ignore_ascii_case("name")) {
                     f.value = name.clone();
