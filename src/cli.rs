@@ -11,7 +11,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     about = "Find insecure Azure Cosmos DB configuration in Terraform, Bicep and ARM templates",
     long_about = "Find insecure Azure Cosmos DB configuration in Terraform (azurerm), Bicep and ARM \
 templates before it is deployed. cosmolint works offline: it resolves variables, locals, tfvars \
-and local modules itself and never contacts Azure.",
+and local modules, ARM parameters, variables, parameter files and nested deployments itself and \
+never contacts Azure.",
     after_help = "Exit status: 0 no findings at or above --fail-on, 1 findings, 2 usage, I/O or internal error.\n\
 Run `cosmolint rules` for the rule list and `cosmolint explain CDB001` for a rule's documentation."
 )]
@@ -41,7 +42,9 @@ pub enum Command {
 pub struct CheckArgs {
     /// Files or directories to lint. Directories are searched recursively, skipping hidden
     /// directories, `.terraform` and `node_modules`. A named file is linted with its
-    /// directory as context (sibling .tf files, tfvars), but only its own findings are shown.
+    /// directory as context (sibling .tf files, tfvars; an ARM template's
+    /// `<name>.parameters.json`), but only its own findings are shown. JSON files that are
+    /// not ARM templates are skipped.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
 
@@ -75,6 +78,12 @@ pub struct CheckArgs {
     /// wins over tfvars files
     #[arg(long, value_name = "NAME=VALUE")]
     pub var: Vec<String>,
+
+    /// ARM parameter file applied to every ARM template, after the template's own
+    /// `<name>.parameters.json`; repeatable, later files win (like `az deployment …
+    /// --parameters`)
+    #[arg(long, value_name = "FILE")]
+    pub parameters: Vec<PathBuf>,
 
     /// Also list values that could not be resolved offline (registry modules, data
     /// sources, variables without a value); they never produce findings

@@ -14,6 +14,7 @@ pub mod source;
 pub mod timings;
 pub mod walk;
 
+mod arm_units;
 mod terraform_units;
 
 use std::collections::BTreeMap;
@@ -33,6 +34,9 @@ pub struct Options {
     pub var_files: Vec<PathBuf>,
     /// `--var name=value`, applied after the var files.
     pub vars: Vec<(String, String)>,
+    /// `--parameters`: ARM parameter files applied to every template, in order, after the
+    /// template's own `<name>.parameters.json`.
+    pub parameters: Vec<PathBuf>,
     /// Paths are shown relative to this directory (the working directory).
     pub base: Option<PathBuf>,
 }
@@ -43,6 +47,8 @@ pub enum Error {
     Exclude(#[from] globset::Error),
     #[error("cannot read --var-file {path}: {message}")]
     VarFile { path: PathBuf, message: String },
+    #[error("cannot read --parameters {path}: {message}")]
+    ParametersFile { path: PathBuf, message: String },
     #[error("invalid --var `{0}`: expected name=value")]
     Var(String),
 }
@@ -167,7 +173,6 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
         let unsupported = match c.kind {
             None => Some("cosmolint reads .tf, .tfvars, .bicep, .bicepparam and ARM .json files"),
             Some(walk::FileKind::Bicep | walk::FileKind::BicepParam) => Some("Bicep support is not implemented yet"),
-            Some(walk::FileKind::Json) => Some("ARM JSON support is not implemented yet"),
             _ => None,
         };
         if let Some(why) = unsupported {
@@ -183,6 +188,9 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
     let tf = terraform_units::lint(&files, &found.files, opts, &clock)?;
     diagnostics.extend(tf.diagnostics);
     let mut unresolved = tf.unresolved;
+    let arm = arm_units::lint(&files, &found.files, opts)?;
+    diagnostics.extend(arm.diagnostics);
+    unresolved.extend(arm.unresolved);
 
     // Deterministic order whatever the thread schedule: by displayed path, position, code.
     let mut keyed: BTreeMap<(String, u32, u32, &'static str, String), Diagnostic> = BTreeMap::new();
@@ -202,7 +210,7 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
     unresolved.dedup_by(|a, b| a.span == b.span && a.what == b.what);
 
     let summary = Summary {
-        files: tf.files_read,
+        files: tf.files_read + arm.files_read,
         findings: diagnostics.iter().filter(|d| d.is_rule()).count(),
         unresolved: unresolved.len(),
         parse_errors: diagnostics

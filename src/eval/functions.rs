@@ -9,8 +9,13 @@ use crate::ir::{Dialect, Expr};
 use crate::source::Span;
 
 pub fn call(ev: &Evaluator, scope: &Scope, dialect: Dialect, name: &str, args: &[Expr], span: Span) -> Value {
-    let lname = name.to_ascii_lowercase();
     let args: Vec<Value> = args.iter().map(|a| ev.eval(scope, a)).collect();
+    call_values(dialect, name, args, span)
+}
+
+/// A function applied to already evaluated arguments.
+pub fn call_values(dialect: Dialect, name: &str, args: Vec<Value>, span: Span) -> Value {
+    let lname = name.to_ascii_lowercase();
     let unknown = || Value::unknown(format!("result of `{name}()` is not known"), span);
     let arg = |i: usize| args.get(i);
     let out = match lname.as_str() {
@@ -49,6 +54,18 @@ pub fn call(ev: &Evaluator, scope: &Scope, dialect: Dialect, name: &str, args: &
                 {
                     let r = s.replace(&f, &t);
                     (r.len() <= MAX_STRING).then(|| lit(&r, span))
+                }
+                // A partially known string (`resourceId(…)` with an unknown subscription):
+                // replace inside its literal pieces. A match that would straddle an unknown
+                // piece cannot be seen, which is as much as can be known offline.
+                (None, Some(f), Some(t)) if !(f.is_empty() || dialect == Dialect::Terraform && f.starts_with('/')) => {
+                    match arg(0).map(|v| &v.kind) {
+                        Some(Kind::Str(p)) => {
+                            let r = p.clone().map_lit(|x| x.replace(&f, &t));
+                            (r.lit_len() <= MAX_STRING).then(|| str_val(r, span))
+                        }
+                        _ => None,
+                    }
                 }
                 _ => None,
             }
@@ -119,6 +136,22 @@ pub fn call(ev: &Evaluator, scope: &Scope, dialect: Dialect, name: &str, args: &
             }
             Some(Value::new(Kind::Object(fields), span))
         }
+        // ARM `shallowMerge([obj1, obj2, …])`: later objects' top-level fields win.
+        "shallowmerge" if dialect != Dialect::Terraform => match arg(0).map(|v| &v.kind) {
+            Some(Kind::Array(items)) if items.iter().all(|i| matches!(i.kind, Kind::Object(_) | Kind::Null)) => {
+                let mut fields: Vec<(String, Value)> = Vec::new();
+                for item in items {
+                    if let Kind::Object(fs) = &item.kind {
+                        for (k, v) in fs {
+                            fields.retain(|(x, _)| x != k);
+                            fields.push((k.clone(), v.clone()));
+                        }
+                    }
+                }
+                Some(Value::new(Kind::Object(fields), span))
+            }
+            _ => None,
+        },
         "toset" | "tolist" | "distinct" => arg(0).filter(|v| matches!(v.kind, Kind::Array(_))).cloned(),
         "flatten" => arg(0).and_then(|v| v.as_array()).and_then(|items| {
             let mut out = Vec::new();
@@ -255,6 +288,55 @@ pub fn call(ev: &Evaluator, scope: &Scope, dialect: Dialect, name: &str, args: &
             }
             _ => None,
         },
+        // ARM `range(startIndex, count)` (Terraform's `range` has other arguments).
+        "range" if dialect != Dialect::Terraform => match (arg(0).map(|v| &v.kind), arg(1).map(|v| &v.kind)) {
+            (Some(Kind::Number(start)), Some(Kind::Number(count)))
+                if *count >= 0.0 && *count <= super::MAX_ITEMS as f64 && start.fract() == 0.0 =>
+            {
+                let items = (0..*count as usize)
+                    .map(|i| Value::new(Kind::Number(start + i as f64), span))
+                    .collect();
+                Some(Value::new(Kind::Array(items), span))
+            }
+            _ => None,
+        },
+        // ARM `tryGet(object, key)`: the field, or null when it is absent.
+        "tryget" if dialect != Dialect::Terraform => match (arg(0), arg(1).and_then(|k| k.as_str())) {
+            (
+                Some(
+                    o @ Value {
+                        kind: Kind::Object(_), ..
+                    },
+                ),
+                Some(k),
+            ) => Some(o.get(&k).cloned().unwrap_or_else(|| Value::new(Kind::Null, span))),
+            (Some(Value { kind: Kind::Null, .. }), Some(_)) => Some(Value::new(Kind::Null, span)),
+            _ => None,
+        },
+        "greater" | "greaterorequals" | "less" | "lessorequals" | "add" | "sub" | "mul" | "div" | "mod"
+            if dialect != Dialect::Terraform =>
+        {
+            match (arg(0).map(|v| &v.kind), arg(1).map(|v| &v.kind)) {
+                (Some(Kind::Number(a)), Some(Kind::Number(b))) => {
+                    let (a, b) = (*a, *b);
+                    let kind = match lname.as_str() {
+                        "greater" => Some(Kind::Bool(a > b)),
+                        "greaterorequals" => Some(Kind::Bool(a >= b)),
+                        "less" => Some(Kind::Bool(a < b)),
+                        "lessorequals" => Some(Kind::Bool(a <= b)),
+                        "add" => Some(Kind::Number(a + b)),
+                        "sub" => Some(Kind::Number(a - b)),
+                        "mul" => Some(Kind::Number(a * b)),
+                        // ARM integer division and remainder.
+                        "div" if b != 0.0 => Some(Kind::Number((a / b).trunc())),
+                        "mod" if b != 0.0 => Some(Kind::Number(a % b)),
+                        _ => None,
+                    };
+                    kind.map(|k| Value::new(k, span))
+                }
+                _ => None,
+            }
+        }
         "empty" => arg(0)
             .and_then(|v| match &v.kind {
                 Kind::Array(i) => Some(i.is_empty()),
@@ -269,7 +351,13 @@ pub fn call(ev: &Evaluator, scope: &Scope, dialect: Dialect, name: &str, args: &
     match out {
         Some(mut v) => {
             // A function result is "written" at the call; keep the hops of its first input.
-            if v.origin.via.is_empty() {
+            // Not for collection builders: their elements keep their own hops, and a hop on
+            // the whole collection would be reported for every element read out of it.
+            let builds_collection = matches!(
+                lname.as_str(),
+                "createobject" | "createarray" | "list" | "shallowmerge" | "union" | "merge" | "concat"
+            ) && matches!(v.kind, Kind::Object(_) | Kind::Array(_));
+            if v.origin.via.is_empty() && !builds_collection {
                 if let Some(first) = args.iter().find(|a| !a.origin.via.is_empty()) {
                     v.origin.via = first.origin.via.clone();
                 }
@@ -491,6 +579,64 @@ mod tests {
             "/subscriptions/${…}/resourceGroups/rg/providers/Microsoft.DocumentDB/databaseAccounts/acc"
         );
         assert!(resource_id("resourceid", &[s("Microsoft.DocumentDB/databaseAccounts")], sp).is_none());
+    }
+
+    fn arm(name: &str, args: &[Value]) -> Value {
+        call_values(Dialect::Arm, name, args.to_vec(), Span::new(FileId(0), 0..0))
+    }
+
+    fn n(x: f64) -> Value {
+        Value::new(Kind::Number(x), Span::new(FileId(0), 0..0))
+    }
+
+    #[test]
+    fn replace_and_shallow_merge() {
+        let sp = Span::new(FileId(0), 0..0);
+        let partial = Value::new(
+            Kind::Str(PStr(vec![
+                Piece::Unknown,
+                Piece::Lit("/databaseAccounts/a/sqlDatabases/db".into()),
+            ])),
+            sp,
+        );
+        let replaced = arm("replace", &[partial, s("/sqlDatabases/"), s("/dbs/")]);
+        assert_eq!(
+            replaced.as_pstr().unwrap().to_string(),
+            "${…}/databaseAccounts/a/dbs/db"
+        );
+        let a = Value::new(Kind::Object(vec![("x".into(), s("1")), ("y".into(), s("1"))]), sp);
+        let b = Value::new(Kind::Object(vec![("y".into(), s("2"))]), sp);
+        let merged = arm("shallowMerge", &[Value::new(Kind::Array(vec![a, b]), sp)]);
+        assert_eq!(merged.get("x").and_then(|v| v.as_str()).as_deref(), Some("1"));
+        assert_eq!(merged.get("y").and_then(|v| v.as_str()).as_deref(), Some("2"));
+    }
+
+    #[test]
+    fn built_collections_do_not_take_the_hops_of_an_argument() {
+        let sp = Span::new(FileId(0), 0..0);
+        let from_param = s("x").via(sp, "default of parameter `p`");
+        let obj = arm("createObject", &[s("a"), from_param.clone(), s("b"), s("plain")]);
+        assert!(obj.origin.via.is_empty());
+        assert_eq!(obj.get("a").unwrap().origin.via.len(), 1);
+        assert!(obj.get("b").unwrap().origin.via.is_empty());
+        // A scalar result still says where its input came from.
+        assert_eq!(arm("toLower", &[from_param]).origin.via.len(), 1);
+    }
+
+    #[test]
+    fn arm_range_try_get_comparisons_and_arithmetic() {
+        let r = arm("range", &[n(2.0), n(3.0)]);
+        let items: Vec<String> = r.as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
+        assert_eq!(items, ["2", "3", "4"]);
+        assert!(arm("range", &[n(0.0), n(1e9)]).is_unknown());
+        let obj = Value::new(Kind::Object(vec![("a".into(), s("x"))]), Span::new(FileId(0), 0..0));
+        assert_eq!(arm("tryGet", &[obj.clone(), s("a")]).as_str().as_deref(), Some("x"));
+        assert!(matches!(arm("tryGet", &[obj, s("b")]).kind, Kind::Null));
+        assert_eq!(arm("greater", &[n(2.0), n(1.0)]).as_bool(), Some(true));
+        assert_eq!(arm("lessOrEquals", &[n(2.0), n(1.0)]).as_bool(), Some(false));
+        assert_eq!(arm("div", &[n(7.0), n(2.0)]).as_str().as_deref(), Some("3"));
+        assert!(arm("div", &[n(7.0), n(0.0)]).is_unknown());
+        assert_eq!(arm("add", &[n(7.0), n(2.0)]).as_str().as_deref(), Some("9"));
     }
 
     #[test]

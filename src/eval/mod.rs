@@ -9,6 +9,7 @@
 //! are detected by the environment and also stop here), strings are capped at
 //! [`value::MAX_STRING`] bytes and collections built by `for` at [`MAX_ITEMS`] items.
 
+pub mod arm;
 pub mod functions;
 pub mod terraform;
 pub mod value;

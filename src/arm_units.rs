@@ -1,0 +1,270 @@
+//! ARM JSON end to end: which `.json` files are templates, which parameter files go with
+//! them, and running the model and rules for each template.
+//!
+//! Every `.json`/`.jsonc` candidate is read and sniffed in parallel. Templates are linted one
+//! by one (a template with its inline nested deployments is one unit). Parameter files are
+//! never linted themselves: `<name>.parameters.json` beside `<name>.json` is applied to that
+//! template, then every `--parameters FILE` in order (later values win). JSON that is not
+//! an ARM template or parameter file is skipped without a diagnostic and is not counted.
+
+use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, ToolCode};
+use crate::eval::arm::{ArmUnit, ParameterFile};
+use crate::ir::Expr;
+use crate::model::Unresolved;
+use crate::parse::arm::{self as armparse, ArmFile, JsonKind};
+use crate::source::{self, Files, SourceFile, Span};
+use crate::walk::{Candidate, FileKind};
+use crate::{Error, Options};
+
+pub struct Outcome {
+    pub diagnostics: Vec<Diagnostic>,
+    pub unresolved: Vec<Unresolved>,
+    pub files_read: usize,
+}
+
+/// A parsed ARM file and its source.
+struct Loaded {
+    src: Arc<SourceFile>,
+    kind: JsonKind,
+    root: Option<Expr>,
+}
+
+enum Read {
+    Arm(Loaded, Vec<Diagnostic>),
+    /// Not ARM JSON: ignored.
+    Other,
+    /// Unreadable or undecodable.
+    Failed(Diagnostic),
+}
+
+fn syntax_diagnostics(f: &ArmFile) -> Vec<Diagnostic> {
+    f.problems
+        .iter()
+        .map(|p| Diagnostic::tool(ToolCode::SyntaxError, p.span, p.message.clone()))
+        .collect()
+}
+
+/// Reads and parses one JSON file, registering it in `files` only when it is ARM.
+fn read_json(files: &Files, path: &Path) -> Read {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            let f = files.add(path.to_path_buf(), String::new());
+            return Read::Failed(Diagnostic::tool(
+                ToolCode::IoError,
+                Span::new(f.id, 0..0),
+                format!("cannot read {}: {e}", f.display),
+            ));
+        }
+    };
+    let text = match source::decode(bytes.clone()) {
+        Ok(t) => t,
+        Err(e) => {
+            let lossy = String::from_utf8_lossy(&bytes).into_owned();
+            if armparse::sniff(&lossy).is_none() {
+                return Read::Other;
+            }
+            let f = files.add(path.to_path_buf(), lossy);
+            let at = e.offset();
+            return Read::Failed(Diagnostic::tool(
+                ToolCode::EncodingError,
+                Span::new(f.id, at..at + 1),
+                e.to_string(),
+            ));
+        }
+    };
+    // Cheap pre-check before registering or parsing the file.
+    if armparse::sniff(&text).is_none() {
+        return Read::Other;
+    }
+    let src = files.add(path.to_path_buf(), text);
+    match armparse::parse(src.id, &src.text) {
+        Some(parsed) => {
+            let problems = syntax_diagnostics(&parsed);
+            Read::Arm(
+                Loaded {
+                    kind: parsed.kind,
+                    root: parsed.root,
+                    src,
+                },
+                problems,
+            )
+        }
+        None => Read::Other,
+    }
+}
+
+/// `<dir>/<name>.parameters.json` for `<dir>/<name>.json` (or `.jsonc`).
+fn sibling_parameters(template: &Path) -> Option<PathBuf> {
+    let name = template.file_name()?.to_str()?;
+    let lower = name.to_ascii_lowercase();
+    let stem_len = if lower.ends_with(".jsonc") {
+        name.len() - 6
+    } else if lower.ends_with(".json") {
+        name.len() - 5
+    } else {
+        return None;
+    };
+    let stem = &name[..stem_len];
+    if stem.to_ascii_lowercase().ends_with(".parameters") {
+        return None;
+    }
+    Some(template.with_file_name(format!("{stem}.parameters.json")))
+}
+
+/// Reads the `--parameters` files; they apply to every template of the run.
+fn cli_parameters(files: &Files, opts: &Options) -> Result<Vec<Loaded>, Error> {
+    let mut out = Vec::new();
+    for path in &opts.parameters {
+        let fail = |message: String| Error::ParametersFile {
+            path: path.clone(),
+            message,
+        };
+        let bytes = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
+        let text = source::decode(bytes).map_err(|e| fail(e.to_string()))?;
+        let src = files.add(path.clone(), text);
+        let parsed = armparse::parse_parameters(src.id, &src.text);
+        if let Some(p) = parsed.problems.first() {
+            let pos = src.line_col(p.span.start);
+            return Err(fail(format!("{}:{}: {}", pos.line, pos.column, p.message)));
+        }
+        out.push(Loaded {
+            kind: JsonKind::Parameters,
+            root: parsed.root,
+            src,
+        });
+    }
+    Ok(out)
+}
+
+pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options) -> Result<Outcome, Error> {
+    let cli = cli_parameters(files, opts)?;
+    let json: Vec<&Candidate> = candidates.iter().filter(|c| c.kind == Some(FileKind::Json)).collect();
+    let read: Vec<(PathBuf, Read)> = json
+        .par_iter()
+        .map(|c| (c.path.clone(), read_json(files, &c.path)))
+        .collect();
+
+    let mut diagnostics = Vec::new();
+    let mut templates = Vec::new();
+    let mut parameter_files: HashMap<PathBuf, Loaded> = HashMap::new();
+    for (path, r) in read {
+        match r {
+            Read::Arm(loaded, problems) => {
+                diagnostics.extend(problems);
+                match loaded.kind {
+                    JsonKind::Template => templates.push(loaded),
+                    JsonKind::Parameters => {
+                        parameter_files.insert(path, loaded);
+                    }
+                }
+            }
+            Read::Other => {}
+            Read::Failed(d) => diagnostics.push(d),
+        }
+    }
+
+    // Parameter files beside templates that were not among the candidates (a template
+    // named on the command line).
+    for t in &templates {
+        let Some(sib) = sibling_parameters(&t.src.path) else {
+            continue;
+        };
+        if parameter_files.contains_key(&sib) || !sib.is_file() {
+            continue;
+        }
+        match read_json(files, &sib) {
+            Read::Arm(loaded, problems) if loaded.kind == JsonKind::Parameters => {
+                diagnostics.extend(problems);
+                parameter_files.insert(sib, loaded);
+            }
+            Read::Failed(d) => diagnostics.push(d),
+            _ => {}
+        }
+    }
+
+    let mut used_parameter_files = 0;
+    let units: Vec<(&Loaded, Option<&Loaded>)> = templates
+        .iter()
+        .map(|t| {
+            let sib = sibling_parameters(&t.src.path).and_then(|p| parameter_files.get(&p));
+            used_parameter_files += usize::from(sib.is_some());
+            (t, sib)
+        })
+        .collect();
+
+    let results: Vec<(Vec<Diagnostic>, Vec<Unresolved>)> = units
+        .par_iter()
+        .map(|(t, sib)| {
+            let run = || lint_template(t, *sib, &cli);
+            match catch_unwind(AssertUnwindSafe(run)) {
+                Ok(r) => r,
+                Err(panic) => {
+                    let what = panic
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| panic.downcast_ref::<String>().cloned())
+                        .unwrap_or_default();
+                    let d = Diagnostic::tool(
+                        ToolCode::InternalError,
+                        Span::new(t.src.id, 0..0),
+                        format!("cosmolint failed on {}: {what}; please report this", t.src.display),
+                    );
+                    (vec![d], Vec::new())
+                }
+            }
+        })
+        .collect();
+    let mut unresolved = Vec::new();
+    for (d, u) in results {
+        diagnostics.extend(d);
+        unresolved.extend(u);
+    }
+    Ok(Outcome {
+        diagnostics,
+        unresolved,
+        files_read: templates.len() + used_parameter_files + cli.len(),
+    })
+}
+
+fn lint_template(t: &Loaded, sibling: Option<&Loaded>, cli: &[Loaded]) -> (Vec<Diagnostic>, Vec<Unresolved>) {
+    let Some(root) = &t.root else {
+        return (Vec::new(), Vec::new());
+    };
+    let params: Vec<ParameterFile> = sibling
+        .into_iter()
+        .chain(cli)
+        .filter_map(|p| {
+            Some(ParameterFile {
+                root: p.root.as_ref()?,
+                label: format!("set in {}", p.src.display),
+            })
+        })
+        .collect();
+    let unit = ArmUnit::new(root, &t.src.text, &params);
+    let (inventory, unresolved) = crate::model::arm::build(&unit, &unit.resources);
+    let diagnostics = crate::rules::run(&inventory, |r| r.enabled_by_default);
+    (diagnostics, unresolved)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sibling_parameter_file_names() {
+        let p = |s: &str| sibling_parameters(Path::new(s)).map(|p| p.to_string_lossy().replace('\\', "/"));
+        assert_eq!(p("a/main.json").as_deref(), Some("a/main.parameters.json"));
+        assert_eq!(p("azuredeploy.JSON").as_deref(), Some("azuredeploy.parameters.json"));
+        assert_eq!(p("x.jsonc").as_deref(), Some("x.parameters.json"));
+        assert_eq!(p("main.parameters.json"), None);
+        assert_eq!(p("main.bicep"), None);
+    }
+}
