@@ -8,11 +8,12 @@
 //! an ARM template or parameter file is skipped without a diagnostic and is not counted.
 
 use std::collections::HashMap;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
+
+use crate::timings::{Clock, Phase};
 
 use crate::diagnostic::{Diagnostic, ToolCode};
 use crate::eval::arm::{ArmUnit, ParameterFile};
@@ -144,12 +145,13 @@ fn cli_parameters(files: &Files, opts: &Options) -> Result<Vec<Loaded>, Error> {
     Ok(out)
 }
 
-pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options) -> Result<Outcome, Error> {
+pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, clock: &Clock) -> Result<Outcome, Error> {
     let cli = cli_parameters(files, opts)?;
     let json: Vec<&Candidate> = candidates.iter().filter(|c| c.kind == Some(FileKind::Json)).collect();
     let read: Vec<(PathBuf, Read)> = json
         .par_iter()
-        .map(|c| (c.path.clone(), read_json(files, &c.path)))
+        // Reading and parsing are one step for JSON (the sniff needs the text).
+        .map(|c| (c.path.clone(), clock.time(Phase::Parse, || read_json(files, &c.path))))
         .collect();
 
     let mut diagnostics = Vec::new();
@@ -203,23 +205,8 @@ pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options) -> Result<O
     let results: Vec<(Vec<Diagnostic>, Vec<Unresolved>)> = units
         .par_iter()
         .map(|(t, sib)| {
-            let run = || lint_template(t, *sib, &cli);
-            match catch_unwind(AssertUnwindSafe(run)) {
-                Ok(r) => r,
-                Err(panic) => {
-                    let what = panic
-                        .downcast_ref::<&str>()
-                        .map(|s| s.to_string())
-                        .or_else(|| panic.downcast_ref::<String>().cloned())
-                        .unwrap_or_default();
-                    let d = Diagnostic::tool(
-                        ToolCode::InternalError,
-                        Span::new(t.src.id, 0..0),
-                        format!("cosmolint failed on {}: {what}; please report this", t.src.display),
-                    );
-                    (vec![d], Vec::new())
-                }
-            }
+            crate::isolate(files, &t.src.path, || lint_template(t, *sib, &cli, clock))
+                .unwrap_or_else(|d| (vec![*d], Vec::new()))
         })
         .collect();
     let mut unresolved = Vec::new();
@@ -234,7 +221,12 @@ pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options) -> Result<O
     })
 }
 
-fn lint_template(t: &Loaded, sibling: Option<&Loaded>, cli: &[Loaded]) -> (Vec<Diagnostic>, Vec<Unresolved>) {
+fn lint_template(
+    t: &Loaded,
+    sibling: Option<&Loaded>,
+    cli: &[Loaded],
+    clock: &Clock,
+) -> (Vec<Diagnostic>, Vec<Unresolved>) {
     let Some(root) = &t.root else {
         return (Vec::new(), Vec::new());
     };
@@ -248,9 +240,11 @@ fn lint_template(t: &Loaded, sibling: Option<&Loaded>, cli: &[Loaded]) -> (Vec<D
             })
         })
         .collect();
-    let unit = ArmUnit::new(root, &t.src.text, &params);
-    let (inventory, unresolved) = crate::model::arm::build(&unit, &unit.resources);
-    let diagnostics = crate::rules::run(&inventory, |r| r.enabled_by_default);
+    let (inventory, unresolved) = clock.time(Phase::Evaluate, || {
+        let unit = ArmUnit::new(root, &t.src.text, &params);
+        crate::model::arm::build(&unit, &unit.resources)
+    });
+    let diagnostics = clock.time(Phase::Rules, || crate::rules::run(&inventory, |r| r.enabled_by_default));
     (diagnostics, unresolved)
 }
 

@@ -188,7 +188,7 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
     let tf = terraform_units::lint(&files, &found.files, opts, &clock)?;
     diagnostics.extend(tf.diagnostics);
     let mut unresolved = tf.unresolved;
-    let arm = arm_units::lint(&files, &found.files, opts)?;
+    let arm = arm_units::lint(&files, &found.files, opts, &clock)?;
     diagnostics.extend(arm.diagnostics);
     unresolved.extend(arm.unresolved);
 
