@@ -1,4 +1,5 @@
 //! Parsers: each turns one file's text into IR declarations plus syntax problems, and
 //! never fails or panics on any input.
 
+pub mod bicep;
 pub mod terraform;
