@@ -67,6 +67,10 @@ pub struct CheckArgs {
     #[arg(long, value_name = "NAME=VALUE")]
     pub var: Vec<String>,
 
+    /// ARM parameter file (.json) or Bicep parameter file (.bicepparam) applied to the templates it belongs to; repeatable
+    #[arg(long, value_name = "FILE")]
+    pub parameters: Vec<PathBuf>,
+
     /// Also list values that could not be resolved offline (registry modules, data
     /// sources, variables without a value); they never produce findings
     #[arg(long)]

@@ -13,6 +13,7 @@ pub mod rules;
 pub mod source;
 pub mod walk;
 
+mod bicep_units;
 mod terraform_units;
 
 use std::collections::BTreeMap;
@@ -32,6 +33,9 @@ pub struct Options {
     pub var_files: Vec<PathBuf>,
     /// `--var name=value`, applied after the var files.
     pub vars: Vec<(String, String)>,
+    /// `--parameters`: ARM parameter files (.json) and Bicep parameter files (.bicepparam),
+    /// each applied to the templates it belongs to.
+    pub parameters: Vec<PathBuf>,
     /// Paths are shown relative to this directory (the working directory).
     pub base: Option<PathBuf>,
 }
@@ -103,7 +107,6 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
     for c in found.files.iter().filter(|c| c.explicit) {
         let unsupported = match c.kind {
             None => Some("cosmolint reads .tf, .tfvars, .bicep, .bicepparam and ARM .json files"),
-            Some(walk::FileKind::Bicep | walk::FileKind::BicepParam) => Some("Bicep support is not implemented yet"),
             Some(walk::FileKind::Json) => Some("ARM JSON support is not implemented yet"),
             _ => None,
         };
@@ -120,6 +123,9 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
     let tf = terraform_units::lint(&files, &found.files, opts)?;
     diagnostics.extend(tf.diagnostics);
     let mut unresolved = tf.unresolved;
+    let bicep = bicep_units::lint(&files, &found.files, opts);
+    diagnostics.extend(bicep.diagnostics);
+    unresolved.extend(bicep.unresolved);
 
     // Deterministic order whatever the thread schedule: by displayed path, position, code.
     let mut keyed: BTreeMap<(String, u32, u32, &'static str, String), Diagnostic> = BTreeMap::new();
@@ -139,7 +145,7 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
     unresolved.dedup_by(|a, b| a.span == b.span && a.what == b.what);
 
     let summary = Summary {
-        files: tf.files_read,
+        files: tf.files_read + bicep.files_read,
         findings: diagnostics.iter().filter(|d| d.is_rule()).count(),
         unresolved: unresolved.len(),
         parse_errors: diagnostics

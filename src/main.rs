@@ -54,6 +54,7 @@ fn check(args: cli::CheckArgs) -> ExitCode {
         excludes: args.exclude,
         var_files: args.var_file,
         vars,
+        parameters: args.parameters,
         base: None,
     };
     let report = match cosmolint::lint(&opts) {
