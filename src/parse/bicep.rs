@@ -356,6 +356,46 @@ fn find(b: &[u8], from: usize, pat: &[u8]) -> Option<usize> {
         .map(|p| p + from)
 }
 
+/// Blanks the type of a typed variable (`var name string = …`, newer Bicep) that starts
+/// after the `var` keyword at `from`.
+fn blank_var_type(b: &mut [u8], from: usize) {
+    let skip_ws = |b: &[u8], mut j: usize| {
+        while j < b.len() && (b[j] == b' ' || b[j] == b'\t') {
+            j += 1;
+        }
+        j
+    };
+    let name_start = skip_ws(b, from);
+    let name_len = word_at(b, name_start).len();
+    if name_len == 0 {
+        return;
+    }
+    let type_start = skip_ws(b, name_start + name_len);
+    if type_start >= b.len() || b[type_start] == b'=' {
+        return;
+    }
+    // The type ends at the first `=` outside brackets and strings.
+    let mut depth = 0usize;
+    let mut j = type_start;
+    while j < b.len() {
+        match b[j] {
+            b'\'' => {
+                j = skip_string(b, j).min(b.len());
+                continue;
+            }
+            b'{' | b'[' | b'(' => depth += 1,
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            b'=' if depth == 0 => {
+                blank(b, type_start..j);
+                return;
+            }
+            b'\n' if depth == 0 => return,
+            _ => {}
+        }
+        j += 1;
+    }
+}
+
 /// Applies the rewrites and finds statement boundaries in one linear pass.
 pub fn prepare(text: &str, param_file: bool) -> Prepared {
     let mut b = text.as_bytes().to_vec();
@@ -438,6 +478,9 @@ pub fn prepare(text: &str, param_file: bool) -> Prepared {
                         b[i..i + 5].copy_from_slice(b"var  ");
                         p.param_assigns.insert(i);
                     }
+                    if k == "var" || (k == "param" && param_file) {
+                        blank_var_type(&mut b, i + k.len());
+                    }
                 }
             }
         }
@@ -473,6 +516,13 @@ pub fn prepare(text: &str, param_file: bool) -> Prepared {
                     b[i] = b' ';
                     p.nullable_params.insert(stmt_start);
                 }
+            }
+            // Non-null assertion `x!` (before `.`, `,`, `)`, a line end…): meaningless offline.
+            b'!' if i > 0
+                && (is_ident_byte(b[i - 1]) || b[i - 1] == b')' || b[i - 1] == b']')
+                && b.get(i + 1) != Some(&b'=') =>
+            {
+                b[i] = b' ';
             }
             b'.' if b[i..].starts_with(b"...") => {
                 match stack.last() {
@@ -1361,6 +1411,16 @@ mod tests {
         let p = prepare(src, false);
         assert_eq!(p.text.len(), src.len());
         assert_eq!(p.text.lines().count(), src.lines().count());
+    }
+
+    #[test]
+    fn typed_variables_and_non_null_assertions() {
+        assert_eq!(var("var name string = 'a-${x}'"), "(tpl 'a-' x)");
+        assert_eq!(var("var o { a: string } = { a: 'x' }"), "{a: 'x'}");
+        assert_eq!(var("var l = map(xs!, x => x!.id)"), "(map xs (=> (x) (. x id)))");
+        assert_eq!(var("var l = [a!.b, c!.d]"), "[(. a b) (. c d)]");
+        assert_eq!(var("var n = last(split((k!.id!), '/'))"), "(last (split (. k id) '/'))");
+        assert_eq!(var("var n = a != b"), "(NotEq a b)");
     }
 
     #[test]
