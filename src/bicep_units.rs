@@ -120,6 +120,33 @@ pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options) -> Outcome 
         .cloned()
         .collect();
     param_paths.extend(explicit_params.iter().cloned());
+    // A template named on the command line still gets the parameter files beside it.
+    let dirs: BTreeSet<PathBuf> = templates
+        .iter()
+        .filter(|c| c.explicit)
+        .map(|c| c.path.parent().unwrap_or(Path::new(".")).to_path_buf())
+        .collect();
+    for dir in dirs {
+        let listed = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            &dir
+        };
+        let Ok(entries) = std::fs::read_dir(listed) else {
+            continue;
+        };
+        let mut beside: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| dir.join(e.file_name()))
+            .filter(|p| FileKind::of(p) == Some(FileKind::BicepParam) && p.is_file())
+            .collect();
+        beside.sort();
+        for p in beside {
+            if !param_paths.iter().any(|q| file_key(q) == file_key(&p)) {
+                param_paths.push(p);
+            }
+        }
+    }
 
     // Parse everything named or found, in parallel.
     let all: Vec<&PathBuf> = templates.iter().map(|c| &c.path).chain(param_paths.iter()).collect();
