@@ -12,10 +12,12 @@
 //!    marker `?` after a `param`/`output` type is blanked (and remembered: a nullable
 //!    parameter without a value is `null`); in `.bicepparam` files `param x = v` becomes
 //!    `var   x = v`.
-//! 2. **Error isolation per statement**: when the whole-file tree has ERROR or MISSING
-//!    nodes, each top-level statement (found by a small lexer that knows strings, comments
-//!    and brackets) is parsed on its own with tree-sitter's included ranges, so a broken
-//!    statement costs only itself. Syntax errors are reported per broken statement.
+//! 2. **One parse per top-level statement**: statements are found by a small lexer that
+//!    knows strings, comments and brackets, and each is parsed on its own with
+//!    tree-sitter's included ranges. A broken statement costs only itself (syntax errors
+//!    are reported per statement), and the grammar's ambiguities cannot carry parse
+//!    versions from one statement to the next, which made whole-file parsing super-linear.
+//!    Should a statement fail where a whole-file parse succeeds, the whole-file tree wins.
 //! 3. **Re-association of member access** while lowering: the grammar gives `.x`, `[i]`,
 //!    `::r` and calls a precedence below every operator, so `a + b.c` comes out as
 //!    `(a + b).c`, `!x.y` as `(!x).y`, `c ? d : e.f` as `(c ? d : e).f` and `y => y.id` as
@@ -166,13 +168,11 @@ fn parse_as(file: FileId, text: &str, param_file: bool) -> BicepFile {
         prep: &prep,
         parens: RefCell::new(HashSet::new()),
     };
-    if let Some(tree) = ts_parse(&prep.text, None) {
-        if !tree.root_node().has_error() {
-            lower.statements(tree.root_node(), &mut out);
-            return out;
-        }
-    }
-    // Isolate errors: each top-level statement on its own.
+    // Each top-level statement is parsed on its own: the grammar's ambiguities otherwise
+    // keep parse versions alive across statements (a 200 kB template parses 30x slower as
+    // a whole), and a broken statement costs only itself.
+    let mut trees = Vec::with_capacity(prep.chunks.len());
+    let mut broken = false;
     for chunk in &prep.chunks {
         let range = Range {
             start_byte: chunk.start,
@@ -180,7 +180,19 @@ fn parse_as(file: FileId, text: &str, param_file: bool) -> BicepFile {
             start_point: prep.point(chunk.start),
             end_point: prep.point(chunk.end),
         };
-        let Some(tree) = ts_parse(&prep.text, Some(range)) else {
+        let tree = ts_parse(&prep.text, Some(range));
+        broken |= tree.as_ref().is_none_or(|t| t.root_node().has_error());
+        trees.push((chunk.clone(), tree));
+    }
+    if broken {
+        // Our statement boundaries may be wrong where the grammar's are right.
+        if let Some(tree) = ts_parse(&prep.text, None).filter(|t| !t.root_node().has_error()) {
+            lower.statements(tree.root_node(), &mut out);
+            return out;
+        }
+    }
+    for (chunk, tree) in &trees {
+        let Some(tree) = tree else {
             out.problems.push(SyntaxProblem {
                 span: Span::new(file, chunk.start..chunk.start + 1),
                 message: "syntax error: this statement is too broken to parse".into(),
@@ -405,7 +417,9 @@ pub fn prepare(text: &str, param_file: bool) -> Prepared {
     };
     let mut stack: Vec<u8> = Vec::new();
     let mut at_line_start = true;
-    let mut chunk_start: Option<usize> = None;
+    // Text before the first statement keyword is a statement too (so stray text is
+    // reported, not skipped).
+    let mut chunk_start: Option<usize> = Some(0);
     let mut after_decorators = false;
     // Current top-level statement keyword and whether its `=` has been seen.
     let mut stmt: &'static str = "";
@@ -461,7 +475,7 @@ pub fn prepare(text: &str, param_file: bool) -> Prepared {
             if c == b'@' || keyword.is_some() {
                 // Decorators belong to the statement that follows them.
                 if !after_decorators {
-                    if let Some(s) = chunk_start {
+                    if let Some(s) = chunk_start.filter(|&s| s < i) {
                         p.chunks.push(s..i);
                     }
                     chunk_start = Some(i);
@@ -1403,6 +1417,13 @@ mod tests {
         let params: Vec<&str> = f.params.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(params, ["a", "c"]);
         assert_eq!(f.vars.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(), ["d"]);
+    }
+
+    #[test]
+    fn stray_text_before_the_first_statement_is_reported() {
+        let f = parse(FileId(0), "oops(\nparam a string = 'x'\n");
+        assert_eq!(f.problems.len(), 1, "{:?}", f.problems);
+        assert_eq!(f.params.len(), 1);
     }
 
     #[test]
