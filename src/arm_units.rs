@@ -123,7 +123,12 @@ fn sibling_parameters(template: &Path) -> Option<PathBuf> {
 /// Reads the `--parameters` files; they apply to every template of the run.
 fn cli_parameters(files: &Files, opts: &Options) -> Result<Vec<Loaded>, Error> {
     let mut out = Vec::new();
-    for path in &opts.parameters {
+    // `.bicepparam` files given with `--parameters` belong to Bicep templates.
+    for path in opts
+        .parameters
+        .iter()
+        .filter(|p| FileKind::of(p) != Some(FileKind::BicepParam))
+    {
         let fail = |message: String| Error::ParametersFile {
             path: path.clone(),
             message,

@@ -79,9 +79,9 @@ pub struct CheckArgs {
     #[arg(long, value_name = "NAME=VALUE")]
     pub var: Vec<String>,
 
-    /// ARM parameter file applied to every ARM template, after the template's own
-    /// `<name>.parameters.json`; repeatable, later files win (like `az deployment …
-    /// --parameters`)
+    /// ARM parameter file (.json) applied to every ARM template after the template's own
+    /// `<name>.parameters.json`, or Bicep parameter file (.bicepparam) applied to the
+    /// template its `using` names; repeatable, later files win
     #[arg(long, value_name = "FILE")]
     pub parameters: Vec<PathBuf>,
 

@@ -47,6 +47,12 @@ pub enum ExprKind {
         for_each: Box<Expr>,
         content: Box<Expr>,
     },
+    /// Bicep `...expr`: as an object field (with key `None`) it merges `expr`'s fields into
+    /// the object; as an array element it splices `expr`'s elements into the array.
+    Spread(Box<Expr>),
+    /// Bicep `x => body` / `(x, i) => body`: a value only as an argument of `map()`,
+    /// `filter()` and the like, which bind the parameters while evaluating the body.
+    Lambda(Vec<String>, Box<Expr>),
     /// Something the evaluator cannot know (splat, unsupported syntax); the text says what.
     Opaque(&'static str),
 }

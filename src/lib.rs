@@ -15,6 +15,7 @@ pub mod timings;
 pub mod walk;
 
 mod arm_units;
+mod bicep_units;
 mod terraform_units;
 
 use std::collections::BTreeMap;
@@ -34,8 +35,9 @@ pub struct Options {
     pub var_files: Vec<PathBuf>,
     /// `--var name=value`, applied after the var files.
     pub vars: Vec<(String, String)>,
-    /// `--parameters`: ARM parameter files applied to every template, in order, after the
-    /// template's own `<name>.parameters.json`.
+    /// `--parameters`: ARM parameter files (.json), applied to every ARM template in order
+    /// after the template's own `<name>.parameters.json`, and Bicep parameter files
+    /// (.bicepparam), each applied to the template its `using` names.
     pub parameters: Vec<PathBuf>,
     /// Paths are shown relative to this directory (the working directory).
     pub base: Option<PathBuf>,
@@ -172,7 +174,6 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
     for c in found.files.iter().filter(|c| c.explicit) {
         let unsupported = match c.kind {
             None => Some("cosmolint reads .tf, .tfvars, .bicep, .bicepparam and ARM .json files"),
-            Some(walk::FileKind::Bicep | walk::FileKind::BicepParam) => Some("Bicep support is not implemented yet"),
             _ => None,
         };
         if let Some(why) = unsupported {
@@ -191,6 +192,9 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
     let arm = arm_units::lint(&files, &found.files, opts, &clock)?;
     diagnostics.extend(arm.diagnostics);
     unresolved.extend(arm.unresolved);
+    let bicep = bicep_units::lint(&files, &found.files, opts, &clock);
+    diagnostics.extend(bicep.diagnostics);
+    unresolved.extend(bicep.unresolved);
 
     // Deterministic order whatever the thread schedule: by displayed path, position, code.
     let mut keyed: BTreeMap<(String, u32, u32, &'static str, String), Diagnostic> = BTreeMap::new();
@@ -210,7 +214,7 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
     unresolved.dedup_by(|a, b| a.span == b.span && a.what == b.what);
 
     let summary = Summary {
-        files: tf.files_read + arm.files_read,
+        files: tf.files_read + arm.files_read + bicep.files_read,
         findings: diagnostics.iter().filter(|d| d.is_rule()).count(),
         unresolved: unresolved.len(),
         parse_errors: diagnostics

@@ -28,9 +28,9 @@ const ACCOUNT_TF: &str = r#"resource "azurerm_cosmosdb_account" "main" {
 /// Markdown tables.
 const HOSTILE_DIR: &str = "a,b:c|d";
 const HOSTILE_TF: &str = "100%;x].tf";
-/// Linted by name, so it gets an `unsupported-file` warning whose message holds the name —
-/// newline and all.
-const HOSTILE_BICEP: &str = "x\n::error::injected;]##vso[task.complete result=Failed]%0A.bicep";
+/// Named on the command line with an extension cosmolint does not read, so it gets an
+/// `unsupported-file` warning whose message holds the name — newline and all.
+const HOSTILE_BICEP: &str = "x\n::error::injected;]##vso[task.complete result=Failed]%0A.txt";
 
 fn write(dir: &Path, rel: &str, text: &str) -> PathBuf {
     let p = dir.join(rel);

@@ -10,6 +10,7 @@
 //! [`value::MAX_STRING`] bytes and collections built by `for` at [`MAX_ITEMS`] items.
 
 pub mod arm;
+pub mod bicep;
 pub mod functions;
 pub mod terraform;
 pub mod value;
@@ -74,7 +75,7 @@ impl Scope {
         }
     }
 
-    fn with(&self, bindings: impl IntoIterator<Item = (String, Value)>) -> Scope {
+    pub fn with(&self, bindings: impl IntoIterator<Item = (String, Value)>) -> Scope {
         let mut s = self.clone();
         s.bindings.extend(bindings);
         s
@@ -121,7 +122,14 @@ impl<'e> Evaluator<'e> {
             ExprKind::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items {
-                    if let ExprKind::DynamicBlock { .. } = item.kind {
+                    if let ExprKind::Spread(inner) = &item.kind {
+                        let v = self.eval(scope, inner);
+                        match v.kind {
+                            Kind::Array(vs) => out.extend(vs),
+                            Kind::Null => {}
+                            _ => return Value::unknown("spread of a value that is not a known array", item.span),
+                        }
+                    } else if let ExprKind::DynamicBlock { .. } = item.kind {
                         let v = self.eval(scope, item);
                         match v.kind {
                             Kind::Array(vs) => out.extend(vs),
@@ -136,6 +144,16 @@ impl<'e> Evaluator<'e> {
             ExprKind::Object(fields) => {
                 let mut out = Vec::with_capacity(fields.len());
                 for f in fields {
+                    if let ExprKind::Spread(inner) = &f.value.kind {
+                        // Later fields override earlier ones, as `get` reads the last one.
+                        let v = self.eval(scope, inner);
+                        match v.kind {
+                            Kind::Object(vs) => out.extend(vs),
+                            Kind::Null => {}
+                            _ => return Value::unknown("spread of a value that is not a known object", f.value.span),
+                        }
+                        continue;
+                    }
                     let Some(key) = &f.key else {
                         return Value::unknown("object with a computed key", span);
                     };
@@ -188,6 +206,10 @@ impl<'e> Evaluator<'e> {
                     out.push(self.eval(&scope.with([(iterator.clone(), it)]), content));
                 }
                 Value::new(Kind::Array(out), span)
+            }
+            ExprKind::Spread(_) => Value::unknown("spread outside an object or array", span),
+            ExprKind::Lambda(..) => {
+                Value::unknown("a lambda is a value only inside `map()`, `filter()` and the like", span)
             }
             ExprKind::Opaque(why) => Value::unknown(*why, span),
         }

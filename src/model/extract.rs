@@ -73,18 +73,40 @@ pub fn unknown_why(v: &Value) -> String {
     }
 }
 
-fn field<'e>(e: &'e Expr, key: &str, ci: bool) -> Option<&'e Expr> {
+/// The expression of field `key` of an object expression. `Err(())` when a Bicep spread
+/// (`...x`) written after the last such field may have replaced it: the expression tree no
+/// longer says who wrote the value.
+fn field<'e>(e: &'e Expr, key: &str, ci: bool) -> Result<Option<&'e Expr>, ()> {
     match &e.kind {
-        ExprKind::Object(fields) => fields
-            .iter()
-            .rev()
-            .find(|f| match &f.key {
-                Some(k) if ci => k.eq_ignore_ascii_case(key),
-                Some(k) => k == key,
-                None => false,
-            })
-            .map(|f| &f.value),
-        _ => None,
+        ExprKind::Object(fields) => {
+            for f in fields.iter().rev() {
+                match &f.key {
+                    Some(k) if (ci && k.eq_ignore_ascii_case(key)) || k == key => return Ok(Some(&f.value)),
+                    None => match &f.value.kind {
+                        ExprKind::Spread(inner) if may_write(inner, key, ci) => return Err(()),
+                        _ => {}
+                    },
+                    _ => {}
+                }
+            }
+            Ok(None)
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Whether a spread of `e` may write field `key`: anything but object literals (and
+/// conditionals choosing between them) that do not have it.
+fn may_write(e: &Expr, key: &str, ci: bool) -> bool {
+    match &e.kind {
+        ExprKind::Object(fields) => fields.iter().any(|f| match (&f.key, &f.value.kind) {
+            (Some(k), _) => (ci && k.eq_ignore_ascii_case(key)) || k == key,
+            (None, ExprKind::Spread(inner)) => may_write(inner, key, ci),
+            (None, _) => true,
+        }),
+        ExprKind::Conditional(_, t, f) => may_write(t, key, ci) || may_write(f, key, ci),
+        ExprKind::Null => false,
+        _ => true,
     }
 }
 
@@ -163,8 +185,12 @@ fn walk(
                 }
                 return;
             };
-            let sub_expr = expr.and_then(|e| field(e, k, ci));
-            walk(sub_expr, sub, use_span, &via_here, rest, ci, out);
+            match expr.map(|e| field(e, k, ci)) {
+                Some(Ok(sub_expr)) => walk(sub_expr, sub, use_span, &via_here, rest, ci, out),
+                // Set by a spread: point at where the value itself is written.
+                Some(Err(())) => walk(None, sub, sub.origin.span, &via_here, rest, ci, out),
+                None => walk(None, sub, use_span, &via_here, rest, ci, out),
+            }
         }
         Step::Each => match &value.kind {
             Kind::Array(items) => {
@@ -172,7 +198,9 @@ fn walk(
                 let exprs: Option<&Vec<Expr>> = match expr.map(|e| &e.kind) {
                     Some(ExprKind::Array(es))
                         if es.len() == items.len()
-                            && !es.iter().any(|e| matches!(e.kind, ExprKind::DynamicBlock { .. })) =>
+                            && !es
+                                .iter()
+                                .any(|e| matches!(e.kind, ExprKind::DynamicBlock { .. } | ExprKind::Spread(_))) =>
                     {
                         Some(es)
                     }

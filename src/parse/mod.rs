@@ -3,4 +3,5 @@
 
 pub mod arm;
 pub mod arm_expr;
+pub mod bicep;
 pub mod terraform;

@@ -1,0 +1,51 @@
+//! Throughput of the Bicep parser (tree-sitter-bicep plus our rewrites and lowering), in
+//! bytes per second, on synthetic templates: one clean file and one that needs every
+//! workaround (spread, nullable params, `resourceInput<…>`, `extension`), which takes the
+//! per-statement error-isolation path only when the grammar still reports an error.
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+
+use cosmolint::parse::bicep;
+use cosmolint::source::FileId;
+
+/// A template with `n` accounts, role definitions and assignments.
+fn synthetic(n: usize, newer_syntax: bool) -> String {
+    let mut s = String::new();
+    if newer_syntax {
+        s.push_str("extension microsoftGraphV1\n");
+        s.push_str("param tags resourceInput<'Microsoft.DocumentDB/databaseAccounts@2024-11-15'>.tags?\n");
+    }
+    s.push_str("@description('Location of every account.')\nparam location string = resourceGroup().location\n");
+    s.push_str("param principalIds array = []\nvar dbName = 'orders'\n\n");
+    for i in 0..n {
+        if newer_syntax {
+            s.push_str(&format!("param settings{i} {{ localAuth: bool? }}?\n"));
+        }
+        s.push_str(&format!(
+            "resource account{i} 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {{\n  name: 'contoso-{i}'\n  location: location\n  kind: 'GlobalDocumentDB'\n  properties: {{\n    databaseAccountOfferType: 'Standard'\n    disableLocalAuth: !empty(principalIds) && length(principalIds) > {i}\n    capabilities: map(['EnableServerless'], c => {{ name: c }})\n"
+        ));
+        if newer_syntax {
+            s.push_str(&format!(
+                "    ...(settings{i}.?localAuth ?? false ? {{ disableLocalAuth: false }} : {{}})\n"
+            ));
+        }
+        s.push_str(&format!(
+            "  }}\n  resource db 'sqlDatabases' = {{\n    name: dbName\n    properties: {{ resource: {{ id: dbName }} }}\n  }}\n}}\n\nresource def{i} 'Microsoft.DocumentDB/databaseAccounts/sqlRoleDefinitions@2024-05-15' = {{\n  parent: account{i}\n  name: guid(account{i}.id, 'reader')\n  properties: {{\n    roleName: 'reader-{i}'\n    type: 'CustomRole'\n    assignableScopes: [ '${{account{i}.id}}/dbs/${{dbName}}' ]\n    permissions: [ {{ dataActions: [ 'Microsoft.DocumentDB/databaseAccounts/readMetadata' ] }} ]\n  }}\n}}\n\nresource ra{i} 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-05-15' = [for p in principalIds: {{\n  parent: account{i}\n  name: guid(p, account{i}.id)\n  properties: {{\n    roleDefinitionId: def{i}.id\n    principalId: p\n    scope: '${{account{i}.id}}/dbs/${{dbName}}'\n  }}\n}}]\n\n"
+        ));
+    }
+    s
+}
+
+fn bench(c: &mut Criterion) {
+    let mut group = c.benchmark_group("bicep_parse");
+    for (name, text) in [("clean", synthetic(200, false)), ("newer_syntax", synthetic(200, true))] {
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(name, |b| {
+            b.iter(|| bicep::parse(FileId(0), std::hint::black_box(&text)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,558 @@
+//! Bicep evaluation: a file with the local modules it calls, and name resolution.
+//!
+//! A linted `.bicep` file is the root instance, its parameters set by a `.bicepparam`
+//! file when one applies. Each local module (`module m './x.bicep' = { params: {…} }`)
+//! creates a child instance whose parameters are the caller's arguments, evaluated in the
+//! caller's instance. Resources declared in a `for` loop get a *loop scope* of their own:
+//! an instance that sees its file's declarations but whose loop variables are Unknown.
+//!
+//! Symbolic references follow what Bicep compiles them to: `account.id` is the account's
+//! id (a [`Symbol`] the model recognises), `account.name` its evaluated `name`, and
+//! `account.properties.x` the evaluated property. `m.outputs.x` evaluates the module's
+//! output. Registry modules (`br:`, `br/…:`, `ts:`) are not followed: Unknown.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::value::{Kind, PStr, ResKey, Symbol, Value};
+use super::{iterate, Env, Evaluator, Scope, Seg, UnitResource, MAX_ITEMS};
+use crate::ir::{BinaryOp, Dialect, Expr, ExprKind, Field};
+use crate::parse::bicep::{BicepFile, ModuleDecl};
+use crate::source::Span;
+
+/// Module calls nest at most this deep.
+pub const MAX_MODULE_DEPTH: usize = 16;
+
+/// Finds and loads the files local modules refer to.
+pub trait BicepLoader {
+    fn load(&self, path: &Path) -> Option<Arc<BicepFile>>;
+}
+
+/// Parameter values from a `.bicepparam` file.
+#[derive(Clone, Debug)]
+pub struct ParamFile {
+    pub file: Arc<BicepFile>,
+    /// For labels: "set in main.bicepparam".
+    pub display: String,
+}
+
+pub struct Instance {
+    pub file: Arc<BicepFile>,
+    pub path: PathBuf,
+    /// The file instance whose declarations this one sees (itself, unless a loop scope).
+    base: u32,
+    /// Loop variables a loop scope hides.
+    loop_vars: Vec<String>,
+    /// Caller's instance (a loop scope when the call is in a loop) and the call.
+    caller: Option<(u32, Arc<ModuleDecl>)>,
+    /// Module symbol → child file instance.
+    children: HashMap<String, u32>,
+    /// Symbolic name (`account`, `account::db`) → index into the unit's resources.
+    symbols: HashMap<String, usize>,
+    /// Root only: the `.bicepparam` instance and file.
+    params: Option<(u32, ParamFile)>,
+}
+
+/// One linted Bicep file with everything it calls.
+pub struct BicepUnit {
+    pub instances: Vec<Instance>,
+    pub resources: Vec<UnitResource>,
+    cache: RefCell<HashMap<(u32, u8, String), Value>>,
+    in_progress: RefCell<HashSet<(u32, u8, String)>>,
+    /// Module calls that could not be followed, with why (for `--show-unresolved`).
+    pub skipped_modules: Vec<(Span, String)>,
+}
+
+const PARAM: u8 = 0;
+const VAR: u8 = 1;
+const OUTPUT: u8 = 2;
+const RES_NAME: u8 = 3;
+const PARAM_FILE_VAR: u8 = 4;
+
+/// Name of the synthesized reference to a module's `if` condition (not a Bicep identifier).
+const MODULE_CONDITION: &str = "$module-condition";
+
+/// Whether a module path is a local file (not `br:`, `br/alias:`, `ts:`, `ts/alias:`).
+pub fn is_local_module(path: &str) -> bool {
+    !(path.starts_with("br:") || path.starts_with("br/") || path.starts_with("ts:") || path.starts_with("ts/"))
+}
+
+impl BicepUnit {
+    pub fn new(root: Arc<BicepFile>, path: PathBuf, params: Option<ParamFile>, loader: &dyn BicepLoader) -> BicepUnit {
+        let mut unit = BicepUnit {
+            instances: Vec::new(),
+            resources: Vec::new(),
+            cache: RefCell::default(),
+            in_progress: RefCell::default(),
+            skipped_modules: Vec::new(),
+        };
+        let mut stack = vec![path.clone()];
+        let root_id = unit.instantiate(root, path, String::new(), None, loader, &mut stack);
+        if let Some(pf) = params {
+            let pid = unit.instances.len() as u32;
+            unit.instances.push(Instance {
+                file: pf.file.clone(),
+                path: PathBuf::new(),
+                base: pid,
+                loop_vars: Vec::new(),
+                caller: None,
+                children: HashMap::new(),
+                symbols: HashMap::new(),
+                params: None,
+            });
+            unit.instances[root_id as usize].params = Some((pid, pf));
+        }
+        unit
+    }
+
+    fn push_instance(&mut self, inst: Instance) -> u32 {
+        self.instances.push(inst);
+        self.instances.len() as u32 - 1
+    }
+
+    fn instantiate(
+        &mut self,
+        file: Arc<BicepFile>,
+        path: PathBuf,
+        prefix: String,
+        caller: Option<(u32, Arc<ModuleDecl>)>,
+        loader: &dyn BicepLoader,
+        stack: &mut Vec<PathBuf>,
+    ) -> u32 {
+        let has_condition = caller.as_ref().is_some_and(|(_, m)| m.condition.is_some());
+        let id = self.push_instance(Instance {
+            file: file.clone(),
+            path: path.clone(),
+            base: 0,
+            loop_vars: Vec::new(),
+            caller,
+            children: HashMap::new(),
+            symbols: HashMap::new(),
+            params: None,
+        });
+        self.instances[id as usize].base = id;
+        let mut symbols = HashMap::new();
+        for r in &file.resources {
+            let scope = if r.loop_vars.is_empty() {
+                id
+            } else {
+                self.push_instance(Instance {
+                    file: file.clone(),
+                    path: path.clone(),
+                    base: id,
+                    loop_vars: r.loop_vars.clone(),
+                    caller: None,
+                    children: HashMap::new(),
+                    symbols: HashMap::new(),
+                    params: None,
+                })
+            };
+            let mut resource = r.resource.clone();
+            if has_condition {
+                add_module_condition(&mut resource.body);
+            }
+            let index = self.resources.len();
+            // Top-level symbols first; a nested child is also visible by its short name.
+            symbols.insert(resource.name.clone(), index);
+            self.resources.push(UnitResource {
+                instance: scope,
+                address: format!("{prefix}{}", resource.name),
+                resource,
+            });
+        }
+        for r in file.resources.iter().map(|r| &r.resource.name) {
+            if let Some((_, short)) = r.rsplit_once("::") {
+                if let Some(&i) = symbols.get(r) {
+                    symbols.entry(short.to_string()).or_insert(i);
+                }
+            }
+        }
+        self.instances[id as usize].symbols = symbols;
+
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        for call in &file.modules {
+            let Some(source) = &call.path else {
+                self.skipped_modules
+                    .push((call.path_span, format!("module `{}` has no literal path", call.name)));
+                continue;
+            };
+            if !is_local_module(source) {
+                self.skipped_modules.push((
+                    call.path_span,
+                    format!("module `{}` comes from a registry (`{source}`)", call.name),
+                ));
+                continue;
+            }
+            if !source.to_ascii_lowercase().ends_with(".bicep") {
+                self.skipped_modules.push((
+                    call.path_span,
+                    format!("module `{}` is not a Bicep file (`{source}`)", call.name),
+                ));
+                continue;
+            }
+            let target = normalize(&dir.join(source));
+            if stack.len() >= MAX_MODULE_DEPTH || stack.contains(&target) {
+                self.skipped_modules.push((
+                    call.path_span,
+                    format!("module `{}` calls itself or nests too deeply", call.name),
+                ));
+                continue;
+            }
+            let Some(child) = loader.load(&target) else {
+                self.skipped_modules
+                    .push((call.path_span, format!("module file `{source}` cannot be read")));
+                continue;
+            };
+            let caller_scope = if call.loop_vars.is_empty() {
+                id
+            } else {
+                self.push_instance(Instance {
+                    file: file.clone(),
+                    path: path.clone(),
+                    base: id,
+                    loop_vars: call.loop_vars.clone(),
+                    caller: None,
+                    children: HashMap::new(),
+                    symbols: HashMap::new(),
+                    params: None,
+                })
+            };
+            stack.push(target.clone());
+            let child_prefix = format!("{prefix}module.{}.", call.name);
+            let cid = self.instantiate(
+                child,
+                target,
+                child_prefix,
+                Some((caller_scope, Arc::new(call.clone()))),
+                loader,
+                stack,
+            );
+            stack.pop();
+            self.instances[id as usize].children.insert(call.name.clone(), cid);
+        }
+        id
+    }
+
+    fn memo(&self, ev: &Evaluator, inst: u32, kind: u8, name: &str, span: Span, f: impl FnOnce() -> Value) -> Value {
+        let key = (inst, kind, name.to_string());
+        if let Some(v) = self.cache.borrow().get(&key) {
+            return v.clone();
+        }
+        if !self.in_progress.borrow_mut().insert(key.clone()) {
+            return Value::unknown(format!("`{name}` refers to itself"), span);
+        }
+        let v = ev.nested(span, f);
+        self.in_progress.borrow_mut().remove(&key);
+        self.cache.borrow_mut().insert(key, v.clone());
+        v
+    }
+
+    fn param(&self, ev: &Evaluator, inst: u32, name: &str, span: Span) -> Value {
+        self.memo(ev, inst, PARAM, name, span, || {
+            let instance = &self.instances[inst as usize];
+            if let Some((caller, call)) = &instance.caller {
+                if let Some(arg) = call.params.iter().find(|a| a.key.as_deref() == Some(name)) {
+                    return ev
+                        .eval(&Scope::new(*caller), &arg.value)
+                        .via(arg.value.span, format!("passed as `{name}` by module `{}`", call.name));
+                }
+            }
+            if let Some((pid, pf)) = &instance.params {
+                if let Some(set) = pf.file.param_values.iter().find(|p| p.name == name) {
+                    return ev
+                        .eval(&Scope::new(*pid), &set.value)
+                        .via(set.value.span, format!("set in {}", pf.display));
+                }
+            }
+            match instance.file.params.iter().find(|p| p.name == name) {
+                Some(p) => match &p.default {
+                    Some(d) => ev
+                        .eval(&Scope::new(inst), d)
+                        .via(d.span, format!("default of parameter `{name}`")),
+                    None if p.nullable => Value::new(Kind::Null, p.header),
+                    None => Value::unknown(format!("parameter `{name}` has no default and no value is set"), span),
+                },
+                None => Value::unknown(format!("parameter `{name}` is not declared"), span),
+            }
+        })
+    }
+
+    fn var(&self, ev: &Evaluator, inst: u32, name: &str, span: Span) -> Option<Value> {
+        let e = &self.instances[inst as usize]
+            .file
+            .vars
+            .iter()
+            .find(|v| v.name == name)?
+            .value;
+        Some(self.memo(ev, inst, VAR, name, span, || {
+            ev.eval(&Scope::new(inst), e).via(e.span, format!("variable `{name}`"))
+        }))
+    }
+
+    fn output(&self, ev: &Evaluator, inst: u32, module: &str, name: &str, span: Span) -> Value {
+        let Some(&child) = self.instances[inst as usize].children.get(module) else {
+            return Value::unknown(format!("module `{module}` is not a local Bicep file"), span);
+        };
+        let key = format!("{module}.{name}");
+        self.memo(ev, inst, OUTPUT, &key, span, || {
+            match self.instances[child as usize]
+                .file
+                .outputs
+                .iter()
+                .find(|o| o.name == name)
+            {
+                Some(o) => ev.eval(&Scope::new(child), &o.value),
+                None => Value::unknown(format!("module `{module}` has no output `{name}`"), span),
+            }
+        })
+    }
+
+    /// A field of a resource's body, evaluated where the resource is declared.
+    fn resource_field(&self, ev: &Evaluator, index: usize, field: &str, span: Span) -> Option<Value> {
+        let r = &self.resources[index];
+        let f = r.resource.body.field(field)?;
+        Some(ev.nested(span, || ev.eval(&Scope::new(r.instance), &f.value)))
+    }
+
+    fn resource_ref(&self, ev: &Evaluator, inst: u32, index: usize, segs: &[Seg], span: Span) -> (Value, usize) {
+        let all = segs.len();
+        // Skip `[i]` of a resource declared in a loop.
+        let mut i = 0;
+        while matches!(segs.get(i), Some(Seg::Index(_))) {
+            i += 1;
+        }
+        let key = ResKey(index as u32);
+        let sym = |attr: &str| {
+            Value::new(
+                Kind::Str(PStr::sym(Symbol {
+                    resource: key,
+                    attr: attr.to_string(),
+                })),
+                span,
+            )
+        };
+        let r = &self.resources[index].resource;
+        match attr(segs, i) {
+            // A bare resource reference (`parent: account`, `scope: account`) is its id.
+            None if i == all => (sym("id"), all),
+            None => (Value::unknown("index of a resource is not known", span), all),
+            Some("id") => (sym("id"), i + 1),
+            Some("name") => {
+                let v = self.memo(ev, inst, RES_NAME, &index.to_string(), span, || {
+                    match self.resource_field(ev, index, "name", span) {
+                        Some(v) if v.as_str().is_some() => v,
+                        _ => sym("name"),
+                    }
+                });
+                (v, i + 1)
+            }
+            Some("type") => (Value::new(Kind::Str(PStr::lit(r.rtype_written.clone())), span), i + 1),
+            Some(f @ ("properties" | "kind" | "location" | "tags" | "sku" | "identity")) if !r.existing => {
+                match self.resource_field(ev, index, f, span) {
+                    Some(v) => (v, i + 1),
+                    None => (
+                        Value::unknown(format!("`{f}` of `{}` is set by Azure", r.name), span),
+                        all,
+                    ),
+                }
+            }
+            Some(a) => (
+                Value::unknown(format!("`{a}` of `{}` is known only after deployment", r.name), span),
+                all,
+            ),
+        }
+    }
+
+    /// `map()`, `filter()` and friends: lambdas bind their parameters in the body.
+    fn lambda_call(&self, ev: &Evaluator, scope: &Scope, name: &str, args: &[Expr], span: Span) -> Option<Value> {
+        let lname = name.to_ascii_lowercase();
+        if !matches!(lname.as_str(), "map" | "filter") {
+            return None;
+        }
+        let (Some(coll), Some(ExprKind::Lambda(params, body))) = (args.first(), args.get(1).map(|a| &a.kind)) else {
+            return Some(Value::unknown(format!("`{name}()` needs a lambda"), span));
+        };
+        let coll_v = ev.eval(scope, coll);
+        let Some(items) = iterate(&coll_v).filter(|_| matches!(coll_v.kind, Kind::Array(_))) else {
+            return Some(Value::unknown(
+                format!("collection of `{name}()` is not known"),
+                coll.span,
+            ));
+        };
+        let mut out = Vec::new();
+        for (k, v) in items.into_iter().take(MAX_ITEMS) {
+            let mut b = Vec::new();
+            if let Some(p) = params.first() {
+                b.push((p.clone(), v.clone()));
+            }
+            if let Some(p) = params.get(1) {
+                b.push((p.clone(), k));
+            }
+            let r = ev.eval(&scope.with(b), body);
+            if lname == "map" {
+                out.push(r);
+            } else {
+                match r.as_bool() {
+                    Some(true) => out.push(v),
+                    Some(false) => {}
+                    None => return Some(Value::unknown("condition of `filter()` is not known", body.span)),
+                }
+            }
+        }
+        Some(Value::new(Kind::Array(out), span))
+    }
+}
+
+/// Adds the module's condition to a resource's own: `condition: $module-condition && own`.
+fn add_module_condition(body: &mut Expr) {
+    let ExprKind::Object(fields) = &mut body.kind else {
+        return;
+    };
+    let at = body.span;
+    let module_cond = Expr::new(ExprKind::Name(MODULE_CONDITION.into()), at);
+    match fields.iter_mut().find(|f| f.key.as_deref() == Some("condition")) {
+        Some(f) => {
+            let own = std::mem::replace(&mut f.value, Expr::new(ExprKind::Null, at));
+            let span = own.span;
+            f.value = Expr::new(
+                ExprKind::Binary(BinaryOp::And, Box::new(module_cond), Box::new(own)),
+                span,
+            );
+        }
+        None => fields.push(Field {
+            key: Some("condition".into()),
+            key_span: at,
+            value: module_cond,
+        }),
+    }
+}
+
+fn attr<'a>(segs: &[Seg<'a>], i: usize) -> Option<&'a str> {
+    match segs.get(i) {
+        Some(Seg::Attr(a)) => Some(a),
+        _ => None,
+    }
+}
+
+/// Removes `.` and resolves `..` without touching the file system.
+pub fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+impl Env for BicepUnit {
+    fn dialect(&self) -> Dialect {
+        Dialect::Bicep
+    }
+
+    fn resolve(&self, ev: &Evaluator, scope: &Scope, root: &str, segs: &[Seg], span: Span) -> Option<(Value, usize)> {
+        let here = self.instances.get(scope.instance as usize)?;
+        let all = segs.len();
+        if here.loop_vars.iter().any(|v| v == root) {
+            return Some((
+                Value::unknown(format!("loop variable `{root}` is known only during deployment"), span),
+                all,
+            ));
+        }
+        let inst = here.base;
+        let instance = &self.instances[inst as usize];
+        if root == MODULE_CONDITION {
+            let Some((caller, call)) = &instance.caller else {
+                return Some((Value::new(Kind::Bool(true), span), 0));
+            };
+            let cond = match &call.condition {
+                Some(c) => ev.eval(&Scope::new(*caller), c),
+                None => Value::new(Kind::Bool(true), span),
+            };
+            // The caller may itself sit in a conditional module.
+            let outer = self.resolve(ev, &Scope::new(*caller), MODULE_CONDITION, &[], span);
+            return Some(match (cond.as_bool(), outer.and_then(|(v, _)| v.as_bool())) {
+                (Some(false), _) | (_, Some(false)) => (Value::new(Kind::Bool(false), span), 0),
+                (Some(true), Some(true)) => (Value::new(Kind::Bool(true), span), 0),
+                _ => (Value::unknown("condition of the module is not known", span), 0),
+            });
+        }
+        // A `.bicepparam` file: its own `var`s, nothing else.
+        if instance.file.using.is_some() || !instance.file.param_values.is_empty() {
+            let e = &instance.file.vars.iter().find(|v| v.name == root)?.value;
+            let v = self.memo(ev, inst, PARAM_FILE_VAR, root, span, || {
+                ev.eval(&Scope::new(inst), e).via(e.span, format!("variable `{root}`"))
+            });
+            return Some((v, 0));
+        }
+        if let Some(v) = self.var(ev, inst, root, span) {
+            return Some((v, 0));
+        }
+        if instance.file.params.iter().any(|p| p.name == root) {
+            return Some((self.param(ev, inst, root, span), 0));
+        }
+        if let Some(&index) = instance.symbols.get(root) {
+            return Some(self.resource_ref(ev, inst, index, segs, span));
+        }
+        if let Some(call) = instance.file.modules.iter().find(|m| m.name == root) {
+            let mut i = 0;
+            while matches!(segs.get(i), Some(Seg::Index(_))) {
+                i += 1;
+            }
+            return Some(match (attr(segs, i), attr(segs, i + 1)) {
+                (Some("outputs"), Some(o)) => (self.output(ev, inst, &call.name, o, span), i + 2),
+                _ => (
+                    Value::unknown(format!("module `{}` reference is not evaluated", call.name), span),
+                    all,
+                ),
+            });
+        }
+        None
+    }
+
+    fn call(&self, ev: &Evaluator, scope: &Scope, name: &str, args: &[Expr], span: Span) -> Option<Value> {
+        match name {
+            // `a.?b`: null when `a` is null or has no `b`.
+            ".?" | "[?]" => {
+                let base = ev.eval(scope, args.first()?);
+                let key = args.get(1)?;
+                Some(match &base.kind {
+                    Kind::Null => Value::new(Kind::Null, span),
+                    Kind::Object(_) | Kind::Array(_) => {
+                        let seg = match &key.kind {
+                            ExprKind::Str(s) if name == ".?" => Seg::Attr(s),
+                            _ => Seg::Index(key),
+                        };
+                        let present = match (&base.kind, seg) {
+                            (Kind::Object(_), Seg::Attr(k)) => base.get(k).is_some(),
+                            _ => true,
+                        };
+                        if present {
+                            ev.apply(scope, base, seg, span)
+                        } else {
+                            Value::new(Kind::Null, span)
+                        }
+                    }
+                    _ => Value::unknown("value is not known", span),
+                })
+            }
+            "=~" | "!~" => {
+                let (a, b) = (ev.eval(scope, args.first()?), ev.eval(scope, args.get(1)?));
+                Some(match (a.as_str(), b.as_str()) {
+                    (Some(x), Some(y)) => Value::new(Kind::Bool(x.eq_ignore_ascii_case(&y) == (name == "=~")), span),
+                    _ => Value::unknown("operand is not known", span),
+                })
+            }
+            _ => self.lambda_call(ev, scope, name, args, span),
+        }
+    }
+}

@@ -1,0 +1,1544 @@
+//! Bicep (`.bicep`, `.bicepparam`) → IR, with a span on every node.
+//!
+//! Parsing uses the published `tree-sitter-bicep` grammar (1.1.0). The grammar is behind
+//! the language and has known gaps; this module owns the workarounds, so that valid Bicep
+//! is never reported as broken and one unsupported construct never swallows a file:
+//!
+//! 1. **Offset-preserving rewrites** ([`prepare`]) before parsing, each replacing text by
+//!    text of the same byte length so every span stays exact: object spread `...x` becomes
+//!    a property `_s:x` (and array spread `...x` becomes `   x`), remembered by offset and
+//!    lowered to [`ExprKind::Spread`]; `extension …` statements are blanked;
+//!    `resourceInput<'…'>.a.b` / `resourceOutput<…>` types become `object`; the nullable
+//!    marker `?` after a `param`/`output` type is blanked (and remembered: a nullable
+//!    parameter without a value is `null`); in `.bicepparam` files `param x = v` becomes
+//!    `var   x = v`.
+//! 2. **One parse per top-level statement**: statements are found by a small lexer that
+//!    knows strings, comments and brackets, and each is parsed on its own with
+//!    tree-sitter's included ranges. A broken statement costs only itself (syntax errors
+//!    are reported per statement), and the grammar's ambiguities cannot carry parse
+//!    versions from one statement to the next, which made whole-file parsing super-linear.
+//!    Should a statement fail where a whole-file parse succeeds, the whole-file tree wins.
+//! 3. **Re-association of member access** while lowering: the grammar gives `.x`, `[i]`,
+//!    `::r` and calls a precedence below every operator, so `a + b.c` comes out as
+//!    `(a + b).c`, `!x.y` as `(!x).y`, `c ? d : e.f` as `(c ? d : e).f` and `y => y.id` as
+//!    `(y => y).id`. A postfix applied to an operator expression that was not written in
+//!    parentheses is moved onto that expression's rightmost operand ([`Lower::postfix`]).
+//!
+//! One tree-sitter `Parser` is kept per thread.
+
+use std::cell::RefCell;
+use std::collections::HashSet;
+
+use tree_sitter::{Node, Parser, Point, Range, Tree};
+
+use crate::ir::{BinaryOp, Expr, ExprKind, Field, ForExpr, Resource, SyntaxProblem, TemplatePart, UnaryOp};
+use crate::source::{FileId, Span};
+
+/// The declarations of one `.bicep` or `.bicepparam` file.
+#[derive(Debug, Default)]
+pub struct BicepFile {
+    pub params: Vec<Param>,
+    pub vars: Vec<Var>,
+    pub resources: Vec<BicepResource>,
+    pub modules: Vec<ModuleDecl>,
+    pub outputs: Vec<Var>,
+    /// `.bicepparam`: `using './main.bicep'`.
+    pub using: Option<(String, Span)>,
+    /// `.bicepparam`: `param x = value`.
+    pub param_values: Vec<Var>,
+    pub problems: Vec<SyntaxProblem>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub name: String,
+    /// `param name type`.
+    pub header: Span,
+    pub default: Option<Expr>,
+    /// Declared with a nullable type (`string?`): `null` when no value is given.
+    pub nullable: bool,
+}
+
+/// A `var`, `output` or `.bicepparam` `param` assignment.
+#[derive(Debug, Clone)]
+pub struct Var {
+    pub name: String,
+    pub value: Expr,
+}
+
+#[derive(Debug, Clone)]
+pub struct BicepResource {
+    pub resource: Resource,
+    /// Variables of the `for` loops it is declared in (its own and its parents'): only
+    /// known during a deployment.
+    pub loop_vars: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ModuleDecl {
+    pub name: String,
+    /// `module name 'path'`.
+    pub header: Span,
+    /// The literal path or registry reference.
+    pub path: Option<String>,
+    pub path_span: Span,
+    /// The fields of `params: { … }`.
+    pub params: Vec<Field>,
+    /// `= if (cond) { … }`.
+    pub condition: Option<Expr>,
+    pub loop_vars: Vec<String>,
+}
+
+/// Brackets nest at most this deep; deeper input is reported and not lowered, so hostile
+/// input cannot exhaust the stack of the recursive lowering.
+pub const MAX_NESTING: usize = 256;
+
+thread_local! {
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+/// Parser work allowed per byte of input, in tree-sitter's units of 100 operations. A clean
+/// parse needs far less; tree-sitter's error recovery can be quadratic on some broken input
+/// (deeply nested unterminated interpolations), and this keeps such a file bounded. Counting
+/// operations rather than time keeps the outcome deterministic.
+const WORK_PER_BYTE: u64 = 4;
+
+/// Parses with this thread's parser; `range` limits parsing to part of the text. `None` when
+/// the parser gave up (work budget exhausted).
+fn ts_parse(text: &str, range: Option<Range>) -> Option<Tree> {
+    PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            let mut p = Parser::new();
+            p.set_language(&tree_sitter_bicep::LANGUAGE.into()).ok()?;
+            *slot = Some(p);
+        }
+        let p = slot.as_mut()?;
+        // An empty list means the whole text.
+        let ranges: &[Range] = match &range {
+            Some(r) => std::slice::from_ref(r),
+            None => &[],
+        };
+        p.set_included_ranges(ranges).ok()?;
+        let len = range.as_ref().map_or(text.len(), |r| r.end_byte - r.start_byte) as u64;
+        let budget = 1_000 + len * WORK_PER_BYTE;
+        let mut spent = 0u64;
+        let mut progress = |_: &tree_sitter::ParseState| {
+            spent += 1;
+            if spent > budget {
+                std::ops::ControlFlow::Break(())
+            } else {
+                std::ops::ControlFlow::Continue(())
+            }
+        };
+        let bytes = text.as_bytes();
+        let tree = p.parse_with_options(
+            &mut |at: usize, _| bytes.get(at..).unwrap_or(&[]),
+            None,
+            Some(tree_sitter::ParseOptions::new().progress_callback(&mut progress)),
+        );
+        p.reset();
+        tree
+    })
+}
+
+/// Parses a `.bicep` file.
+pub fn parse(file: FileId, text: &str) -> BicepFile {
+    parse_as(file, text, false)
+}
+
+/// Parses a `.bicepparam` file.
+pub fn parse_params(file: FileId, text: &str) -> BicepFile {
+    parse_as(file, text, true)
+}
+
+fn parse_as(file: FileId, text: &str, param_file: bool) -> BicepFile {
+    let prep = prepare(text, param_file);
+    let mut out = BicepFile::default();
+    if prep.too_deep {
+        out.problems.push(SyntaxProblem {
+            span: Span::new(file, 0..0),
+            message: format!("brackets or interpolations nest deeper than {MAX_NESTING} levels"),
+        });
+        return out;
+    }
+    let lower = Lower {
+        file,
+        text: &prep.text,
+        prep: &prep,
+        parens: RefCell::new(HashSet::new()),
+    };
+    // Each top-level statement is parsed on its own: the grammar's ambiguities otherwise
+    // keep parse versions alive across statements (a 200 kB template parses 30x slower as
+    // a whole), and a broken statement costs only itself.
+    let mut trees = Vec::with_capacity(prep.chunks.len());
+    let mut broken = false;
+    for chunk in &prep.chunks {
+        let range = Range {
+            start_byte: chunk.start,
+            end_byte: chunk.end,
+            start_point: prep.point(chunk.start),
+            end_point: prep.point(chunk.end),
+        };
+        let tree = ts_parse(&prep.text, Some(range));
+        broken |= tree.as_ref().is_none_or(|t| t.root_node().has_error());
+        trees.push((chunk.clone(), tree));
+    }
+    if broken {
+        // Our statement boundaries may be wrong where the grammar's are right.
+        if let Some(tree) = ts_parse(&prep.text, None).filter(|t| !t.root_node().has_error()) {
+            lower.statements(tree.root_node(), &mut out);
+            return out;
+        }
+    }
+    for (chunk, tree) in &trees {
+        let Some(tree) = tree else {
+            out.problems.push(SyntaxProblem {
+                span: Span::new(file, chunk.start..chunk.start + 1),
+                message: "syntax error: this statement is too broken to parse".into(),
+            });
+            continue;
+        };
+        let root = tree.root_node();
+        if root.has_error() {
+            if let Some(bad) = first_error(root) {
+                let message = if bad.is_missing() {
+                    format!("syntax error: missing `{}`", bad.kind())
+                } else {
+                    let snippet: String = prep.text[bad.byte_range()].chars().take(40).collect();
+                    format!("syntax error: unexpected `{}`", snippet.trim())
+                };
+                out.problems.push(SyntaxProblem {
+                    span: Span::new(file, bad.start_byte()..bad.end_byte().max(bad.start_byte() + 1)),
+                    message,
+                });
+            }
+        }
+        lower.statements(root, &mut out);
+    }
+    out
+}
+
+/// The first ERROR or MISSING node, depth first (iterative: trees can be deep).
+fn first_error(root: Node) -> Option<Node> {
+    let mut n = root;
+    loop {
+        if n.is_error() || n.is_missing() {
+            return Some(n);
+        }
+        let mut cursor = n.walk();
+        let next = n.children(&mut cursor).find(|c| c.has_error() || c.is_missing());
+        n = next?;
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Offset-preserving rewrites and statement boundaries.
+
+/// The text the grammar sees, and what the rewrites did.
+#[derive(Debug, Default)]
+pub struct Prepared {
+    pub text: String,
+    /// Offsets of `_s:` keys that stand for an object spread.
+    pub object_spreads: HashSet<usize>,
+    /// Offsets of array elements that follow a (blanked) array spread.
+    pub array_spreads: HashSet<usize>,
+    /// Offsets of `param` keywords whose type's nullable marker `?` was blanked.
+    pub nullable_params: HashSet<usize>,
+    /// `.bicepparam`: offsets of `param` keywords rewritten to `var`.
+    pub param_assigns: HashSet<usize>,
+    /// Byte ranges of top-level statements (with their decorators).
+    pub chunks: Vec<std::ops::Range<usize>>,
+    line_starts: Vec<usize>,
+    too_deep: bool,
+}
+
+impl Prepared {
+    fn point(&self, offset: usize) -> Point {
+        let row = self.line_starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        Point {
+            row,
+            column: offset - self.line_starts.get(row).copied().unwrap_or(0),
+        }
+    }
+}
+
+const STATEMENT_KEYWORDS: &[&str] = &[
+    "param",
+    "var",
+    "resource",
+    "module",
+    "output",
+    "type",
+    "func",
+    "import",
+    "using",
+    "targetScope",
+    "metadata",
+    "extension",
+    "provider",
+    "assert",
+    "test",
+];
+
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+fn word_at(b: &[u8], i: usize) -> &[u8] {
+    let mut j = i;
+    while j < b.len() && is_ident_byte(b[j]) {
+        j += 1;
+    }
+    &b[i..j]
+}
+
+fn blank(b: &mut [u8], range: std::ops::Range<usize>) {
+    for c in &mut b[range] {
+        if *c != b'\n' && *c != b'\r' {
+            *c = b' ';
+        }
+    }
+}
+
+/// Returned by the string skipper when interpolations nest deeper than [`MAX_NESTING`].
+const TOO_DEEP: usize = usize::MAX;
+
+/// Skips a `'…'` string (with interpolations) or `'''…'''` starting at `i`; returns the
+/// offset after it. Interpolations are skipped by bracket counting.
+fn skip_string(b: &[u8], i: usize) -> usize {
+    skip_string_at(b, i, 0)
+}
+
+fn skip_string_at(b: &[u8], i: usize, depth: usize) -> usize {
+    if depth > MAX_NESTING {
+        return TOO_DEEP;
+    }
+    if b[i..].starts_with(b"'''") {
+        return match find(b, i + 3, b"'''") {
+            Some(e) => e + 3,
+            None => b.len(),
+        };
+    }
+    let mut j = i + 1;
+    while j < b.len() {
+        match b[j] {
+            b'\\' => j += 2,
+            b'\'' => return j + 1,
+            // A single-quoted string cannot span lines: unterminated, stop here.
+            b'\n' => return j,
+            b'$' if b.get(j + 1) == Some(&b'{') => {
+                j = skip_code_until_close(b, j + 2, depth + 1);
+                if j == TOO_DEEP {
+                    return TOO_DEEP;
+                }
+            }
+            _ => j += 1,
+        }
+    }
+    b.len()
+}
+
+/// From inside `${`, the offset after the matching `}`.
+fn skip_code_until_close(b: &[u8], mut j: usize, depth: usize) -> usize {
+    let mut braces = 0usize;
+    while j < b.len() {
+        match b[j] {
+            b'\'' => {
+                j = skip_string_at(b, j, depth);
+                if j == TOO_DEEP {
+                    return TOO_DEEP;
+                }
+                continue;
+            }
+            b'{' => braces += 1,
+            b'}' if braces == 0 => return j + 1,
+            b'}' => braces -= 1,
+            _ => {}
+        }
+        j += 1;
+    }
+    b.len()
+}
+
+fn find(b: &[u8], from: usize, pat: &[u8]) -> Option<usize> {
+    b.get(from..)?
+        .windows(pat.len())
+        .position(|w| w == pat)
+        .map(|p| p + from)
+}
+
+/// Blanks the type of a typed variable (`var name string = …`, newer Bicep) that starts
+/// after the `var` keyword at `from`.
+fn blank_var_type(b: &mut [u8], from: usize) {
+    let skip_ws = |b: &[u8], mut j: usize| {
+        while j < b.len() && (b[j] == b' ' || b[j] == b'\t') {
+            j += 1;
+        }
+        j
+    };
+    let name_start = skip_ws(b, from);
+    let name_len = word_at(b, name_start).len();
+    if name_len == 0 {
+        return;
+    }
+    let type_start = skip_ws(b, name_start + name_len);
+    if type_start >= b.len() || b[type_start] == b'=' {
+        return;
+    }
+    // The type ends at the first `=` outside brackets and strings.
+    let mut depth = 0usize;
+    let mut j = type_start;
+    while j < b.len() {
+        match b[j] {
+            b'\'' => {
+                j = skip_string(b, j).min(b.len());
+                continue;
+            }
+            b'{' | b'[' | b'(' => depth += 1,
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            b'=' if depth == 0 => {
+                blank(b, type_start..j);
+                return;
+            }
+            b'\n' if depth == 0 => return,
+            _ => {}
+        }
+        j += 1;
+    }
+}
+
+/// Applies the rewrites and finds statement boundaries in one linear pass.
+pub fn prepare(text: &str, param_file: bool) -> Prepared {
+    let mut b = text.as_bytes().to_vec();
+    let mut p = Prepared {
+        line_starts: vec![0],
+        ..Prepared::default()
+    };
+    let mut stack: Vec<u8> = Vec::new();
+    let mut at_line_start = true;
+    // Text before the first statement keyword is a statement too (so stray text is
+    // reported, not skipped).
+    let mut chunk_start: Option<usize> = Some(0);
+    let mut after_decorators = false;
+    // Current top-level statement keyword and whether its `=` has been seen.
+    let mut stmt: &'static str = "";
+    let mut stmt_start = 0;
+    let mut seen_eq = false;
+    let mut blanking_from: Option<usize> = None;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'\n' {
+            p.line_starts.push(i + 1);
+            at_line_start = true;
+            if let (Some(from), true) = (blanking_from, stack.is_empty()) {
+                blank(&mut b, from..i);
+                blanking_from = None;
+            }
+            i += 1;
+            continue;
+        }
+        if c == b' ' || c == b'\t' || c == b'\r' {
+            i += 1;
+            continue;
+        }
+        if c == b'/' && b.get(i + 1) == Some(&b'/') {
+            while i < b.len() && b[i] != b'\n' {
+                i += 1;
+            }
+            continue;
+        }
+        if c == b'/' && b.get(i + 1) == Some(&b'*') {
+            let end = find(&b, i + 2, b"*/").map_or(b.len(), |e| e + 2);
+            for (k, &ch) in b[i..end].iter().enumerate() {
+                if ch == b'\n' {
+                    p.line_starts.push(i + k + 1);
+                }
+            }
+            i = end;
+            continue;
+        }
+        let line_start = std::mem::replace(&mut at_line_start, false);
+        // A statement keyword at column 0 starts a statement even after unbalanced
+        // brackets: recovery, so one broken statement does not swallow the rest.
+        if line_start && !stack.is_empty() && (i == 0 || b[i - 1] == b'\n') && blanking_from.is_none() {
+            let w = word_at(&b, i);
+            let next = b.get(i + w.len()).copied();
+            if STATEMENT_KEYWORDS.iter().any(|k| k.as_bytes() == w) && next.is_some_and(|x| x == b' ' || x == b'\t') {
+                stack.clear();
+            }
+        }
+        if line_start && stack.is_empty() && blanking_from.is_none() {
+            let w = word_at(&b, i);
+            let keyword = STATEMENT_KEYWORDS.iter().find(|k| k.as_bytes() == w).copied();
+            if c == b'@' || keyword.is_some() {
+                // Decorators belong to the statement that follows them.
+                if !after_decorators {
+                    if let Some(s) = chunk_start.filter(|&s| s < i) {
+                        p.chunks.push(s..i);
+                    }
+                    chunk_start = Some(i);
+                }
+                after_decorators = c == b'@';
+                if let Some(k) = keyword {
+                    stmt = k;
+                    stmt_start = i;
+                    seen_eq = false;
+                    if k == "extension" {
+                        blanking_from = Some(i);
+                    }
+                    if k == "param" && param_file {
+                        b[i..i + 5].copy_from_slice(b"var  ");
+                        p.param_assigns.insert(i);
+                    }
+                    if k == "var" || (k == "param" && param_file) {
+                        blank_var_type(&mut b, i + k.len());
+                    }
+                }
+            }
+        }
+        match c {
+            b'\'' => {
+                let end = skip_string(&b, i);
+                if end == TOO_DEEP {
+                    p.too_deep = true;
+                    break;
+                }
+                for (k, &ch) in b[i..end].iter().enumerate() {
+                    if ch == b'\n' {
+                        p.line_starts.push(i + k + 1);
+                    }
+                }
+                i = end;
+                continue;
+            }
+            b'{' | b'[' | b'(' => {
+                stack.push(c);
+                if stack.len() > MAX_NESTING {
+                    p.too_deep = true;
+                    break;
+                }
+            }
+            b'}' | b']' | b')' => {
+                stack.pop();
+            }
+            b'=' if stack.is_empty() && b.get(i + 1) != Some(&b'=') && b.get(i + 1) != Some(&b'>') => seen_eq = true,
+            b'?' if stack.is_empty() && !seen_eq && (stmt == "param" || stmt == "output") => {
+                let next = b.get(i + 1).copied().unwrap_or(b'\n');
+                if next.is_ascii_whitespace() || next == b'=' || next == b'/' {
+                    b[i] = b' ';
+                    p.nullable_params.insert(stmt_start);
+                }
+            }
+            // Non-null assertion `x!` (before `.`, `,`, `)`, a line end…): meaningless offline.
+            b'!' if i > 0
+                && (is_ident_byte(b[i - 1]) || b[i - 1] == b')' || b[i - 1] == b']')
+                && b.get(i + 1) != Some(&b'=') =>
+            {
+                b[i] = b' ';
+            }
+            b'.' if b[i..].starts_with(b"...") => {
+                match stack.last() {
+                    Some(b'{') => {
+                        b[i..i + 3].copy_from_slice(b"_s:");
+                        p.object_spreads.insert(i);
+                    }
+                    Some(b'[') => {
+                        blank(&mut b, i..i + 3);
+                        let mut j = i + 3;
+                        while j < b.len() && b[j].is_ascii_whitespace() {
+                            j += 1;
+                        }
+                        p.array_spreads.insert(j);
+                    }
+                    _ => {}
+                }
+                i += 3;
+                continue;
+            }
+            b'r' if (i == 0 || !is_ident_byte(b[i - 1])) => {
+                let w = word_at(&b, i);
+                if (w == b"resourceInput" || w == b"resourceOutput") && b.get(i + w.len()) == Some(&b'<') {
+                    let mut j = i + w.len() + 1;
+                    while j < b.len() && b[j] != b'>' && b[j] != b'\n' {
+                        if b[j] == b'\'' {
+                            j = skip_string(&b, j).min(b.len());
+                        } else {
+                            j += 1;
+                        }
+                    }
+                    if j < b.len() && b[j] == b'>' {
+                        j += 1;
+                        while j < b.len() && b[j] == b'.' && b.get(j + 1).is_some_and(|&x| is_ident_byte(x)) {
+                            j += 1 + word_at(&b, j + 1).len();
+                        }
+                        blank(&mut b, i..j);
+                        b[i..i + 6].copy_from_slice(b"object");
+                        i = j;
+                        continue;
+                    }
+                }
+                i += w.len().max(1);
+                continue;
+            }
+            _ if is_ident_byte(c) => {
+                i += word_at(&b, i).len().max(1);
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if let Some(from) = blanking_from {
+        let end = b.len();
+        blank(&mut b, from..end);
+    }
+    if let Some(s) = chunk_start {
+        p.chunks.push(s..b.len());
+    }
+    // Only ASCII bytes were written, over whole characters: still UTF-8.
+    p.text = String::from_utf8(b).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    p
+}
+
+// ---------------------------------------------------------------------------------------
+// Lowering.
+
+struct Lower<'a> {
+    file: FileId,
+    text: &'a str,
+    prep: &'a Prepared,
+    /// Spans of expressions written in parentheses (their IR node carries the span with
+    /// the parentheses): re-association stops there.
+    parens: RefCell<HashSet<(u32, u32)>>,
+}
+
+fn is_trivia(n: &Node) -> bool {
+    matches!(n.kind(), "comment" | "diagnostic_comment")
+}
+
+fn named_children<'t>(n: Node<'t>) -> Vec<Node<'t>> {
+    let mut cursor = n.walk();
+    n.named_children(&mut cursor).filter(|c| !is_trivia(c)).collect()
+}
+
+/// The first named child after the anonymous token `tok`.
+fn after_token<'t>(n: Node<'t>, tok: &str) -> Option<Node<'t>> {
+    let mut cursor = n.walk();
+    let mut seen = false;
+    for c in n.children(&mut cursor) {
+        if seen && c.is_named() && !is_trivia(&c) {
+            return Some(c);
+        }
+        if !c.is_named() && c.kind() == tok {
+            seen = true;
+        }
+    }
+    None
+}
+
+fn has_token(n: Node, tok: &str) -> bool {
+    let mut cursor = n.walk();
+    let found = n.children(&mut cursor).any(|c| !c.is_named() && c.kind() == tok);
+    found
+}
+
+impl<'a> Lower<'a> {
+    fn span(&self, n: Node) -> Span {
+        Span::new(self.file, n.byte_range())
+    }
+
+    fn text(&self, n: Node) -> &'a str {
+        self.text.get(n.byte_range()).unwrap_or("")
+    }
+
+    fn statements(&self, root: Node, out: &mut BicepFile) {
+        for stmt in named_children(root) {
+            self.statement(stmt, out);
+        }
+    }
+
+    fn statement(&self, n: Node, out: &mut BicepFile) {
+        match n.kind() {
+            "parameter_declaration" => {
+                let kids = named_children(n);
+                let Some(name) = kids.first().filter(|k| k.kind() == "identifier") else {
+                    return;
+                };
+                let default = after_token(n, "=").map(|e| self.expr(e, 0));
+                let header_end = kids.get(1).map_or(name.end_byte(), |t| t.end_byte());
+                let nullable = kids.get(1).is_some_and(|t| self.text(*t).trim_end().ends_with('?'))
+                    || self.prep.nullable_params.contains(&n.start_byte());
+                out.params.push(Param {
+                    name: self.text(*name).to_string(),
+                    header: Span::new(self.file, n.start_byte()..header_end),
+                    default,
+                    nullable,
+                });
+            }
+            "variable_declaration" | "output_declaration" => {
+                let kids = named_children(n);
+                let (Some(name), Some(value)) = (kids.first(), after_token(n, "=")) else {
+                    return;
+                };
+                let v = Var {
+                    name: self.text(*name).to_string(),
+                    value: self.expr(value, 0),
+                };
+                if n.kind() == "output_declaration" {
+                    out.outputs.push(v);
+                } else if self.prep.param_assigns.contains(&n.start_byte()) {
+                    out.param_values.push(v);
+                } else {
+                    out.vars.push(v);
+                }
+            }
+            "resource_declaration" => self.resource(n, None, &[], out),
+            "module_declaration" => self.module(n, out),
+            "using_statement" => {
+                if let Some(s) = named_children(n).into_iter().find(|c| c.kind() == "string") {
+                    if let ExprKind::Str(path) = self.expr(s, 0).kind {
+                        out.using = Some((path, self.span(s)));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The body of a resource or module: `{…}`, `if (c) {…}`, `[for … : {…}]` or
+    /// `[for … : if (c) {…}]`. Returns (object node, condition, loop variables).
+    fn body<'t>(&self, n: Node<'t>) -> (Option<Node<'t>>, Option<Expr>, Vec<String>) {
+        let Some(body) = named_children(n).into_iter().last() else {
+            return (None, None, Vec::new());
+        };
+        let mut loop_vars = Vec::new();
+        let mut node = body;
+        if node.kind() == "for_statement" {
+            loop_vars = self.loop_vars(node);
+            match node.child_by_field_name("body") {
+                Some(b) => node = b,
+                None => return (None, None, loop_vars),
+            }
+        }
+        let mut cond = None;
+        if node.kind() == "if_statement" {
+            let kids = named_children(node);
+            cond = kids
+                .iter()
+                .find(|k| k.kind() == "parenthesized_expression")
+                .map(|c| self.expr(*c, 0));
+            match kids.into_iter().find(|k| k.kind() == "object") {
+                Some(o) => node = o,
+                None => return (None, cond, loop_vars),
+            }
+        }
+        ((node.kind() == "object").then_some(node), cond, loop_vars)
+    }
+
+    fn loop_vars(&self, for_stmt: Node) -> Vec<String> {
+        let mut out = Vec::new();
+        for k in named_children(for_stmt) {
+            match k.kind() {
+                "for_loop_parameters" => {
+                    out.extend(named_children(k).iter().map(|v| self.text(*v).to_string()));
+                }
+                "identifier" if for_stmt.child_by_field_name("initializer") == Some(k) => {
+                    out.push(self.text(k).to_string());
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// A resource and, flattened after it, the child resources declared in its body.
+    fn resource(&self, n: Node, parent: Option<(&str, &str, Span)>, outer_loops: &[String], out: &mut BicepFile) {
+        let kids = named_children(n);
+        let (Some(sym), Some(type_node)) = (kids.first(), kids.get(1)) else {
+            return;
+        };
+        let symbol = self.text(*sym).to_string();
+        let written = match self.expr(*type_node, 0).kind {
+            ExprKind::Str(s) => s,
+            _ => String::new(),
+        };
+        let type_part = written.split('@').next().unwrap_or("").to_string();
+        let (rtype_written, qualified) = match parent {
+            // A nested child's type is relative to its parent's, unless written in full.
+            Some((ptype, psym, _)) if !type_part.contains('.') => {
+                (format!("{ptype}/{type_part}"), format!("{psym}::{symbol}"))
+            }
+            Some((_, psym, _)) => (type_part.clone(), format!("{psym}::{symbol}")),
+            None => (type_part.clone(), symbol.clone()),
+        };
+        let existing = has_token(n, "existing");
+        let (object, condition, own_loops) = self.body(n);
+        let mut loop_vars = outer_loops.to_vec();
+        loop_vars.extend(own_loops.iter().cloned());
+        let span = self.span(n);
+        let header = Span::new(self.file, n.start_byte()..type_node.end_byte());
+        let mut fields = Vec::new();
+        let mut children = Vec::new();
+        if let Some(obj) = object {
+            for prop in named_children(obj) {
+                if prop.kind() != "object_property" {
+                    continue;
+                }
+                let pk = named_children(prop);
+                if let Some(child) = pk.first().filter(|c| c.kind() == "resource_declaration") {
+                    children.push(*child);
+                    continue;
+                }
+                if let Some(f) = self.property(prop, 0) {
+                    fields.push(f);
+                }
+            }
+        }
+        if let Some((_, psym, pspan)) = parent {
+            if !fields.iter().any(|f| f.key.as_deref() == Some("parent")) {
+                fields.push(Field {
+                    key: Some("parent".into()),
+                    key_span: pspan,
+                    value: Expr::new(ExprKind::Name(psym.to_string()), pspan),
+                });
+            }
+        }
+        if let Some(c) = condition {
+            fields.push(Field {
+                key: Some("condition".into()),
+                key_span: c.span,
+                value: c,
+            });
+        }
+        let body = Expr::new(ExprKind::Object(fields), object.map_or(span, |o| self.span(o)));
+        out.resources.push(BicepResource {
+            resource: Resource {
+                rtype: rtype_written.to_ascii_lowercase(),
+                rtype_written: rtype_written.clone(),
+                name: qualified.clone(),
+                span,
+                header,
+                body,
+                repeated: !loop_vars.is_empty(),
+                existing,
+            },
+            loop_vars: loop_vars.clone(),
+        });
+        for child in children {
+            self.resource(child, Some((&rtype_written, &qualified, header)), &loop_vars, out);
+        }
+    }
+
+    fn module(&self, n: Node, out: &mut BicepFile) {
+        let kids = named_children(n);
+        let (Some(sym), Some(path_node)) = (kids.first(), kids.get(1)) else {
+            return;
+        };
+        let path = match self.expr(*path_node, 0).kind {
+            ExprKind::Str(s) => Some(s),
+            _ => None,
+        };
+        let (object, condition, loop_vars) = self.body(n);
+        let mut params = Vec::new();
+        if let Some(obj) = object {
+            for prop in named_children(obj) {
+                if prop.kind() != "object_property" {
+                    continue;
+                }
+                let Some(f) = self.property(prop, 0) else { continue };
+                if f.key.as_deref() == Some("params") {
+                    if let ExprKind::Object(ps) = f.value.kind {
+                        params = ps;
+                    }
+                }
+            }
+        }
+        out.modules.push(ModuleDecl {
+            name: self.text(*sym).to_string(),
+            header: Span::new(self.file, n.start_byte()..path_node.end_byte()),
+            path,
+            path_span: self.span(*path_node),
+            params,
+            condition,
+            loop_vars,
+        });
+    }
+
+    fn property(&self, prop: Node, depth: usize) -> Option<Field> {
+        let kids = named_children(prop);
+        let key = kids.first()?;
+        let value = kids.get(1)?;
+        let key_span = self.span(*key);
+        if self.prep.object_spreads.contains(&key.start_byte()) {
+            let inner = self.expr(*value, depth + 1);
+            let span = Span::new(self.file, key.start_byte()..value.end_byte());
+            return Some(Field {
+                key: None,
+                key_span,
+                value: Expr::new(ExprKind::Spread(Box::new(inner)), span),
+            });
+        }
+        let name = match key.kind() {
+            "identifier" | "property_identifier" => Some(self.text(*key).to_string()),
+            "compatible_identifier" => Some(self.text(*key).trim_end_matches('?').trim().to_string()),
+            "string" => match self.expr(*key, depth + 1).kind {
+                ExprKind::Str(s) => Some(s),
+                _ => None,
+            },
+            _ if self.text(*key) == "*" => Some("*".into()),
+            _ => None,
+        };
+        Some(Field {
+            key: name,
+            key_span,
+            value: self.expr(*value, depth + 1),
+        })
+    }
+
+    fn opaque(&self, n: Node, why: &'static str) -> Expr {
+        Expr::new(ExprKind::Opaque(why), self.span(n))
+    }
+
+    pub(crate) fn expr(&self, n: Node, depth: usize) -> Expr {
+        if depth > MAX_NESTING {
+            return self.opaque(n, "expression nests too deeply");
+        }
+        let d = depth + 1;
+        let span = self.span(n);
+        let kind = match n.kind() {
+            "identifier" => ExprKind::Name(self.text(n).to_string()),
+            "number" => self
+                .text(n)
+                .parse::<f64>()
+                .map_or(ExprKind::Opaque("number out of range"), ExprKind::Number),
+            "boolean" => ExprKind::Bool(self.text(n) == "true"),
+            "null" => ExprKind::Null,
+            "string" => return self.string(n, d),
+            "array" => {
+                let items = named_children(n)
+                    .into_iter()
+                    .filter(|c| c.kind() != "decorators")
+                    .map(|c| {
+                        let e = self.expr(c, d);
+                        if self.prep.array_spreads.contains(&c.start_byte()) {
+                            let sp = Span::new(self.file, c.start_byte().saturating_sub(3)..c.end_byte());
+                            Expr::new(ExprKind::Spread(Box::new(e)), sp)
+                        } else {
+                            e
+                        }
+                    })
+                    .collect();
+                ExprKind::Array(items)
+            }
+            "object" => ExprKind::Object(
+                named_children(n)
+                    .into_iter()
+                    .filter(|c| c.kind() == "object_property")
+                    .filter_map(|c| self.property(c, d))
+                    .collect(),
+            ),
+            "parenthesized_expression" => {
+                let kids = named_children(n);
+                if kids.len() != 1 {
+                    return self.opaque(n, "parenthesized list");
+                }
+                let mut inner = self.expr(kids[0], d);
+                inner.span = span;
+                self.parens.borrow_mut().insert((span.start, span.end));
+                return inner;
+            }
+            "unary_expression" => {
+                let (Some(op), Some(arg)) = (n.child_by_field_name("operator"), n.child_by_field_name("argument"))
+                else {
+                    return self.opaque(n, "incomplete expression");
+                };
+                let op = if self.text(op) == "!" {
+                    UnaryOp::Not
+                } else {
+                    UnaryOp::Neg
+                };
+                ExprKind::Unary(op, Box::new(self.expr(arg, d)))
+            }
+            "binary_expression" => {
+                let (Some(l), Some(op), Some(r)) = (
+                    n.child_by_field_name("left"),
+                    n.child_by_field_name("operator"),
+                    n.child_by_field_name("right"),
+                ) else {
+                    return self.opaque(n, "incomplete expression");
+                };
+                let (l, r) = (self.expr(l, d), self.expr(r, d));
+                let op = match self.text(op) {
+                    "==" => BinaryOp::Eq,
+                    "!=" => BinaryOp::NotEq,
+                    "<" => BinaryOp::Less,
+                    "<=" => BinaryOp::LessEq,
+                    ">" => BinaryOp::Greater,
+                    ">=" => BinaryOp::GreaterEq,
+                    "+" => BinaryOp::Add,
+                    "-" => BinaryOp::Sub,
+                    "*" => BinaryOp::Mul,
+                    "/" => BinaryOp::Div,
+                    "%" => BinaryOp::Mod,
+                    "&&" => BinaryOp::And,
+                    "||" => BinaryOp::Or,
+                    "??" => BinaryOp::Coalesce,
+                    // Case-insensitive comparisons: evaluated by the Bicep environment.
+                    "=~" => return Expr::new(ExprKind::Call("=~".into(), vec![l, r]), span),
+                    "!~" => return Expr::new(ExprKind::Call("!~".into(), vec![l, r]), span),
+                    _ => return self.opaque(n, "operator is not evaluated"),
+                };
+                ExprKind::Binary(op, Box::new(l), Box::new(r))
+            }
+            "ternary_expression" => {
+                let (Some(c), Some(t), Some(f)) = (
+                    n.child_by_field_name("condition"),
+                    n.child_by_field_name("consequence"),
+                    n.child_by_field_name("alternative"),
+                ) else {
+                    return self.opaque(n, "incomplete expression");
+                };
+                ExprKind::Conditional(
+                    Box::new(self.expr(c, d)),
+                    Box::new(self.expr(t, d)),
+                    Box::new(self.expr(f, d)),
+                )
+            }
+            "lambda_expression" => {
+                let kids = named_children(n);
+                let (Some(params), Some(body)) = (kids.first(), kids.get(1)) else {
+                    return self.opaque(n, "incomplete lambda");
+                };
+                let names = match params.kind() {
+                    "identifier" => vec![self.text(*params).to_string()],
+                    "parenthesized_expression" => named_children(*params)
+                        .iter()
+                        .map(|p| self.text(*p).trim().to_string())
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                ExprKind::Lambda(names, Box::new(self.expr(*body, d)))
+            }
+            "member_expression" => {
+                let (Some(obj), Some(prop)) = (n.child_by_field_name("object"), n.child_by_field_name("property"))
+                else {
+                    return self.opaque(n, "incomplete expression");
+                };
+                let name = self.text(prop).to_string();
+                let safe = has_token(n, ".?");
+                let base = self.expr(obj, d);
+                return self.postfix(base, n.end_byte(), &mut |b, sp| {
+                    if safe {
+                        let key = Expr::new(ExprKind::Str(name.clone()), Span::new(sp.file, prop.byte_range()));
+                        ExprKind::Call(".?".into(), vec![b, key])
+                    } else {
+                        ExprKind::GetAttr(Box::new(b), name.clone())
+                    }
+                });
+            }
+            "subscript_expression" => {
+                let (Some(obj), Some(ix)) = (n.child_by_field_name("object"), n.child_by_field_name("index")) else {
+                    return self.opaque(n, "incomplete expression");
+                };
+                let safe = has_token(n, "?");
+                let ix = self.expr(ix, d);
+                let base = self.expr(obj, d);
+                let mut ix = Some(ix);
+                return self.postfix(base, n.end_byte(), &mut |b, _| {
+                    let ix = ix.take().unwrap_or_else(|| Expr::new(ExprKind::Null, b.span));
+                    if safe {
+                        ExprKind::Call("[?]".into(), vec![b, ix])
+                    } else {
+                        ExprKind::Index(Box::new(b), Box::new(ix))
+                    }
+                });
+            }
+            "resource_expression" => {
+                let (Some(obj), Some(res)) = (n.child_by_field_name("object"), n.child_by_field_name("resource"))
+                else {
+                    return self.opaque(n, "incomplete expression");
+                };
+                let child = self.text(res).to_string();
+                let base = self.expr(obj, d);
+                return self.postfix(base, n.end_byte(), &mut |b, _| match &b.kind {
+                    ExprKind::Name(p) => ExprKind::Name(format!("{p}::{child}")),
+                    _ => ExprKind::Opaque("nested resource reference"),
+                });
+            }
+            "call_expression" => {
+                let (Some(f), Some(args)) = (n.child_by_field_name("function"), n.child_by_field_name("arguments"))
+                else {
+                    return self.opaque(n, "incomplete expression");
+                };
+                let args: Vec<Expr> = named_children(args).into_iter().map(|a| self.expr(a, d)).collect();
+                let callee = self.expr(f, d);
+                let mut args = Some(args);
+                return self.postfix(callee, n.end_byte(), &mut |c, _| {
+                    let args = args.take().unwrap_or_default();
+                    match &c.kind {
+                        ExprKind::Name(name) => ExprKind::Call(name.clone(), args),
+                        // `az.resourceGroup()`, `sys.concat(…)`: namespaced built-ins.
+                        ExprKind::GetAttr(ns, name)
+                            if matches!(&ns.kind, ExprKind::Name(n) if n == "az" || n == "sys") =>
+                        {
+                            ExprKind::Call(name.clone(), args)
+                        }
+                        _ => ExprKind::Opaque("resource function or imported function"),
+                    }
+                });
+            }
+            "for_statement" => return self.for_expr(n, d),
+            "decorators" => ExprKind::Opaque("decorator"),
+            _ => ExprKind::Opaque("expression is not supported"),
+        };
+        Expr::new(kind, span)
+    }
+
+    /// Applies a postfix operation (`.x`, `[i]`, `::r`, a call) ending at `end` to `base`.
+    /// The grammar binds postfixes looser than every operator; Bicep binds them tighter.
+    /// So when `base` is an operator expression not written in parentheses, the postfix
+    /// belongs to its rightmost operand: `(a + b).c` as parsed is `a + (b.c)` as written.
+    fn postfix(&self, base: Expr, end: usize, f: &mut dyn FnMut(Expr, Span) -> ExprKind) -> Expr {
+        let whole = Span::new(self.file, base.span.start as usize..end);
+        let parenthesized = self.parens.borrow().contains(&(base.span.start, base.span.end));
+        if !parenthesized {
+            let kind = match base.kind {
+                ExprKind::Binary(op, l, r) => ExprKind::Binary(op, l, Box::new(self.postfix(*r, end, f))),
+                ExprKind::Unary(op, x) => ExprKind::Unary(op, Box::new(self.postfix(*x, end, f))),
+                ExprKind::Conditional(c, t, e) => ExprKind::Conditional(c, t, Box::new(self.postfix(*e, end, f))),
+                ExprKind::Lambda(ps, body) => ExprKind::Lambda(ps, Box::new(self.postfix(*body, end, f))),
+                other => {
+                    let b = Expr::new(other, base.span);
+                    return Expr::new(f(b, whole), whole);
+                }
+            };
+            return Expr::new(kind, whole);
+        }
+        Expr::new(f(base, whole), whole)
+    }
+
+    fn for_expr(&self, n: Node, d: usize) -> Expr {
+        let span = self.span(n);
+        let vars = self.loop_vars(n);
+        let (Some(coll), Some(body)) = (after_token(n, "in"), n.child_by_field_name("body")) else {
+            return self.opaque(n, "incomplete `for` expression");
+        };
+        let (value, cond) = if body.kind() == "if_statement" {
+            let kids = named_children(body);
+            let c = kids.iter().find(|k| k.kind() == "parenthesized_expression");
+            let o = kids.iter().find(|k| k.kind() == "object");
+            match (c, o) {
+                (Some(c), Some(o)) => (self.expr(*o, d), Some(self.expr(*c, d))),
+                _ => return self.opaque(n, "incomplete `for` expression"),
+            }
+        } else {
+            (self.expr(body, d), None)
+        };
+        let Some(value_var) = vars.first().cloned() else {
+            return self.opaque(n, "`for` without a loop variable");
+        };
+        Expr::new(
+            ExprKind::For(Box::new(ForExpr {
+                key_var: vars.get(1).cloned(),
+                value_var,
+                collection: self.expr(coll, d),
+                key: None,
+                value,
+                cond,
+            })),
+            span,
+        )
+    }
+
+    /// `'…'` (escapes, `${…}`) and `'''…'''` (verbatim).
+    fn string(&self, n: Node, d: usize) -> Expr {
+        let span = self.span(n);
+        let raw = self.text(n);
+        if raw.starts_with("'''") {
+            let inner = raw.get(3..raw.len().saturating_sub(3)).unwrap_or("");
+            return Expr::new(ExprKind::Str(inner.to_string()), span);
+        }
+        let start = n.start_byte() + 1;
+        let end = if raw.len() >= 2 && raw.ends_with('\'') {
+            n.end_byte() - 1
+        } else {
+            n.end_byte()
+        };
+        let mut parts = Vec::new();
+        let mut pos = start;
+        for c in named_children(n) {
+            if c.kind() != "interpolation" {
+                continue;
+            }
+            if c.start_byte() > pos {
+                parts.push(TemplatePart::Lit(unescape(&self.text[pos..c.start_byte()])));
+            }
+            match named_children(c).first() {
+                Some(e) => parts.push(TemplatePart::Interp(self.expr(*e, d))),
+                None => parts.push(TemplatePart::Interp(self.opaque(c, "empty interpolation"))),
+            }
+            pos = c.end_byte();
+        }
+        if end > pos {
+            parts.push(TemplatePart::Lit(unescape(self.text.get(pos..end).unwrap_or(""))));
+        }
+        match parts.as_slice() {
+            [] => Expr::new(ExprKind::Str(String::new()), span),
+            [TemplatePart::Lit(s)] => Expr::new(ExprKind::Str(s.clone()), span),
+            _ => Expr::new(ExprKind::Template(parts), span),
+        }
+    }
+}
+
+/// Bicep string escapes: `\'`, `\\`, `\n`, `\r`, `\t`, `\$`, `\u{…}`.
+fn unescape(s: &str) -> String {
+    if !s.contains('\\') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some('t') => out.push('\t'),
+            Some('u') if chars.peek() == Some(&'{') => {
+                chars.next();
+                let hex: String = chars.by_ref().take_while(|&h| h != '}').collect();
+                if let Some(ch) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    out.push(ch);
+                }
+            }
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// Parses one expression (for tests and tools): the text of `var x = <text>`.
+pub fn parse_expr(file: FileId, text: &str) -> Option<Expr> {
+    let src = format!("var x = {text}");
+    let f = parse(file, &src);
+    let mut e = f.vars.into_iter().next()?.value;
+    shift_back(&mut e, 8);
+    Some(e)
+}
+
+fn shift_back(e: &mut Expr, by: u32) {
+    e.span.start = e.span.start.saturating_sub(by);
+    e.span.end = e.span.end.saturating_sub(by);
+    let sub = |x: &mut Expr| shift_back(x, by);
+    match &mut e.kind {
+        ExprKind::Template(parts) => parts.iter_mut().for_each(|p| {
+            if let TemplatePart::Interp(x) = p {
+                sub(x)
+            }
+        }),
+        ExprKind::Array(items) => items.iter_mut().for_each(sub),
+        ExprKind::Call(_, args) => args.iter_mut().for_each(sub),
+        ExprKind::Object(fields) => fields.iter_mut().for_each(|f| {
+            f.key_span.start = f.key_span.start.saturating_sub(by);
+            f.key_span.end = f.key_span.end.saturating_sub(by);
+            sub(&mut f.value)
+        }),
+        ExprKind::GetAttr(x, _) | ExprKind::Unary(_, x) | ExprKind::Spread(x) | ExprKind::Lambda(_, x) => sub(x),
+        ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) => {
+            sub(a);
+            sub(b)
+        }
+        ExprKind::Conditional(a, b, c) => {
+            sub(a);
+            sub(b);
+            sub(c)
+        }
+        ExprKind::For(f) => {
+            sub(&mut f.collection);
+            sub(&mut f.value);
+            if let Some(c) = &mut f.cond {
+                sub(c)
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A compact rendering of an expression's shape, for tests: `(+ a (. b c))`.
+pub fn sexp(e: &Expr) -> String {
+    match &e.kind {
+        ExprKind::Null => "null".into(),
+        ExprKind::Bool(b) => b.to_string(),
+        ExprKind::Number(n) => n.to_string(),
+        ExprKind::Str(s) => format!("'{s}'"),
+        ExprKind::Template(parts) => {
+            let inner: Vec<String> = parts
+                .iter()
+                .map(|p| match p {
+                    TemplatePart::Lit(s) => format!("'{s}'"),
+                    TemplatePart::Interp(x) => sexp(x),
+                })
+                .collect();
+            format!("(tpl {})", inner.join(" "))
+        }
+        ExprKind::Array(items) => format!("[{}]", items.iter().map(sexp).collect::<Vec<_>>().join(" ")),
+        ExprKind::Object(fields) => {
+            let inner: Vec<String> = fields
+                .iter()
+                .map(|f| format!("{}: {}", f.key.as_deref().unwrap_or("?"), sexp(&f.value)))
+                .collect();
+            format!("{{{}}}", inner.join(", "))
+        }
+        ExprKind::Name(n) => n.clone(),
+        ExprKind::GetAttr(x, a) => format!("(. {} {a})", sexp(x)),
+        ExprKind::Index(x, i) => format!("([] {} {})", sexp(x), sexp(i)),
+        ExprKind::Call(n, args) => format!("({n} {})", args.iter().map(sexp).collect::<Vec<_>>().join(" ")),
+        ExprKind::Conditional(c, t, f) => format!("(? {} {} {})", sexp(c), sexp(t), sexp(f)),
+        ExprKind::Unary(op, x) => format!("({} {})", if *op == UnaryOp::Not { "!" } else { "-" }, sexp(x)),
+        ExprKind::Binary(op, l, r) => format!("({op:?} {} {})", sexp(l), sexp(r)),
+        ExprKind::For(f) => format!("(for {} {} {})", f.value_var, sexp(&f.collection), sexp(&f.value)),
+        ExprKind::Spread(x) => format!("(... {})", sexp(x)),
+        ExprKind::Lambda(ps, b) => format!("(=> ({}) {})", ps.join(" "), sexp(b)),
+        ExprKind::DynamicBlock { .. } => "dynamic".into(),
+        ExprKind::Opaque(w) => format!("(opaque {w})"),
+    }
+}
+
+/// Offsets of the statements in a file that failed to parse, for tests and tools.
+pub fn statement_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    prepare(text, false).chunks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn var(src: &str) -> String {
+        let f = parse(FileId(0), src);
+        assert!(f.problems.is_empty(), "{src}: {:?}", f.problems);
+        sexp(&f.vars.last().expect("a var").value)
+    }
+
+    #[test]
+    fn member_access_binds_tighter_than_binary_operators() {
+        // The grammar builds `(a + b).c`.
+        assert_eq!(var("var x = a + b.c"), "(Add a (. b c))");
+        assert_eq!(var("var x = a + b.c.d"), "(Add a (. (. b c) d))");
+        assert_eq!(var("var x = a * b + c[0]"), "(Add (Mul a b) ([] c 0))");
+        assert_eq!(var("var x = a ?? b.?c"), "(Coalesce a (.? b 'c'))");
+    }
+
+    #[test]
+    fn member_access_binds_tighter_than_not() {
+        // The grammar builds `(!x).y`.
+        assert_eq!(var("var n = !x.y"), "(! (. x y))");
+        assert_eq!(var("var n = !empty(x.y)"), "(! (empty (. x y)))");
+        assert_eq!(var("var n = !az.resourceGroup().id"), "(! (. (resourceGroup ) id))");
+    }
+
+    #[test]
+    fn member_access_binds_tighter_than_ternary() {
+        // The grammar builds `(c ? d : e).f`.
+        assert_eq!(var("var t = c ? d : e.f"), "(? c d (. e f))");
+    }
+
+    #[test]
+    fn member_access_inside_a_lambda_stays_in_its_body() {
+        // The grammar builds `(y => y).id`.
+        assert_eq!(var("var m = map(xs, y => y.id)"), "(map xs (=> (y) (. y id)))");
+        assert_eq!(var("var m = map(xs, (y, i) => y.id)"), "(map xs (=> (y i) (. y id)))");
+    }
+
+    #[test]
+    fn written_parentheses_keep_member_access_outside() {
+        assert_eq!(var("var x = (a + b).c"), "(. (Add a b) c)");
+        assert_eq!(var("var x = (c ? d : e).f"), "(. (? c d e) f)");
+        assert_eq!(var("var x = a + (b + c).d"), "(Add a (. (Add b c) d))");
+    }
+
+    #[test]
+    fn spans_of_reassociated_member_access_are_exact() {
+        let f = parse(FileId(0), "var x = a + b.c");
+        let ExprKind::Binary(_, _, r) = &f.vars[0].value.kind else {
+            panic!("not binary")
+        };
+        assert_eq!((r.span.start, r.span.end), (12, 15));
+        assert_eq!((f.vars[0].value.span.start, f.vars[0].value.span.end), (8, 15));
+    }
+
+    #[test]
+    fn object_spread_lowers_to_a_spread_field() {
+        let src = "var o = {\n  a: 1\n  ...(c ? { disableLocalAuth: false } : {})\n  b: 2\n}\n";
+        assert_eq!(var(src), "{a: 1, ?: (... (? c {disableLocalAuth: false} {})), b: 2}");
+        let f = parse(FileId(0), src);
+        let ExprKind::Object(fields) = &f.vars[0].value.kind else {
+            panic!()
+        };
+        // The spread's span starts at the `...` as written.
+        assert_eq!(
+            &src[fields[1].value.span.range()],
+            "...(c ? { disableLocalAuth: false } : {})"
+        );
+    }
+
+    #[test]
+    fn array_spread_lowers_to_a_spread_element() {
+        assert_eq!(var("var a = [\n  1\n  ...xs\n]"), "[1 (... xs)]");
+        assert_eq!(var("var a = [1, ...xs, 2]"), "[1 (... xs) 2]");
+    }
+
+    #[test]
+    fn unsupported_statements_do_not_swallow_the_file() {
+        let src = "extension microsoftGraphV1\n\
+                   param tags resourceInput<'Microsoft.DocumentDB/databaseAccounts@2024-11-15'>.tags?\n\
+                   param lock lockType?\n\
+                   import { lockType } from 'types.bicep'\n\
+                   param p string?\n\
+                   var v = 1\n\
+                   param q string = 'x'\n";
+        let f = parse(FileId(0), src);
+        assert!(f.problems.is_empty(), "{:?}", f.problems);
+        let names: Vec<(&str, bool)> = f.params.iter().map(|p| (p.name.as_str(), p.nullable)).collect();
+        assert_eq!(names, [("tags", true), ("lock", true), ("p", true), ("q", false)]);
+        assert_eq!(f.vars.len(), 1);
+    }
+
+    #[test]
+    fn a_broken_statement_is_reported_and_the_rest_is_kept() {
+        let src = "param a string = 'x'\nvar b = (\nparam c bool = false\nvar d = 1\n";
+        let f = parse(FileId(0), src);
+        assert_eq!(f.problems.len(), 1, "{:?}", f.problems);
+        assert!((21..31).contains(&f.problems[0].span.start), "{:?}", f.problems);
+        let params: Vec<&str> = f.params.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(params, ["a", "c"]);
+        assert_eq!(f.vars.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(), ["d"]);
+    }
+
+    #[test]
+    fn stray_text_before_the_first_statement_is_reported() {
+        let f = parse(FileId(0), "oops(\nparam a string = 'x'\n");
+        assert_eq!(f.problems.len(), 1, "{:?}", f.problems);
+        assert_eq!(f.params.len(), 1);
+    }
+
+    #[test]
+    fn rewrites_keep_the_length_of_the_text() {
+        let src = "extension foo\nparam t resourceInput<'a@b'>.x.y?\nvar o = {\n  ...x\n}\n";
+        let p = prepare(src, false);
+        assert_eq!(p.text.len(), src.len());
+        assert_eq!(p.text.lines().count(), src.lines().count());
+    }
+
+    #[test]
+    fn typed_variables_and_non_null_assertions() {
+        assert_eq!(var("var name string = 'a-${x}'"), "(tpl 'a-' x)");
+        assert_eq!(var("var o { a: string } = { a: 'x' }"), "{a: 'x'}");
+        assert_eq!(var("var l = map(xs!, x => x!.id)"), "(map xs (=> (x) (. x id)))");
+        assert_eq!(var("var l = [a!.b, c!.d]"), "[(. a b) (. c d)]");
+        assert_eq!(var("var n = last(split((k!.id!), '/'))"), "(last (split (. k id) '/'))");
+        assert_eq!(var("var n = a != b"), "(NotEq a b)");
+    }
+
+    #[test]
+    fn bicepparam_assignments() {
+        let src = "using './main.bicep'\n\nparam disableLocalAuth = false\nvar x = 'a'\nparam name = '${x}b'\n";
+        let f = parse_params(FileId(0), src);
+        assert!(f.problems.is_empty(), "{:?}", f.problems);
+        assert_eq!(f.using.as_ref().map(|u| u.0.as_str()), Some("./main.bicep"));
+        let vals: Vec<String> = f
+            .param_values
+            .iter()
+            .map(|p| format!("{}={}", p.name, sexp(&p.value)))
+            .collect();
+        assert_eq!(vals, ["disableLocalAuth=false", "name=(tpl x 'b')"]);
+        assert_eq!(f.vars.len(), 1);
+    }
+
+    #[test]
+    fn strings_interpolation_escapes_and_multiline() {
+        assert_eq!(var("var s = '${a.id}/dbs/${b}'"), "(tpl (. a id) '/dbs/' b)");
+        assert_eq!(var(r"var s = 'it\'s \${x}'"), "'it's ${x}'");
+        assert_eq!(var("var s = '''\nline ${x}\n'''"), "'\nline ${x}\n'");
+    }
+
+    #[test]
+    fn resources_nested_children_loops_and_conditions() {
+        let src = "resource acc 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = if (deploy) {\n\
+                   \x20 name: 'a'\n\
+                   \x20 resource db 'sqlDatabases@2024-05-15' = [for d in dbs: {\n\
+                   \x20   name: d\n\
+                   \x20 }]\n\
+                   }\n\
+                   @batchSize(1)\n\
+                   resource ra 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-05-15' existing = {\n\
+                   \x20 parent: acc\n\
+                   \x20 name: 'x'\n\
+                   }\n";
+        let f = parse(FileId(0), src);
+        assert!(f.problems.is_empty(), "{:?}", f.problems);
+        let rs: Vec<(&str, &str, bool, bool, String)> = f
+            .resources
+            .iter()
+            .map(|r| {
+                (
+                    r.resource.name.as_str(),
+                    r.resource.rtype.as_str(),
+                    r.resource.repeated,
+                    r.resource.existing,
+                    sexp(&r.resource.body),
+                )
+            })
+            .collect();
+        assert_eq!(
+            rs,
+            [
+                (
+                    "acc",
+                    "microsoft.documentdb/databaseaccounts",
+                    false,
+                    false,
+                    "{name: 'a', condition: deploy}".to_string()
+                ),
+                (
+                    "acc::db",
+                    "microsoft.documentdb/databaseaccounts/sqldatabases",
+                    true,
+                    false,
+                    "{name: d, parent: acc}".to_string()
+                ),
+                (
+                    "ra",
+                    "microsoft.documentdb/databaseaccounts/sqlroleassignments",
+                    false,
+                    true,
+                    "{parent: acc, name: 'x'}".to_string()
+                ),
+            ]
+        );
+        assert_eq!(f.resources[1].loop_vars, ["d"]);
+        assert_eq!(
+            &src[f.resources[0].resource.header.range()],
+            "resource acc 'Microsoft.DocumentDB/databaseAccounts@2024-05-15'"
+        );
+    }
+
+    #[test]
+    fn hostile_input_does_not_panic() {
+        for src in [
+            "{".repeat(10_000),
+            "var x = ".to_string() + &"a + ".repeat(5_000) + "b.c",
+            "'${".repeat(100_000),
+            "param x = ...".into(),
+            "resource r 'x' = [for".into(),
+            "\u{feff}var é = 'ü'".into(),
+        ] {
+            let _ = parse(FileId(0), &src);
+            let _ = parse_params(FileId(0), &src);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+param disableLocalAuth bool = true
+
+resource account 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
+  name: 'contoso-main'
+  location: 'westeurope'
+  properties: {
+    databaseAccountOfferType: 'Standard'
+    disableLocalAuth: disableLocalAuth // expect: CDB001
+    disableKeyBasedMetadataWriteAccess: true
+  }
+}

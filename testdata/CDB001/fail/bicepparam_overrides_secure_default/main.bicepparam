@@ -1,0 +1,4 @@
+using './main.bicep'
+
+var legacy = true
+param disableLocalAuth = !legacy

@@ -1,0 +1,9 @@
+resource account 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
+  name: 'contoso-main'
+  location: 'westeurope'
+  properties: {
+    databaseAccountOfferType: 'Standard'
+    disableLocalAuth: false // expect: CDB001
+    disableKeyBasedMetadataWriteAccess: true
+  }
+}

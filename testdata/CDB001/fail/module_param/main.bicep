@@ -1,0 +1,7 @@
+module cosmos './modules/cosmos.bicep' = {
+  name: 'cosmos'
+  params: {
+    accountName: 'contoso-main'
+    disableLocalAuth: false
+  }
+}

@@ -1,0 +1,13 @@
+param security {
+  disableLocalAuth: bool?
+}?
+
+resource account 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
+  name: 'contoso-main'
+  location: 'westeurope'
+  properties: {
+    databaseAccountOfferType: 'Standard'
+    disableLocalAuth: security.?disableLocalAuth ?? false // expect: CDB001
+    disableKeyBasedMetadataWriteAccess: true
+  }
+}

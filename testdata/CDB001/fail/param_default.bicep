@@ -1,0 +1,12 @@
+@description('Leave key authentication on for the legacy importer.')
+param disableLocalAuth bool = false
+
+resource account 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
+  name: 'contoso-main'
+  location: 'westeurope'
+  properties: {
+    databaseAccountOfferType: 'Standard'
+    disableLocalAuth: disableLocalAuth // expect: CDB001
+    disableKeyBasedMetadataWriteAccess: true
+  }
+}

@@ -1,0 +1,6 @@
+module cosmos './modules/cosmos.bicep' = {
+  name: 'cosmos'
+  params: {
+    disableLocalAuth: true
+  }
+}

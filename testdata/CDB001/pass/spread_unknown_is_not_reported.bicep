@@ -1,0 +1,10 @@
+param extraProperties object
+
+resource account 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
+  name: 'contoso-main'
+  location: 'westeurope'
+  properties: {
+    databaseAccountOfferType: 'Standard'
+    ...extraProperties
+  }
+}

@@ -1,0 +1,8 @@
+resource account 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = { // expect: CDB002
+  name: 'contoso-main'
+  location: 'westeurope'
+  properties: {
+    databaseAccountOfferType: 'Standard'
+    disableLocalAuth: true
+  }
+}

@@ -1,0 +1,1 @@
+output lockMetadata bool = false

@@ -1,0 +1,11 @@
+param environment string = 'dev'
+
+resource account 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
+  name: 'contoso-main'
+  location: 'westeurope'
+  properties: {
+    databaseAccountOfferType: 'Standard'
+    disableLocalAuth: true
+    disableKeyBasedMetadataWriteAccess: environment == 'prod' ? true : false // expect: CDB002
+  }
+}

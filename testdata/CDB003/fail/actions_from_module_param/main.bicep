@@ -1,0 +1,8 @@
+module roles './roles.bicep' = {
+  name: 'roles'
+  params: {
+    actions: [
+      'Microsoft.DocumentDB/databaseAccounts/*'
+    ]
+  }
+}

@@ -1,0 +1,16 @@
+param accountName string
+param scope string
+
+resource account 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' existing = {
+  name: accountName
+}
+
+resource assignment 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-05-15' = {
+  parent: account
+  name: guid('app')
+  properties: {
+    roleDefinitionId: '${account.id}/sqlRoleDefinitions/00000000-0000-0000-0000-000000000001'
+    principalId: '11111111-2222-3333-4444-555555555555'
+    scope: scope // expect: CDB004
+  }
+}
