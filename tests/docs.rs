@@ -7,7 +7,11 @@ use std::path::Path;
 use cosmolint::rules;
 
 /// Formats whose fences are executed, with the file name each fence is linted as.
-const FORMATS: &[(&str, &str)] = &[("terraform", "main.tf"), ("json", "template.json"), ("bicep", "main.bicep")];
+const FORMATS: &[(&str, &str)] = &[
+    ("terraform", "main.tf"),
+    ("json", "template.json"),
+    ("bicep", "main.bicep"),
+];
 
 const SECTIONS: &[&str] = &[
     "## What it does",

@@ -66,7 +66,11 @@ pub fn sniff(text: &str) -> Option<JsonKind> {
         let Some(after) = after.trim_start().strip_prefix('"') else {
             continue;
         };
-        let value = &after[..after.find('"').unwrap_or(after.len()).min(300)];
+        let mut end = after.find('"').unwrap_or(after.len()).min(300);
+        while !after.is_char_boundary(end) {
+            end -= 1;
+        }
+        let value = &after[..end];
         if let Some(k) = schema_kind(value) {
             return Some(k);
         }
@@ -271,6 +275,14 @@ impl Lower<'_> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn sniff_cuts_long_schema_values_on_a_character_boundary() {
+        // Found by fuzzing arm_parse: a 300-byte cut landed inside a multi-byte character.
+        let text = format!("{{\"$schema\": \"{}\"}}", "\u{9aeb}".repeat(200));
+        assert_eq!(sniff(&text), None);
+    }
+
     use super::*;
 
     const TEMPLATE: &str = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";
