@@ -20,8 +20,7 @@
 //! (`reference`, `list*`, `guid`, `uniqueString`) evaluate to Unknown.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::value::{Kind, PStr, Value};
 use super::{Env, Evaluator, Scope, Seg, UnitResource};
@@ -64,8 +63,7 @@ pub struct ArmUnit<'d> {
     pub resources: Vec<UnitResource>,
     /// Nested deployments that could not be followed (linked templates), with why.
     pub skipped: Vec<(Span, String)>,
-    cache: RefCell<HashMap<(u32, u8, String), Value>>,
-    in_progress: RefCell<HashSet<(u32, u8, String)>>,
+    memo: super::Memo,
 }
 
 const PARAM: u8 = 0;
@@ -436,8 +434,7 @@ impl<'d> ArmUnit<'d> {
             instances: b.instances,
             resources: Vec::new(),
             skipped: b.skipped,
-            cache: RefCell::default(),
-            in_progress: RefCell::default(),
+            memo: super::Memo::default(),
         };
         let resources: Vec<UnitResource> = {
             let ev = Evaluator::new(&unit);
@@ -469,17 +466,8 @@ impl<'d> ArmUnit<'d> {
     }
 
     fn memo(&self, ev: &Evaluator, inst: u32, kind: u8, name: &str, span: Span, f: impl FnOnce() -> Value) -> Value {
-        let key = (inst, kind, name.to_ascii_lowercase());
-        if let Some(v) = self.cache.borrow().get(&key) {
-            return v.clone();
-        }
-        if !self.in_progress.borrow_mut().insert(key.clone()) {
-            return Value::unknown(format!("`{name}` refers to itself"), span);
-        }
-        let v = ev.nested(span, f);
-        self.in_progress.borrow_mut().remove(&key);
-        self.cache.borrow_mut().insert(key, v.clone());
-        v
+        self.memo
+            .get(ev, (inst, kind, name.to_ascii_lowercase()), name, span, f)
     }
 
     fn parameter(&self, ev: &Evaluator, inst: u32, name: &str, span: Span) -> Value {

@@ -11,8 +11,7 @@
 //! `account.properties.x` the evaluated property. `m.outputs.x` evaluates the module's
 //! output. Registry modules (`br:`, `br/…:`, `ts:`) are not followed: Unknown.
 
-use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -59,8 +58,7 @@ pub struct Instance {
 pub struct BicepUnit {
     pub instances: Vec<Instance>,
     pub resources: Vec<UnitResource>,
-    cache: RefCell<HashMap<(u32, u8, String), Value>>,
-    in_progress: RefCell<HashSet<(u32, u8, String)>>,
+    memo: super::Memo,
     /// Module calls that could not be followed, with why (for `--show-unresolved`).
     pub skipped_modules: Vec<(Span, String)>,
 }
@@ -84,8 +82,7 @@ impl BicepUnit {
         let mut unit = BicepUnit {
             instances: Vec::new(),
             resources: Vec::new(),
-            cache: RefCell::default(),
-            in_progress: RefCell::default(),
+            memo: super::Memo::default(),
             skipped_modules: Vec::new(),
         };
         let mut stack = vec![path.clone()];
@@ -236,17 +233,7 @@ impl BicepUnit {
     }
 
     fn memo(&self, ev: &Evaluator, inst: u32, kind: u8, name: &str, span: Span, f: impl FnOnce() -> Value) -> Value {
-        let key = (inst, kind, name.to_string());
-        if let Some(v) = self.cache.borrow().get(&key) {
-            return v.clone();
-        }
-        if !self.in_progress.borrow_mut().insert(key.clone()) {
-            return Value::unknown(format!("`{name}` refers to itself"), span);
-        }
-        let v = ev.nested(span, f);
-        self.in_progress.borrow_mut().remove(&key);
-        self.cache.borrow_mut().insert(key, v.clone());
-        v
+        self.memo.get(ev, (inst, kind, name.to_string()), name, span, f)
     }
 
     fn param(&self, ev: &Evaluator, inst: u32, name: &str, span: Span) -> Value {

@@ -37,6 +37,38 @@ pub struct UnitResource {
     pub address: String,
 }
 
+/// Named values of an environment (variables, locals, parameters), evaluated once each,
+/// with cycle detection: a value that needs itself is Unknown instead of a hang.
+#[derive(Debug, Default)]
+pub struct Memo {
+    cache: std::cell::RefCell<std::collections::HashMap<(u32, u8, String), Value>>,
+    in_progress: std::cell::RefCell<std::collections::HashSet<(u32, u8, String)>>,
+}
+
+impl Memo {
+    /// The value of `key`, computed by `f` one hop deeper the first time. `name` is for the
+    /// message when `key` turns out to refer to itself.
+    pub fn get(
+        &self,
+        ev: &Evaluator,
+        key: (u32, u8, String),
+        name: &str,
+        span: Span,
+        f: impl FnOnce() -> Value,
+    ) -> Value {
+        if let Some(v) = self.cache.borrow().get(&key) {
+            return v.clone();
+        }
+        if !self.in_progress.borrow_mut().insert(key.clone()) {
+            return Value::unknown(format!("`{name}` refers to itself"), span);
+        }
+        let v = ev.nested(span, f);
+        self.in_progress.borrow_mut().remove(&key);
+        self.cache.borrow_mut().insert(key, v.clone());
+        v
+    }
+}
+
 /// One segment of a reference path after its root name.
 #[derive(Clone, Copy, Debug)]
 pub enum Seg<'a> {

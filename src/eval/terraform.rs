@@ -6,8 +6,7 @@
 //! resource of every instance is a [`UnitResource`] with its full address
 //! (`module.cosmos.azurerm_cosmosdb_account.this`).
 
-use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -88,8 +87,7 @@ pub struct TfUnit {
     /// (instance, type, name) → resource, so references resolve in O(1).
     by_name: HashMap<(u32, String, String), ResKey>,
     tfvars: HashMap<String, VarValue>,
-    cache: RefCell<HashMap<(u32, u8, String), Value>>,
-    in_progress: RefCell<HashSet<(u32, u8, String)>>,
+    memo: super::Memo,
     /// Module calls that could not be followed, with why (for `--show-unresolved`).
     pub skipped_modules: Vec<(Span, String)>,
 }
@@ -107,8 +105,7 @@ impl TfUnit {
             resources: Vec::new(),
             by_name: HashMap::new(),
             tfvars: tfvars.into_iter().collect(),
-            cache: RefCell::default(),
-            in_progress: RefCell::default(),
+            memo: super::Memo::default(),
             skipped_modules: Vec::new(),
         };
         let mut stack = vec![root.dir.clone()];
@@ -187,17 +184,7 @@ impl TfUnit {
     }
 
     fn memo(&self, ev: &Evaluator, inst: u32, kind: u8, name: &str, span: Span, f: impl FnOnce() -> Value) -> Value {
-        let key = (inst, kind, name.to_string());
-        if let Some(v) = self.cache.borrow().get(&key) {
-            return v.clone();
-        }
-        if !self.in_progress.borrow_mut().insert(key.clone()) {
-            return Value::unknown(format!("`{name}` refers to itself"), span);
-        }
-        let v = ev.nested(span, f);
-        self.in_progress.borrow_mut().remove(&key);
-        self.cache.borrow_mut().insert(key, v.clone());
-        v
+        self.memo.get(ev, (inst, kind, name.to_string()), name, span, f)
     }
 
     fn variable(&self, ev: &Evaluator, inst: u32, name: &str, span: Span) -> Value {
