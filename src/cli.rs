@@ -10,9 +10,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     version,
     about = "Find insecure Azure Cosmos DB configuration in Terraform, Bicep and ARM templates",
     long_about = "Find insecure Azure Cosmos DB configuration in Terraform (azurerm), Bicep and ARM \
-templates before it is deployed. cosmolint works offline: it resolves variables, locals, tfvars \
-and local modules, ARM parameters, variables, parameter files and nested deployments itself and \
-never contacts Azure.",
+templates before it is deployed. cosmolint works offline: it resolves Terraform variables, locals, \
+tfvars and local modules, Bicep parameters, .bicepparam files and modules, and ARM parameters, \
+variables, parameter files and nested deployments itself, and never contacts Azure.",
     after_help = "Exit status: 0 no findings at or above --fail-on, 1 findings, 2 usage, I/O or internal error.\n\
 Run `cosmolint rules` for the rule list and `cosmolint explain CDB001` for a rule's documentation."
 )]
