@@ -186,14 +186,7 @@ impl<'u> Builder<'u> {
                 }
             }
         }
-        let api = if api_known || kind.as_deref().is_some_and(|k| k.eq_ignore_ascii_case("MongoDB")) {
-            cosmos::api_kind(kind.as_deref(), &capabilities)
-        } else {
-            super::ApiKind::Unknown
-        };
-        let mongo_rbac = capabilities
-            .iter()
-            .any(|c| c.eq_ignore_ascii_case("EnableMongoRoleBasedAccessControl"));
+        let (api, mongo_rbac) = cosmos::account_api(kind.as_deref(), &capabilities, api_known);
         self.accounts.insert(ResKey(i as u32), self.inv.accounts.len());
         self.inv.accounts.push(CosmosAccount {
             address,

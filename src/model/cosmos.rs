@@ -188,6 +188,21 @@ pub fn api_kind(kind: Option<&str>, capabilities: &[String]) -> ApiKind {
     }
 }
 
+/// The API of an account and whether Mongo RBAC is on, from `kind` and the capability names.
+/// `known` is false when `kind` or a capability could not be evaluated: the API is then
+/// Unknown — except that a known `MongoDB` kind stays MongoDB whatever the capabilities are.
+pub fn account_api(kind: Option<&str>, capabilities: &[String], known: bool) -> (ApiKind, bool) {
+    let api = if known || kind.is_some_and(|k| k.eq_ignore_ascii_case("MongoDB")) {
+        api_kind(kind, capabilities)
+    } else {
+        ApiKind::Unknown
+    };
+    let mongo_rbac = capabilities
+        .iter()
+        .any(|c| c.eq_ignore_ascii_case("EnableMongoRoleBasedAccessControl"));
+    (api, mongo_rbac)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,6 +285,14 @@ mod tests {
             PStr::lit("/subscriptions/s/resourceGroups/rg/providers/Microsoft.DocumentDB/databaseAccounts/acc");
         assert_eq!(classify_scope(&written, k), Some(AssignmentScope::Account));
         assert_eq!(classify_scope(&PStr::unknown(), k), None);
+    }
+
+    #[test]
+    fn unknown_capabilities_make_the_api_unknown_unless_kind_is_mongo() {
+        assert_eq!(account_api(None, &[], false), (ApiKind::Unknown, false));
+        let rbac = vec!["EnableMongoRoleBasedAccessControl".to_string()];
+        assert_eq!(account_api(Some("MongoDB"), &rbac, false), (ApiKind::Mongo, true));
+        assert_eq!(account_api(None, &[], true), (ApiKind::NoSql, false));
     }
 
     #[test]
