@@ -327,35 +327,9 @@ impl<'u> Builder<'u> {
                 (role, span)
             }
         };
-        let scope = match self.at(i, &[Step::Key("properties"), Step::Key("scope")]) {
-            None => Fact::Unknown {
-                span: header,
-                why: "`scope` is not set".into(),
-            },
-            Some(f) => {
-                let classified = match &f.value.kind {
-                    Kind::Str(s) => cosmos::classify_scope(s, |sym| self.symbol_kind(sym)),
-                    _ => None,
-                };
-                match classified {
-                    Some(sc) => f.fact(|_| Some(sc)),
-                    None => {
-                        let fact: Fact<super::AssignmentScope> = Fact::Unknown {
-                            span: f.expr_span.unwrap_or(f.use_span),
-                            why: match &f.value.kind {
-                                Kind::Unknown(w) => w.clone(),
-                                _ => format!(
-                                    "scope {} is not an account, database or container path",
-                                    f.value.describe()
-                                ),
-                            },
-                        };
-                        self.note_unknown(&fact, format!("`scope` of `{address}`"));
-                        fact
-                    }
-                }
-            }
-        };
+        let found = self.at(i, &[Step::Key("properties"), Step::Key("scope")]);
+        let scope = super::scope_fact(found.as_ref(), header, |sym| self.symbol_kind(sym));
+        self.note_unknown(&scope, format!("`scope` of `{address}`"));
         let account = self.account_of(i);
         self.inv.sql_role_assignments.push(SqlRoleAssignment {
             address,
@@ -369,13 +343,7 @@ impl<'u> Builder<'u> {
     }
 
     fn role_ref(&self, s: &PStr) -> RoleRef {
-        if let Some(sym) = s.as_sym() {
-            return match self.role_defs.get(&sym.resource) {
-                Some(&d) if sym.attr == "id" => RoleRef::Custom(d),
-                _ => RoleRef::Unknown,
-            };
-        }
-        cosmos::role_ref_by_guid(s, &self.inv.sql_role_definitions)
+        super::role_ref(s, &self.role_defs, &self.inv.sql_role_definitions)
     }
 }
 

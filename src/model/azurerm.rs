@@ -14,9 +14,7 @@ use std::rc::Rc;
 
 use super::cosmos::{self, SymbolKind};
 use super::extract::{unknown_why, Body, Found, Step};
-use super::{
-    AssignmentScope, CosmosAccount, Fact, Hints, Inventory, RoleRef, SqlRoleAssignment, SqlRoleDefinition, Unresolved,
-};
+use super::{CosmosAccount, Fact, Hints, Inventory, RoleRef, SqlRoleAssignment, SqlRoleDefinition, Unresolved};
 use crate::eval::terraform::TfUnit;
 use crate::eval::{Evaluator, Kind, PStr, Piece, ResKey, Scope, Symbol, UnitResource};
 use crate::ir::{Expr, ExprKind, Field};
@@ -394,44 +392,19 @@ impl<'u> Builder<'u> {
                 (role, span)
             }
         };
-        let mut account_from_scope = None;
-        let scope = match self.find(i, &[Step::Key("scope")]) {
-            None => Fact::Unknown {
-                span: header,
-                why: "`scope` is not set".into(),
-            },
-            Some(f) => {
-                let classified = match &f.value.kind {
-                    Kind::Str(s) => {
-                        account_from_scope = s.0.iter().find_map(|p| match p {
-                            Piece::Sym(sym) if self.symbol_kind(sym) == SymbolKind::AccountId => {
-                                self.accounts.get(&sym.resource).copied()
-                            }
-                            _ => None,
-                        });
-                        cosmos::classify_scope(s, |sym| self.symbol_kind(sym))
-                    }
-                    _ => None,
-                };
-                match classified {
-                    Some(sc) => f.fact(|_| Some(sc)),
-                    None => {
-                        let fact: Fact<AssignmentScope> = Fact::Unknown {
-                            span: f.expr_span.unwrap_or(f.use_span),
-                            why: match &f.value.kind {
-                                Kind::Unknown(w) => w.clone(),
-                                _ => format!(
-                                    "scope {} is not an account, database or container path",
-                                    f.value.describe()
-                                ),
-                            },
-                        };
-                        self.note_unknown(&fact, || format!("`scope` of `{address}`"));
-                        fact
-                    }
+        let found = self.find(i, &[Step::Key("scope")]);
+        // An assignment without `account_name` still belongs to the account its scope names.
+        let account_from_scope = match found.as_ref().map(|f| &f.value.kind) {
+            Some(Kind::Str(s)) => s.0.iter().find_map(|p| match p {
+                Piece::Sym(sym) if self.symbol_kind(sym) == SymbolKind::AccountId => {
+                    self.accounts.get(&sym.resource).copied()
                 }
-            }
+                _ => None,
+            }),
+            _ => None,
         };
+        let scope = super::scope_fact(found.as_ref(), header, |sym| self.symbol_kind(sym));
+        self.note_unknown(&scope, || format!("`scope` of `{address}`"));
         let account = self.account_of(i).or(account_from_scope);
         self.inv.sql_role_assignments.push(SqlRoleAssignment {
             address,
@@ -445,12 +418,6 @@ impl<'u> Builder<'u> {
     }
 
     fn role_ref(&self, s: &PStr) -> RoleRef {
-        if let Some(sym) = s.as_sym() {
-            return match self.role_defs.get(&sym.resource) {
-                Some(&d) if sym.attr == "id" => RoleRef::Custom(d),
-                _ => RoleRef::Unknown,
-            };
-        }
-        cosmos::role_ref_by_guid(s, &self.inv.sql_role_definitions)
+        super::role_ref(s, &self.role_defs, &self.inv.sql_role_definitions)
     }
 }

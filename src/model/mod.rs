@@ -210,3 +210,52 @@ impl Inventory {
             }));
     }
 }
+
+/// An assignment's scope as a fact: classified (account, database, container), or Unknown
+/// with why. Shared by every mapping so scopes read the same in every format.
+pub(crate) fn scope_fact(
+    found: Option<&extract::Found>,
+    header: crate::source::Span,
+    kind_of: impl Fn(&crate::eval::Symbol) -> cosmos::SymbolKind,
+) -> Fact<AssignmentScope> {
+    use crate::eval::Kind;
+    let Some(f) = found else {
+        return Fact::Unknown {
+            span: header,
+            why: "`scope` is not set".into(),
+        };
+    };
+    let classified = match &f.value.kind {
+        Kind::Str(s) => cosmos::classify_scope(s, kind_of),
+        _ => None,
+    };
+    match classified {
+        Some(sc) => f.fact(|_| Some(sc)),
+        None => Fact::Unknown {
+            span: f.expr_span.unwrap_or(f.use_span),
+            why: match &f.value.kind {
+                Kind::Unknown(w) => w.clone(),
+                _ => format!(
+                    "scope {} is not an account, database or container path",
+                    f.value.describe()
+                ),
+            },
+        },
+    }
+}
+
+/// The role a role definition id names: a definition of this unit by reference (its `id`),
+/// else by the GUID at the end of the id.
+pub(crate) fn role_ref(
+    id: &crate::eval::PStr,
+    defined_by_key: &std::collections::HashMap<crate::eval::ResKey, RoleDefIdx>,
+    definitions: &[SqlRoleDefinition],
+) -> RoleRef {
+    if let Some(sym) = id.as_sym() {
+        return match defined_by_key.get(&sym.resource) {
+            Some(&d) if sym.attr == "id" => RoleRef::Custom(d),
+            _ => RoleRef::Unknown,
+        };
+    }
+    cosmos::role_ref_by_guid(id, definitions)
+}
