@@ -31,9 +31,9 @@ pub struct Outcome {
     pub files_read: usize,
 }
 
-/// Identity of a file: canonical when it exists.
+/// Identity of a file.
 fn file_key(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| normalize(path))
+    crate::source::path_key(path)
 }
 
 struct Parsed {

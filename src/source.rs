@@ -250,6 +250,30 @@ pub fn display_path(path: &Path, base: Option<&Path>) -> String {
     out
 }
 
+/// Removes `.` and resolves `..` without touching the file system.
+pub fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Identity of a file or directory: canonical when it exists (it can be reached through a
+/// relative path, an absolute one or a module source with `..`), else normalized.
+pub fn path_key(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| normalize(path))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

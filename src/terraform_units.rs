@@ -6,7 +6,7 @@
 //! false positive users report most about other linters).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
@@ -16,7 +16,7 @@ use crate::eval::terraform::{ModuleLoader, TfModule, TfUnit, VarValue};
 use crate::ir::{Expr, ExprKind};
 use crate::model::Unresolved;
 use crate::parse::terraform as tfparse;
-use crate::source::{self, Files, SourceFile, Span};
+use crate::source::{self, normalize, Files, SourceFile, Span};
 use crate::timings::{Clock, Phase};
 use crate::walk::{Candidate, FileKind};
 use crate::{Error, Options};
@@ -80,32 +80,14 @@ fn push(problems: &Mutex<Vec<Diagnostic>>, d: Diagnostic) {
     problems.lock().unwrap_or_else(|e| e.into_inner()).push(d);
 }
 
-/// Removes `.` and resolves `..` without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Identity of a directory: canonical when it exists.
+/// Identity of a directory.
 fn dir_key(dir: &Path) -> PathBuf {
-    std::fs::canonicalize(dir).unwrap_or_else(|_| normalize(dir))
+    source::path_key(dir)
 }
 
-/// Identity of a file: canonical when it exists (a file can be reached through a
-/// relative path, an absolute one or a module source with `..`).
+/// Identity of a file.
 fn file_key(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| normalize(path))
+    source::path_key(path)
 }
 
 fn is_local_source(source: &str) -> bool {

@@ -423,23 +423,7 @@ fn attr<'a>(segs: &[Seg<'a>], i: usize) -> Option<&'a str> {
     }
 }
 
-/// Removes `.` and resolves `..` without touching the file system.
-pub fn normalize(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::source::normalize;
 
 impl Env for BicepUnit {
     fn dialect(&self) -> Dialect {
