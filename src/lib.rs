@@ -61,14 +61,35 @@ mod tests {
 
     #[test]
     fn in_memory_terraform_is_linted_without_the_file_system() {
-        let report = lint_terraform_text(
+        let report = lint_text(
             "x.tf",
             "resource \"azurerm_cosmosdb_account\" \"a\" {\n  local_authentication_disabled = false\n}\n",
         );
         let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code).collect();
         assert_eq!(codes, ["CDB002", "CDB001"]);
-        let broken = lint_terraform_text("x.tf", "resource {");
+        let broken = lint_text("x.tf", "resource {");
         assert_eq!(broken.diagnostics[0].code, "syntax-error");
+    }
+
+    #[test]
+    fn in_memory_arm_and_bicep_are_linted_by_extension() {
+        let arm = r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+            "resources": [{"type": "Microsoft.DocumentDB/databaseAccounts", "apiVersion": "2024-05-15",
+            "name": "a", "properties": {"disableLocalAuth": false}}]}"#;
+        let codes = |r: &Report| r.diagnostics.iter().map(|d| d.code).collect::<Vec<_>>();
+        assert_eq!(codes(&lint_text("t.json", arm)), ["CDB002", "CDB001"]);
+        // JSON that is not ARM, and names of no known kind, are not linted.
+        assert!(lint_text("package.json", r#"{"name": "x"}"#).diagnostics.is_empty());
+        assert!(lint_text("t.txt", arm).diagnostics.is_empty());
+        let bicep = "module self 'main.bicep' = {\n  name: 'self'\n}\n\
+            resource a 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {\n  name: 'a'\n  \
+            properties: {\n    disableLocalAuth: false\n  }\n}\n";
+        let report = lint_text("main.bicep", bicep);
+        assert_eq!(codes(&report), ["CDB002", "CDB001"]);
+        assert_eq!(
+            codes(&lint_text("main.bicepparam", "using 'main.bicep'\nparam = ")),
+            ["syntax-error"]
+        );
     }
 
     #[test]
@@ -231,23 +252,63 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
     })
 }
 
-/// Lints one in-memory Terraform file on its own (no file system: no sibling files, no
-/// tfvars, no modules). For fuzzing and embedding; editors should use [`lint`] so that a
-/// file's directory is its context.
-pub fn lint_terraform_text(name: &str, text: &str) -> Report {
+/// Lints one in-memory file on its own, with no file system: no sibling files, tfvars,
+/// parameter files or modules. The file's kind comes from `name`'s extension, as in a
+/// directory walk (`.tf`, `.json`/`.jsonc` sniffed for ARM, `.bicep`, `.bicepparam`); any
+/// other name gives an empty report. For fuzzing and embedding; editors should use [`lint`]
+/// so that a file's directory is its context.
+pub fn lint_text(name: &str, text: &str) -> Report {
     let started = std::time::Instant::now();
     let files = Arc::new(Files::new(None));
-    let src = files.add(PathBuf::from(name), text.to_string());
-    let parsed = parse::terraform::parse(src.id, &src.text);
-    let mut diagnostics: Vec<Diagnostic> = parsed
-        .problems
-        .iter()
-        .map(|p| Diagnostic::tool(ToolCode::SyntaxError, p.span, p.message.clone()))
-        .collect();
-    let module = Arc::new(eval::terraform::TfModule::new(PathBuf::from("."), [parsed]));
-    let unit = eval::terraform::TfUnit::new(module, Vec::new(), &NoModules);
-    let (inventory, unresolved) = model::azurerm::build(&unit);
-    diagnostics.extend(rules::run(&inventory, |r| r.enabled_by_default));
+    let path = PathBuf::from(name);
+    let src = files.add(path.clone(), text.to_string());
+    let syntax = |problems: &[ir::SyntaxProblem]| -> Vec<Diagnostic> {
+        problems
+            .iter()
+            .map(|p| Diagnostic::tool(ToolCode::SyntaxError, p.span, p.message.clone()))
+            .collect()
+    };
+    let mut diagnostics = Vec::new();
+    let mut unresolved = Vec::new();
+    let mut inventory = None;
+    match walk::FileKind::of(&path) {
+        Some(walk::FileKind::Terraform) => {
+            let parsed = parse::terraform::parse(src.id, &src.text);
+            diagnostics = syntax(&parsed.problems);
+            let module = Arc::new(eval::terraform::TfModule::new(PathBuf::from("."), [parsed]));
+            let unit = eval::terraform::TfUnit::new(module, Vec::new(), &NoModules);
+            let (inv, u) = model::azurerm::build(&unit);
+            (inventory, unresolved) = (Some(inv), u);
+        }
+        Some(walk::FileKind::Json) => {
+            if let Some(parsed) = parse::arm::parse(src.id, &src.text) {
+                diagnostics = syntax(&parsed.problems);
+                if let (parse::arm::JsonKind::Template, Some(root)) = (parsed.kind, &parsed.root) {
+                    let unit = eval::arm::ArmUnit::new(root, &src.text, &[]);
+                    let (inv, u) = model::arm::build(&unit, &unit.resources);
+                    (inventory, unresolved) = (Some(inv), u);
+                }
+            }
+        }
+        Some(walk::FileKind::Bicep) => {
+            let parsed = Arc::new(parse::bicep::parse(src.id, &src.text));
+            diagnostics = syntax(&parsed.problems);
+            let only_itself = OnlyItself {
+                path: eval::bicep::normalize(&path),
+                file: parsed.clone(),
+            };
+            let unit = eval::bicep::BicepUnit::new(parsed, only_itself.path.clone(), None, &only_itself);
+            let (inv, u) = model::arm::build(&unit, &unit.resources);
+            (inventory, unresolved) = (Some(inv), u);
+        }
+        Some(walk::FileKind::BicepParam) => {
+            diagnostics = syntax(&parse::bicep::parse_params(src.id, &src.text).problems);
+        }
+        Some(walk::FileKind::TfVars) | None => {}
+    }
+    if let Some(inventory) = inventory {
+        diagnostics.extend(rules::run(&inventory, |r| r.enabled_by_default));
+    }
     let summary = Summary {
         files: 1,
         findings: diagnostics.iter().filter(|d| d.is_rule()).count(),
@@ -264,6 +325,19 @@ pub fn lint_terraform_text(name: &str, text: &str) -> Report {
             phases: Vec::new(),
             total: started.elapsed(),
         },
+    }
+}
+
+/// A Bicep loader that knows only the file being linted (so a module that includes itself
+/// is still exercised).
+struct OnlyItself {
+    path: PathBuf,
+    file: Arc<parse::bicep::BicepFile>,
+}
+
+impl eval::bicep::BicepLoader for OnlyItself {
+    fn load(&self, path: &std::path::Path) -> Option<Arc<parse::bicep::BicepFile>> {
+        (eval::bicep::normalize(path) == self.path).then(|| self.file.clone())
     }
 }
 

@@ -6,7 +6,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
-        let report = cosmolint::lint_terraform_text("main.tf", text);
+        let report = cosmolint::lint_text("main.tf", text);
         let style = cosmolint::report::human::Style {
             color: false,
             width: 80,
