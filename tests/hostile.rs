@@ -205,19 +205,23 @@ fn mutated_real_files_never_crash() {
             .into_iter()
             .filter_map(Result::ok)
         {
-            if e.path().extension().is_some_and(|x| x == "tf") {
-                sources.push(std::fs::read(e.path()).unwrap());
+            let ext = e.path().extension().and_then(|x| x.to_str()).unwrap_or("");
+            if matches!(ext, "tf" | "tfvars" | "json" | "bicep" | "bicepparam") {
+                let name = e.file_name().to_string_lossy().into_owned();
+                sources.push((name, std::fs::read(e.path()).unwrap()));
             }
         }
     }
-    assert!(!sources.is_empty());
     let tmp = tempfile::tempdir().unwrap();
-    let mut n = 0;
-    for (i, src) in sources.iter().enumerate().step_by(3) {
+    let mut per_kind = std::collections::BTreeMap::<String, usize>::new();
+    for (i, (name, src)) in sources.iter().enumerate().step_by(3) {
         for (m, mutated) in mutations(src, i).into_iter().enumerate() {
-            let dir = tmp.path().join(format!("{i}-{m}"));
-            write(&dir, "main.tf", mutated);
-            n += 1;
+            // One directory per mutant, under the file's own name, so that a template and
+            // its parameter file are never mixed up across mutants.
+            write(&tmp.path().join(format!("{i}-{m}")), name, mutated);
+            *per_kind
+                .entry(name.rsplit('.').next().unwrap().to_string())
+                .or_default() += 1;
         }
     }
     let r = lint(tmp.path());
@@ -229,7 +233,11 @@ fn mutated_real_files_never_crash() {
             d.message
         );
     }
-    assert!(n > 50);
+    for kind in ["tf", "json", "bicep"] {
+        assert!(per_kind.get(kind).copied().unwrap_or(0) > 50, "{per_kind:?}");
+    }
+    // The mutants still parse often enough to reach the rules and the syntax errors.
+    assert!(codes(&r).contains(&"syntax-error") && r.diagnostics.iter().any(|d| d.is_rule()));
 }
 
 /// Truncations, byte flips, a duplicated line, removed brackets.
