@@ -456,7 +456,7 @@ impl<'d> ArmUnit<'d> {
                     UnitResource {
                         instance: p.instance,
                         address: format!("{} {shown}", p.resource.rtype_written),
-                        resource: p.resource,
+                        resource: std::sync::Arc::new(p.resource),
                     }
                 })
                 .collect()

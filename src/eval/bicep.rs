@@ -148,7 +148,7 @@ impl BicepUnit {
             };
             let mut resource = r.resource.clone();
             if has_condition {
-                add_module_condition(&mut resource.body);
+                add_module_condition(&mut Arc::make_mut(&mut resource).body);
             }
             let index = self.resources.len();
             // Top-level symbols first; a nested child is also visible by its short name.

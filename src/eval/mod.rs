@@ -31,7 +31,9 @@ pub const MAX_ITEMS: usize = 10_000;
 pub struct UnitResource {
     /// The module instance / template scope its expressions are evaluated in.
     pub instance: u32,
-    pub resource: crate::ir::Resource,
+    /// Shared with the parsed module: instances of one module (and re-runs of the
+    /// mapping) do not copy its expression trees.
+    pub resource: std::sync::Arc<crate::ir::Resource>,
     /// How findings name it: `module.m.azurerm_cosmosdb_account.a`, `account`,
     /// `Microsoft.DocumentDB/databaseAccounts 'orders'`.
     pub address: String,

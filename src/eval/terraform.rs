@@ -23,7 +23,7 @@ pub const MAX_MODULE_DEPTH: usize = 16;
 #[derive(Debug, Default)]
 pub struct TfModule {
     pub dir: PathBuf,
-    pub resources: Vec<Resource>,
+    pub resources: Vec<Arc<Resource>>,
     pub variables: HashMap<String, Variable>,
     pub locals: HashMap<String, Expr>,
     pub outputs: HashMap<String, Expr>,
@@ -37,7 +37,7 @@ impl TfModule {
             ..TfModule::default()
         };
         for f in files {
-            m.resources.extend(f.resources);
+            m.resources.extend(f.resources.into_iter().map(Arc::new));
             for v in f.variables {
                 m.variables.insert(v.name.clone(), v);
             }

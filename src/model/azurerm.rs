@@ -17,7 +17,7 @@ use super::extract::{unknown_why, Body, Found, Step};
 use super::{CosmosAccount, Fact, Hints, Inventory, RoleRef, SqlRoleAssignment, SqlRoleDefinition, Unresolved};
 use crate::eval::terraform::TfUnit;
 use crate::eval::{Evaluator, Kind, PStr, Piece, ResKey, Scope, Symbol, UnitResource};
-use crate::ir::{Expr, ExprKind, Field};
+use crate::ir::{Expr, ExprKind, Field, Resource};
 
 const ACCOUNT: &str = "azurerm_cosmosdb_account";
 const ROLE_DEFINITION: &str = "azurerm_cosmosdb_sql_role_definition";
@@ -82,6 +82,9 @@ pub fn build(unit: &TfUnit) -> (Inventory, Vec<Unresolved>) {
 /// `parent`. Other resources keep their places (symbols index this list) under types the
 /// ARM mapping ignores. `None` when the unit has no such resource.
 fn azapi_resources(unit: &TfUnit) -> Option<Vec<UnitResource>> {
+    if !unit.resources.iter().any(|r| r.resource.rtype == "azapi_resource") {
+        return None;
+    }
     let ev = Evaluator::new(unit);
     let mut any = false;
     let out = unit
@@ -141,8 +144,17 @@ fn azapi_resources(unit: &TfUnit) -> Option<Vec<UnitResource>> {
                 }
                 None => {}
             }
-            r.resource.rtype = rtype;
-            r.resource.body = Expr::new(ExprKind::Object(fields), span);
+            let old = &r.resource;
+            r.resource = std::sync::Arc::new(Resource {
+                rtype,
+                rtype_written: old.rtype_written.clone(),
+                name: old.name.clone(),
+                span,
+                header: old.header,
+                body: Expr::new(ExprKind::Object(fields), span),
+                repeated: old.repeated,
+                existing: old.existing,
+            });
             r
         })
         .collect();

@@ -68,7 +68,7 @@ pub struct Var {
 
 #[derive(Debug, Clone)]
 pub struct BicepResource {
-    pub resource: Resource,
+    pub resource: std::sync::Arc<Resource>,
     /// Variables of the `for` loops it is declared in (its own and its parents'): only
     /// known during a deployment.
     pub loop_vars: Vec<String>,
@@ -814,7 +814,7 @@ impl<'a> Lower<'a> {
         }
         let body = Expr::new(ExprKind::Object(fields), object.map_or(span, |o| self.span(o)));
         out.resources.push(BicepResource {
-            resource: Resource {
+            resource: std::sync::Arc::new(Resource {
                 rtype: rtype_written.to_ascii_lowercase(),
                 rtype_written: rtype_written.clone(),
                 name: qualified.clone(),
@@ -823,7 +823,7 @@ impl<'a> Lower<'a> {
                 body,
                 repeated: !loop_vars.is_empty(),
                 existing,
-            },
+            }),
             loop_vars: loop_vars.clone(),
         });
         for child in children {
