@@ -5,6 +5,7 @@
 //! findings are those its callers give it (a module linted with its own defaults is the
 //! false positive users report most about other linters).
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -99,6 +100,9 @@ struct Loader<'f> {
     files: &'f Files,
     clock: &'f Clock,
     modules: Mutex<HashMap<PathBuf, Option<Arc<TfModule>>>>,
+    /// Each loaded directory's root variable files (`terraform.tfvars`, `*.auto.tfvars`),
+    /// in Terraform's order, from the same directory listing as its `.tf` files.
+    tfvars_files: Mutex<HashMap<PathBuf, Vec<PathBuf>>>,
     problems: Mutex<Vec<Diagnostic>>,
     files_read: Mutex<usize>,
 }
@@ -119,16 +123,38 @@ impl<'f> Loader<'f> {
     }
 
     fn parse_dir(&self, dir: &Path) -> Option<Arc<TfModule>> {
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-            .ok()?
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .filter(|p| p.is_file() && FileKind::of(p) == Some(FileKind::Terraform))
-            .collect();
+        let mut paths = Vec::new();
+        let mut tfvars = Vec::new();
+        for entry in std::fs::read_dir(dir).ok()?.filter_map(Result::ok) {
+            let path = entry.path();
+            let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            let is_tf = FileKind::of(&path) == Some(FileKind::Terraform);
+            let is_tfvars = name == "terraform.tfvars" || name.ends_with(".auto.tfvars");
+            // The entry's type needs no extra system call; only symlinks are followed.
+            let is_file = |e: &std::fs::DirEntry| {
+                e.file_type()
+                    .is_ok_and(|t| t.is_file() || (t.is_symlink() && path.is_file()))
+            };
+            if (is_tf || is_tfvars) && is_file(&entry) {
+                if is_tf {
+                    paths.push(path);
+                } else {
+                    tfvars.push(path);
+                }
+            }
+        }
         if paths.is_empty() {
             return None;
         }
         paths.sort();
+        // Terraform's order: terraform.tfvars, then *.auto.tfvars in lexical order.
+        tfvars.sort_by_key(|p| (!p.ends_with("terraform.tfvars"), p.clone()));
+        self.tfvars_files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(dir_key(dir), tfvars);
         let mut parsed = Vec::new();
         for p in paths {
             *self.files_read.lock().unwrap_or_else(|e| e.into_inner()) += 1;
@@ -161,13 +187,15 @@ impl<'f> Loader<'f> {
 }
 
 /// The loader as one root's unit sees it: `.terraform/modules/modules.json` of that root
-/// maps registry modules to directories that `terraform init` downloaded.
+/// maps registry modules to directories that `terraform init` downloaded. Both it and the
+/// repository boundary are looked up on the first module call, not for every root.
 struct UnitLoader<'l, 'f> {
     shared: &'l Loader<'f>,
-    installed: HashMap<String, PathBuf>,
+    root: &'l Path,
+    installed: OnceCell<HashMap<String, PathBuf>>,
     /// The repository the root belongs to (nearest ancestor with `.git`): module sources
     /// that leave it are not followed.
-    boundary: Option<PathBuf>,
+    boundary: OnceCell<Option<PathBuf>>,
 }
 
 impl ModuleLoader for UnitLoader<'_, '_> {
@@ -176,11 +204,12 @@ impl ModuleLoader for UnitLoader<'_, '_> {
             normalize(&module_dir.join(source))
         } else {
             self.installed
+                .get_or_init(|| installed_modules(self.root))
                 .get(key)
                 .cloned()
                 .ok_or_else(|| format!("module source `{source}` is not local and not installed by `terraform init`"))?
         };
-        if let Some(boundary) = &self.boundary {
+        if let Some(boundary) = self.boundary.get_or_init(|| repository_root(self.root)) {
             if !dir_key(&dir).starts_with(boundary) {
                 return Err(format!(
                     "module source `{source}` points outside the repository; it is not followed"
@@ -258,6 +287,7 @@ pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, clock: &Clo
         files,
         clock,
         modules: Mutex::default(),
+        tfvars_files: Mutex::default(),
         problems: Mutex::default(),
         files_read: Mutex::new(0),
     };
@@ -478,26 +508,10 @@ fn shift(e: &mut Expr, by: u32) {
     }
 }
 
-fn root_tfvars(files: &Files, dir: &Path, problems: &Mutex<Vec<Diagnostic>>) -> Vec<(String, VarValue)> {
-    // Terraform's order: terraform.tfvars, then *.auto.tfvars in lexical order.
-    let mut paths = vec![dir.join("terraform.tfvars")];
-    let mut autos: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok())
-                .map(|e| e.path())
-                .filter(|p| {
-                    p.file_name()
-                        .and_then(|n| n.to_str())
-                        .is_some_and(|n| n.ends_with(".auto.tfvars"))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    autos.sort();
-    paths.extend(autos);
+fn root_tfvars(files: &Files, paths: &[PathBuf], problems: &Mutex<Vec<Diagnostic>>) -> Vec<(String, VarValue)> {
     let mut out = Vec::new();
-    for p in paths.into_iter().filter(|p| p.is_file()) {
-        let Some(src) = read_source(files, &p, problems) else {
+    for p in paths {
+        let Some(src) = read_source(files, p, problems) else {
             continue;
         };
         let (fields, probs) = tfparse::parse_tfvars(src.id, &src.text);
@@ -529,12 +543,20 @@ fn lint_root(
     module: &Arc<TfModule>,
     cli: &CliVars,
 ) -> (Vec<Diagnostic>, Vec<Unresolved>) {
-    let mut tfvars = root_tfvars(files, dir, &loader.problems);
+    let tfvars_files = loader
+        .tfvars_files
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&dir_key(dir))
+        .cloned()
+        .unwrap_or_default();
+    let mut tfvars = root_tfvars(files, &tfvars_files, &loader.problems);
     tfvars.extend(cli.values.iter().cloned());
     let unit_loader = UnitLoader {
         shared: loader,
-        installed: installed_modules(dir),
-        boundary: repository_root(dir),
+        root: dir,
+        installed: OnceCell::new(),
+        boundary: OnceCell::new(),
     };
     let (inventory, unresolved) = loader.clock.time(Phase::Evaluate, || {
         let unit = TfUnit::new(module.clone(), tfvars, &unit_loader);
