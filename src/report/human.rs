@@ -9,6 +9,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use rayon::prelude::*;
 
 use super::{path, range};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -144,24 +145,30 @@ pub fn render(report: &Report, style: Style, show_unresolved: bool) -> String {
         .with_urls(true)
         .with_width(style.width)
         .with_context_lines(1);
-    let mut out = String::new();
-    for d in &report.diagnostics {
-        let (start, _) = range(&report.files, d.span);
-        out.push_str(&format!(
-            "{}:{}:{}: {}[{}]\n",
-            path(&report.files, d.span),
-            start.line,
-            start.column,
-            d.severity,
-            d.code
-        ));
-        let rendered = to_miette(&report.files, d);
-        if handler.render_report(&mut out, &rendered).is_err() {
-            out.push_str(&d.message);
+    // miette locates a snippet by scanning its file from the start, so each diagnostic
+    // costs about its file's size: render them in parallel, then join them in order.
+    let rendered: Vec<String> = report
+        .diagnostics
+        .par_iter()
+        .map(|d| {
+            let (start, _) = range(&report.files, d.span);
+            let mut out = format!(
+                "{}:{}:{}: {}[{}]\n",
+                path(&report.files, d.span),
+                start.line,
+                start.column,
+                d.severity,
+                d.code
+            );
+            if handler.render_report(&mut out, &to_miette(&report.files, d)).is_err() {
+                out.push_str(&d.message);
+                out.push('\n');
+            }
             out.push('\n');
-        }
-        out.push('\n');
-    }
+            out
+        })
+        .collect();
+    let mut out = rendered.concat();
     if show_unresolved {
         for u in &report.unresolved {
             let (start, _) = range(&report.files, u.span);
