@@ -1,12 +1,26 @@
-//! Throughput of the Bicep parser (tree-sitter-bicep plus our rewrites and lowering), in
-//! bytes per second, on synthetic templates: one clean file and one that needs every
-//! workaround (spread, nullable params, `resourceInput<…>`, `extension`), which takes the
-//! per-statement error-isolation path only when the grammar still reports an error.
+//! Throughput of the Bicep parser (tree-sitter-bicep plus our rewrites and lowering) and
+//! of evaluation + model building, in bytes per second, on synthetic templates: one clean
+//! file and one that needs every workaround (spread, nullable params, `resourceInput<…>`,
+//! `extension`), which takes the per-statement error-isolation path only when the grammar
+//! still reports an error.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
-use cosmolint::parse::bicep;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use cosmolint::eval::bicep::{BicepLoader, BicepUnit};
+use cosmolint::parse::bicep::{self, BicepFile};
 use cosmolint::source::FileId;
+
+/// Module calls are not followed in the benchmark (the templates have none).
+struct NoModules;
+
+impl BicepLoader for NoModules {
+    fn load(&self, _: &Path) -> Option<Arc<BicepFile>> {
+        None
+    }
+}
 
 /// A template with `n` accounts, role definitions and assignments.
 fn synthetic(n: usize, newer_syntax: bool) -> String {
@@ -44,6 +58,18 @@ fn bench(c: &mut Criterion) {
             b.iter(|| bicep::parse(FileId(0), std::hint::black_box(&text)))
         });
     }
+    group.finish();
+    let text = synthetic(200, false);
+    let parsed = Arc::new(bicep::parse(FileId(0), &text));
+    assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+    let mut group = c.benchmark_group("bicep_evaluate");
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_function("evaluate+model", |b| {
+        b.iter(|| {
+            let unit = BicepUnit::new(parsed.clone(), PathBuf::from("main.bicep"), None, &NoModules);
+            cosmolint::model::arm::build(&unit, &unit.resources)
+        })
+    });
     group.finish();
 }
 
