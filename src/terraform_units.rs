@@ -28,6 +28,9 @@ pub struct Outcome {
     pub files_read: usize,
 }
 
+/// A root's findings and the values it could not resolve.
+type RootResult = (Vec<Diagnostic>, Vec<Unresolved>);
+
 /// Which findings of a root are reported.
 #[derive(Clone, Debug)]
 enum Reported {
@@ -95,34 +98,42 @@ fn is_local_source(source: &str) -> bool {
     source.starts_with("./") || source.starts_with("../") || source.starts_with(".\\") || source.starts_with("..\\")
 }
 
-/// Loads module directories once per run, from any thread.
+/// A directory's Terraform files, read once per run.
+struct Listing {
+    /// Its `.tf` files (readable and UTF-8), sorted by path.
+    sources: Vec<Arc<SourceFile>>,
+    /// Its root variable files (`terraform.tfvars`, `*.auto.tfvars`), in Terraform's order.
+    tfvars: Vec<PathBuf>,
+}
+
+/// Reads and parses directories, from any thread: each directory is listed and read once
+/// per run; module directories are also parsed once and kept, root directories are parsed
+/// when linted and dropped after (see [`lint`]).
 struct Loader<'f> {
     files: &'f Files,
     clock: &'f Clock,
+    listings: Mutex<HashMap<PathBuf, Option<Arc<Listing>>>>,
     modules: Mutex<HashMap<PathBuf, Option<Arc<TfModule>>>>,
-    /// Each loaded directory's root variable files (`terraform.tfvars`, `*.auto.tfvars`),
-    /// in Terraform's order, from the same directory listing as its `.tf` files.
-    tfvars_files: Mutex<HashMap<PathBuf, Vec<PathBuf>>>,
     problems: Mutex<Vec<Diagnostic>>,
     files_read: Mutex<usize>,
 }
 
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 impl<'f> Loader<'f> {
-    fn load_dir(&self, dir: &Path) -> Option<Arc<TfModule>> {
+    /// The directory's files; `None` when it has no `.tf` file.
+    fn listing(&self, dir: &Path) -> Option<Arc<Listing>> {
         let key = dir_key(dir);
-        if let Some(m) = self.modules.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-            return m.clone();
+        if let Some(l) = lock(&self.listings).get(&key) {
+            return l.clone();
         }
-        let module = self.parse_dir(dir);
-        self.modules
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entry(key)
-            .or_insert(module)
-            .clone()
+        let listing = self.list(dir).map(Arc::new);
+        lock(&self.listings).entry(key).or_insert(listing).clone()
     }
 
-    fn parse_dir(&self, dir: &Path) -> Option<Arc<TfModule>> {
+    fn list(&self, dir: &Path) -> Option<Listing> {
         let mut paths = Vec::new();
         let mut tfvars = Vec::new();
         for entry in std::fs::read_dir(dir).ok()?.filter_map(Result::ok) {
@@ -151,21 +162,42 @@ impl<'f> Loader<'f> {
         paths.sort();
         // Terraform's order: terraform.tfvars, then *.auto.tfvars in lexical order.
         tfvars.sort_by_key(|p| (!p.ends_with("terraform.tfvars"), p.clone()));
-        self.tfvars_files
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(dir_key(dir), tfvars);
+        *lock(&self.files_read) += paths.len();
+        let sources = paths
+            .iter()
+            .filter_map(|p| {
+                self.clock
+                    .time(Phase::Read, || read_source(self.files, p, &self.problems))
+            })
+            .collect();
+        Some(Listing { sources, tfvars })
+    }
+
+    /// A module directory, parsed once and kept for every unit that calls it.
+    fn load_dir(&self, dir: &Path) -> Option<Arc<TfModule>> {
+        let key = dir_key(dir);
+        if let Some(m) = lock(&self.modules).get(&key) {
+            return m.clone();
+        }
+        let module = self.parse_dir(dir);
+        lock(&self.modules).entry(key).or_insert(module).clone()
+    }
+
+    /// A directory parsed for linting it as a root: the kept module when some unit loaded
+    /// it already, else a fresh parse that is not kept.
+    fn root_dir(&self, dir: &Path) -> Option<Arc<TfModule>> {
+        if let Some(m) = lock(&self.modules).get(&dir_key(dir)) {
+            return m.clone();
+        }
+        self.parse_dir(dir)
+    }
+
+    fn parse_dir(&self, dir: &Path) -> Option<Arc<TfModule>> {
+        let listing = self.listing(dir)?;
         let mut parsed = Vec::new();
-        for p in paths {
-            *self.files_read.lock().unwrap_or_else(|e| e.into_inner()) += 1;
-            let Some(src) = self
-                .clock
-                .time(Phase::Read, || read_source(self.files, &p, &self.problems))
-            else {
-                continue;
-            };
+        for src in &listing.sources {
             let result = self.clock.time(Phase::Parse, || {
-                crate::isolate(self.files, &p, || tfparse::parse(src.id, &src.text))
+                crate::isolate(self.files, &src.path, || tfparse::parse(src.id, &src.text))
             });
             let tf = match result {
                 Ok(tf) => tf,
@@ -286,54 +318,105 @@ pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, clock: &Clo
     let loader = Loader {
         files,
         clock,
+        listings: Mutex::default(),
         modules: Mutex::default(),
-        tfvars_files: Mutex::default(),
         problems: Mutex::default(),
         files_read: Mutex::new(0),
     };
     add_callers_of_named_modules(&loader, &mut dirs);
 
-    // Parse every candidate directory once, in parallel.
+    // Which directories are roots (called by no linted directory) is only known once every
+    // directory is parsed, but keeping every parse tree until then costs several times the
+    // source size in memory. So: read every directory, guess the module directories from
+    // the text (`source = "./…"`), parse and lint the other directories right away and drop
+    // their trees, then check the guess against the parsed module calls. A wrong guess
+    // costs time, never a result: a directory linted too early has its findings dropped,
+    // one guessed wrongly as a module is linted afterwards.
     let dir_list: Vec<(&PathBuf, &Reported)> = dirs.iter().collect();
-    let loaded: Vec<Option<Arc<TfModule>>> = dir_list.par_iter().map(|(d, _)| loader.load_dir(d)).collect();
-
-    // Directories some linted directory calls as a local module.
-    let mut called: HashSet<PathBuf> = HashSet::new();
-    for ((dir, _), module) in dir_list.iter().zip(&loaded) {
-        let Some(m) = module else { continue };
-        for call in &m.modules {
-            if let Some(src) = call.source.as_deref().filter(|s| is_local_source(s)) {
-                let target = dir_key(&dir.join(src));
-                if target != dir_key(dir) {
-                    called.insert(target);
-                }
-            }
-        }
-    }
-    let mut roots: Vec<(&PathBuf, &Reported, &Arc<TfModule>)> = dir_list
+    let listings: Vec<Option<Arc<Listing>>> = dir_list.par_iter().map(|(d, _)| loader.listing(d)).collect();
+    let guessed: HashSet<PathBuf> = dir_list
         .iter()
-        .zip(&loaded)
-        .filter_map(|((d, r), m)| Some((*d, *r, m.as_ref()?)))
-        .filter(|(d, _, _)| !called.contains(&dir_key(d)))
-        .collect();
-    if roots.is_empty() {
-        // Every directory calls another (a cycle): lint them all rather than nothing.
-        roots = dir_list
-            .iter()
-            .zip(&loaded)
-            .filter_map(|((d, r), m)| Some((*d, *r, m.as_ref()?)))
-            .collect();
-    }
-
-    let results: Vec<(Vec<Diagnostic>, Vec<Unresolved>)> = roots
-        .par_iter()
-        .map(|(dir, reported, module)| {
-            crate::isolate(files, dir, || {
-                lint_root(files, &loader, dir, reported, module, &cli_vars)
-            })
-            .unwrap_or_else(|d| (vec![*d], Vec::new()))
+        .zip(&listings)
+        .filter_map(|((d, _), l)| Some((*d, l.as_ref()?)))
+        .flat_map(|(d, l)| {
+            l.sources
+                .iter()
+                .flat_map(|src| tfparse::source_literals(&src.text))
+                .filter(|s| is_local_source(s))
+                .map(|s| dir_key(&d.join(s)))
+                .filter(|target| *target != dir_key(d))
+                .collect::<Vec<_>>()
         })
         .collect();
+
+    struct Linted {
+        index: usize,
+        /// Local module directories it calls.
+        calls: Vec<PathBuf>,
+        result: Option<RootResult>,
+    }
+    let lint_one = |index: usize, module: &Arc<TfModule>| {
+        let (dir, reported) = dir_list[index];
+        crate::isolate(files, dir, || {
+            lint_root(files, &loader, dir, reported, module, &cli_vars)
+        })
+        .unwrap_or_else(|d| (vec![*d], Vec::new()))
+    };
+    let calls_of = |dir: &Path, m: &TfModule| -> Vec<PathBuf> {
+        m.modules
+            .iter()
+            .filter_map(|c| c.source.as_deref().filter(|s| is_local_source(s)))
+            .map(|s| dir_key(&dir.join(s)))
+            .filter(|target| *target != dir_key(dir))
+            .collect()
+    };
+    let linted: Vec<Linted> = (0..dir_list.len())
+        .into_par_iter()
+        .filter(|&i| listings[i].is_some())
+        .map(|i| {
+            let dir = dir_list[i].0;
+            if guessed.contains(&dir_key(dir)) {
+                let calls = loader.load_dir(dir).map(|m| calls_of(dir, &m)).unwrap_or_default();
+                return Linted {
+                    index: i,
+                    calls,
+                    result: None,
+                };
+            }
+            let Some(module) = loader.root_dir(dir) else {
+                return Linted {
+                    index: i,
+                    calls: Vec::new(),
+                    result: None,
+                };
+            };
+            Linted {
+                index: i,
+                calls: calls_of(dir, &module),
+                result: Some(lint_one(i, &module)),
+            }
+        })
+        .collect();
+
+    // Directories some linted directory calls as a local module are not roots.
+    let called: HashSet<PathBuf> = linted.iter().flat_map(|l| l.calls.iter().cloned()).collect();
+    let is_root = |i: usize| !called.contains(&dir_key(dir_list[i].0));
+    // Every directory calls another (a cycle): lint them all rather than nothing.
+    let all_called = !linted.iter().any(|l| is_root(l.index));
+    let late: Vec<Option<RootResult>> = linted
+        .par_iter()
+        .filter(|l| l.result.is_none() && (all_called || is_root(l.index)))
+        .map(|l| {
+            let module = loader.load_dir(dir_list[l.index].0);
+            module.map(|m| lint_one(l.index, &m))
+        })
+        .collect();
+    let mut results: Vec<RootResult> = linted
+        .into_iter()
+        .filter(|l| all_called || is_root(l.index))
+        .filter_map(|l| l.result)
+        .collect();
+    results.extend(late.into_iter().flatten());
 
     let mut diagnostics = loader.problems.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut unresolved = Vec::new();
@@ -543,13 +626,7 @@ fn lint_root(
     module: &Arc<TfModule>,
     cli: &CliVars,
 ) -> (Vec<Diagnostic>, Vec<Unresolved>) {
-    let tfvars_files = loader
-        .tfvars_files
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(&dir_key(dir))
-        .cloned()
-        .unwrap_or_default();
+    let tfvars_files = loader.listing(dir).map(|l| l.tfvars.clone()).unwrap_or_default();
     let mut tfvars = root_tfvars(files, &tfvars_files, &loader.problems);
     tfvars.extend(cli.values.iter().cloned());
     let unit_loader = UnitLoader {

@@ -208,6 +208,24 @@ enum Ctx {
     Interp(usize),
 }
 
+/// The string literals written as `source = "…"` anywhere in `text`, found without
+/// parsing. A cheap over-approximation of a file's module sources (comments and other
+/// blocks are not told apart), for scheduling only: the parsed module calls decide.
+pub fn source_literals(text: &str) -> impl Iterator<Item = &str> {
+    let b = text.as_bytes();
+    text.match_indices("source").filter_map(move |(at, _)| {
+        let before_ok = at == 0 || !(b[at - 1].is_ascii_alphanumeric() || matches!(b[at - 1], b'_' | b'-'));
+        if !before_ok {
+            return None;
+        }
+        let rest = text[at + "source".len()..].trim_start_matches([' ', '\t']);
+        let rest = rest.strip_prefix('=')?.trim_start_matches([' ', '\t']);
+        let rest = rest.strip_prefix('"')?;
+        let end = rest.find(['"', '\n'])?;
+        Some(&rest[..end])
+    })
+}
+
 /// A quick lexical pass before hcl-edit: brackets must balance (outside strings and
 /// comments), quoted strings must end on their line, and nesting must stay under
 /// [`MAX_NESTING`].
@@ -582,6 +600,16 @@ mod tests {
     use super::*;
 
     const F: FileId = FileId(0);
+
+    #[test]
+    fn source_literals_are_found_without_parsing() {
+        let text = "module \"a\" {\n  source  =  \"../mod\"\n}\nmodule \"b\" { source=\"./x\" }\n\
+                    # source = \"./commented\"\nresource \"t\" \"n\" {\n  data_source = \"./no\"\n  source = var.x\n}\n";
+        let found: Vec<&str> = source_literals(text).collect();
+        // A commented-out call is found too: the guess over-approximates.
+        assert_eq!(found, ["../mod", "./x", "./commented"]);
+        assert_eq!(source_literals("source = \"unterminated").count(), 0);
+    }
 
     fn slice(text: &str, span: Span) -> &str {
         &text[span.range()]
