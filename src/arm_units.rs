@@ -65,10 +65,9 @@ fn read_json(files: &Files, path: &Path) -> Read {
             ));
         }
     };
-    let text = match source::decode(bytes.clone()) {
-        Ok(t) => t,
-        Err(e) => {
-            let lossy = String::from_utf8_lossy(&bytes).into_owned();
+    let text = match source::decode_or_lossy(bytes) {
+        (t, None) => t,
+        (lossy, Some(e)) => {
             if armparse::sniff(&lossy).is_none() {
                 return Read::Other;
             }

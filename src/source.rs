@@ -169,16 +169,31 @@ impl ReadError {
 
 /// Decodes file bytes as UTF-8, removing a BOM.
 pub fn decode(bytes: Vec<u8>) -> Result<String, ReadError> {
+    match decode_or_lossy(bytes) {
+        (text, None) => Ok(text),
+        (_, Some(e)) => Err(e),
+    }
+}
+
+/// Decodes file bytes as UTF-8, removing a BOM; when they are not UTF-8, also a lossy
+/// text (for showing where the problem is) and the error. Never copies valid input.
+pub fn decode_or_lossy(bytes: Vec<u8>) -> (String, Option<ReadError>) {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(ReadError::Utf16);
+        return (String::from_utf8_lossy(&bytes).into_owned(), Some(ReadError::Utf16));
     }
-    let mut text = String::from_utf8(bytes).map_err(|e| ReadError::NotUtf8 {
-        offset: e.utf8_error().valid_up_to(),
-    })?;
-    if text.starts_with('\u{feff}') {
-        text.drain(..3);
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..3);
+            }
+            (text, None)
+        }
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            (lossy, Some(ReadError::NotUtf8 { offset }))
+        }
     }
-    Ok(text)
 }
 
 /// The files of one run. Files are added while a run discovers them (module sources,

@@ -65,10 +65,9 @@ pub(crate) fn read_source(files: &Files, path: &Path, problems: &Mutex<Vec<Diagn
             return None;
         }
     };
-    match source::decode(bytes.clone()) {
-        Ok(text) => Some(files.add(path.to_path_buf(), text)),
-        Err(e) => {
-            let lossy = String::from_utf8_lossy(&bytes).into_owned();
+    match source::decode_or_lossy(bytes) {
+        (text, None) => Some(files.add(path.to_path_buf(), text)),
+        (lossy, Some(e)) => {
             let f = files.add(path.to_path_buf(), lossy);
             let at = e.offset();
             push(
