@@ -52,7 +52,13 @@ fn synthetic(n: usize, newer_syntax: bool) -> String {
 
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("bicep_parse");
-    for (name, text) in [("clean", synthetic(200, false)), ("newer_syntax", synthetic(200, true))] {
+    // Every statement's closing brace removed: tree-sitter's error recovery on each.
+    let broken = synthetic(200, false).replace("}\n\n", "\n\n");
+    for (name, text) in [
+        ("clean", synthetic(200, false)),
+        ("newer_syntax", synthetic(200, true)),
+        ("broken", broken),
+    ] {
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_function(name, |b| {
             b.iter(|| bicep::parse(FileId(0), std::hint::black_box(&text)))
