@@ -197,6 +197,20 @@ fn next_char_end(text: &str, offset: usize) -> usize {
     text[offset..].chars().next().map_or(offset, |c| offset + c.len_utf8())
 }
 
+/// Bytes the bracket scanner acts on outside quoted strings, and inside them.
+const IN_CODE: [bool; 256] = byte_set(b"#/\"<{[()]}");
+const IN_STRING: [bool; 256] = byte_set(b"\\\"\n$%");
+
+const fn byte_set(bytes: &[u8]) -> [bool; 256] {
+    let mut set = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        set[bytes[i] as usize] = true;
+        i += 1;
+    }
+    set
+}
+
 /// What the bracket scanner is inside of.
 #[derive(Clone, Copy, Debug)]
 enum Ctx {
@@ -240,6 +254,16 @@ pub fn check_brackets(text: &str) -> Result<(), (std::ops::Range<usize>, String)
     let mut i = 0;
     let at = |i: usize| i..next_char_end(text, i);
     while i < b.len() {
+        // Skip the bytes that cannot change the state (most of them), in a tight loop.
+        let interesting = if matches!(stack.last(), Some(Ctx::Str(_))) {
+            &IN_STRING
+        } else {
+            &IN_CODE
+        };
+        match b[i..].iter().position(|&c| interesting[usize::from(c)]) {
+            Some(skip) => i += skip,
+            None => break,
+        }
         let c = b[i];
         if let Some(Ctx::Str(open)) = stack.last().copied() {
             match c {
