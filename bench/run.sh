@@ -80,10 +80,19 @@ fi
 
 rss_corpus="$(rss "$bin" check "$corpus" --format json)"
 rss_one="$(rss "$bin" check "$one" --format json)"
-python3 - "$json" "$rss_corpus" "$rss_one" "$bytes" "$ck_rows" > "$here/results.md" <<'PY'
-import json, sys, platform, datetime, os
+# Where the time goes: --timings, 5 runs (phases are CPU time summed over threads).
+timings="$work/timings.txt"; : > "$timings"
+for _ in 1 2 3 4 5; do "$bin" check "$corpus" --format json --timings 2>>"$timings" >/dev/null || true; done
+python3 - "$json" "$rss_corpus" "$rss_one" "$bytes" "$ck_rows" "$timings" > "$here/results.md" <<'PY'
+import json, sys, platform, datetime, os, re, statistics
 res = json.load(open(sys.argv[1]))["results"]
 rss_c, rss_o, nbytes, ck_rows = sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+phases = {}
+for line in open(sys.argv[6]):
+    m = re.match(r"\s+(\w+)\s+([\d.]+) ms", line)
+    if m:
+        phases.setdefault(m.group(1), []).append(float(m.group(2)))
+phases = {k: statistics.median(v) for k, v in phases.items()}
 print(f"Measured {datetime.date.today()} on {platform.machine()}, {os.cpu_count()} cores ({platform.platform()}).\n")
 print("| command | median | peak RSS |")
 print("| --- | --- | --- |")
@@ -91,6 +100,16 @@ rss = [rss_c, rss_o, ""]
 for r, m in zip(res, rss):
     print(f"| {r['command']} | {r['median']*1000:.1f} ms | {m + ' MiB' if m else ''} |")
 print(f"\nCorpus: {nbytes/1e6:.1f} MB; cosmolint throughput {nbytes/1e6/res[0]['median']:.1f} MB/s.")
+if phases.get("parse"):
+    cpu = [k for k in phases if k != "total"]
+    summed = sum(phases[k] for k in cpu)
+    print("\nPhases (`--timings`, median of 5 runs; CPU time summed over threads, total is wall):\n")
+    print("| phase | ms | of parse |")
+    print("| --- | --- | --- |")
+    for k in cpu:
+        print(f"| {k} | {phases[k]:.0f} | {phases[k]/phases['parse']:.2f}x |")
+    print(f"| all phases | {summed:.0f} | **{summed/phases['parse']:.2f}x** |")
+    print(f"| total (wall) | {phases.get('total', 0):.0f} | |")
 if ck_rows:
     print("\nSide by side with Checkov (one run each):\n")
     print("| command | wall | |")
