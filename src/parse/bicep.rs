@@ -112,6 +112,11 @@ const WORK_PER_BYTE: u64 = 4;
 /// Parses `range` of `text` (all of it when `None`); also says whether the work budget ran
 /// out (then the tree, if any, is of a cut-short input).
 fn ts_parse(text: &str, range: Option<Range>) -> (Option<Tree>, bool) {
+    let len = range.as_ref().map_or(text.len(), |r| r.end_byte - r.start_byte) as u64;
+    ts_parse_within(text, range, 64 + len / 256)
+}
+
+fn ts_parse_within(text: &str, range: Option<Range>, read_budget: u64) -> (Option<Tree>, bool) {
     PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
@@ -149,7 +154,7 @@ fn ts_parse(text: &str, range: Option<Range>) -> (Option<Tree>, bool) {
         // super-linear recovery some broken inputs trigger (found by fuzzing: 0.9 s for
         // 48 kB) re-reads thousands of times. Past the budget the input ends early, the
         // statement is reported broken, and the cost stays linear and deterministic.
-        let read_budget = 64 + len / 256;
+        // (`read_budget` is 64 + len/256 reads, see `ts_parse`.)
         let mut reads = 0u64;
         let tree = p.parse_with_options(
             &mut |at: usize, _| {
@@ -1387,6 +1392,17 @@ mod tests {
         assert!(f.problems.is_empty(), "{:?}", f.problems);
         assert_eq!(sexp(&f.vars[0].value), "[metadata]");
         assert_eq!(f.vars.len(), 2);
+    }
+
+    #[test]
+    fn a_parse_out_of_read_budget_ends_early_and_says_so() {
+        let text = "var a = [\n  1\n  2\n]\n";
+        let (tree, exhausted) = ts_parse_within(text, None, 1_000);
+        assert!(!exhausted && tree.is_some_and(|t| !t.root_node().has_error()));
+        // Reads past the budget see the end of the input: the tree is cut short.
+        let (tree, exhausted) = ts_parse_within(text, None, 0);
+        assert!(exhausted);
+        assert!(tree.is_none_or(|t| t.root_node().has_error() || t.root_node().child_count() == 0));
     }
 
     #[test]
