@@ -348,29 +348,59 @@ fn line_end(b: &[u8], i: usize) -> usize {
 
 /// The offset after a heredoc (`<<EOF` / `<<-EOF` … `EOF`) starting at `i`, or `None`
 /// when `<<` does not start one (then the parser decides).
-/// In a heredoc, the offset of a `${`/`%{` that certainly has no closing `}`: there are
-/// more openers than `}` in the whole heredoc (each `}` closes at most one). A cheap
-/// under-approximation; it exists because hcl-edit backtracks for seconds per kilobyte on
-/// unclosed interpolations (found by fuzzing: 1.3 kB in 2 s), as with quoted strings.
+/// In a heredoc, the offset of a `${`/`%{` that is never closed. hcl-edit backtracks for
+/// seconds per kilobyte on those (found by fuzzing: 1.3 kB in 2 s), as with quoted strings.
+/// Tracks only what can close an interpolation: braces, and quoted strings in code (with
+/// their own interpolations); `$${` and `%%{` are literal.
 fn unclosed_interpolation(heredoc: &str) -> Option<usize> {
+    #[derive(Clone, Copy)]
+    enum State {
+        /// Heredoc text.
+        Text,
+        /// Code of the interpolation opened at the offset.
+        Interp(usize),
+        /// A `{` inside interpolation code.
+        Brace,
+        /// A quoted string inside interpolation code.
+        Str,
+    }
     let b = heredoc.as_bytes();
-    let mut openers = Vec::new();
-    let mut closers = 0usize;
+    let mut stack = vec![State::Text];
     let mut i = 0;
     while i < b.len() {
-        match b[i] {
-            // `$${` and `%%{` are literal.
-            b'$' | b'%' if b.get(i + 1) == Some(&b[i]) => i += 1,
-            b'$' | b'%' if b.get(i + 1) == Some(&b'{') => {
-                openers.push(i);
-                i += 1;
+        let c = b[i];
+        match stack.last().copied().unwrap_or(State::Text) {
+            state @ (State::Text | State::Str) => {
+                let in_str = matches!(state, State::Str);
+                match c {
+                    b'\\' if in_str => i += 1,
+                    // A string left open at the line end is the parser's to report.
+                    b'"' | b'\n' if in_str => {
+                        stack.pop();
+                    }
+                    b'$' | b'%' if b.get(i + 1) == Some(&c) && b.get(i + 2) == Some(&b'{') => i += 2,
+                    b'$' | b'%' if b.get(i + 1) == Some(&b'{') => {
+                        stack.push(State::Interp(i));
+                        i += 1;
+                    }
+                    _ => {}
+                }
             }
-            b'}' => closers += 1,
-            _ => {}
+            State::Interp(_) | State::Brace => match c {
+                b'{' => stack.push(State::Brace),
+                b'}' => {
+                    stack.pop();
+                }
+                b'"' => stack.push(State::Str),
+                _ => {}
+            },
         }
         i += 1;
     }
-    (openers.len() > closers).then(|| openers[closers])
+    stack.iter().find_map(|s| match s {
+        State::Interp(at) => Some(*at),
+        _ => None,
+    })
 }
 
 fn heredoc_end(text: &str, i: usize) -> Option<usize> {
@@ -663,6 +693,13 @@ mod tests {
         assert_eq!(range.start, open.find("${azure").unwrap(), "{msg}");
         assert!(msg.contains("heredoc"), "{msg}");
         assert!(parse(F, open).problems.len() == 1);
+        // Braces inside an interpolation need their own `}`: counting `}` is not enough.
+        let nested = "d = <<EOT\n  ${a/{b/{c} =}\n  ${ {x = \"}\"}[\"x\"] } %{ for v in l ~}${v}%{ endfor ~}\nEOT\n";
+        let (range, _) = check_brackets(nested).unwrap_err();
+        assert_eq!(range.start, nested.find("${a").unwrap());
+        let valid = "d = <<EOT\n  ${ {x = \"}\"}[\"x\"] } %{ for v in l ~}${v}%{ endfor ~}\nEOT\n";
+        assert_eq!(check_brackets(valid), Ok(()));
+        assert!(parse(F, valid).problems.is_empty());
     }
 
     #[test]
