@@ -11,7 +11,7 @@ use std::sync::Arc;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
 use rayon::prelude::*;
 
-use super::{path, range};
+use super::{path, range, summary_line};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::{Files, Span};
 use crate::Report;
@@ -186,24 +186,9 @@ pub fn render(report: &Report, style: Style, show_unresolved: bool) -> String {
         }
     }
     let s = &report.summary;
-    let errors = report
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    let warnings = report
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Warning)
-        .count();
     out.push_str(&format!(
-        "{} {} in {} {} ({errors} {}, {warnings} {}); {} {} could not be resolved offline{}\n",
-        s.findings,
-        plural(s.findings, "finding", "findings"),
-        s.files,
-        plural(s.files, "file", "files"),
-        plural(errors, "error", "errors"),
-        plural(warnings, "warning", "warnings"),
+        "{}; {} {} could not be resolved offline{}\n",
+        summary_line(report),
         s.unresolved,
         plural(s.unresolved, "value", "values"),
         if s.unresolved > 0 && !show_unresolved {
