@@ -46,10 +46,7 @@ enum Read {
 }
 
 fn syntax_diagnostics(f: &ArmFile) -> Vec<Diagnostic> {
-    f.problems
-        .iter()
-        .map(|p| Diagnostic::tool(ToolCode::SyntaxError, p.span, p.message.clone()))
-        .collect()
+    f.problems.iter().map(Diagnostic::syntax).collect()
 }
 
 /// Reads and parses one JSON file, registering it in `files` only when it is ARM.

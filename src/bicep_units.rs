@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use crate::timings::{Clock, Phase};
 
-use crate::diagnostic::{Diagnostic, ToolCode};
+use crate::diagnostic::Diagnostic;
 use crate::eval::bicep::{is_local_module, normalize, BicepLoader, BicepUnit, ParamFile};
 use crate::model::Unresolved;
 use crate::parse::bicep::{self as bparse, BicepFile};
@@ -90,7 +90,7 @@ impl Loader<'_> {
             }
         };
         for prob in &file.problems {
-            lock(&self.problems).push(Diagnostic::tool(ToolCode::SyntaxError, prob.span, prob.message.clone()));
+            lock(&self.problems).push(Diagnostic::syntax(prob));
         }
         Some(Arc::new(Parsed {
             file: Arc::new(file),

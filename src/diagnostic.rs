@@ -93,6 +93,11 @@ impl Diagnostic {
         Diagnostic::new(code, code, severity, span, message)
     }
 
+    /// A parser's `syntax-error`.
+    pub fn syntax(problem: &crate::ir::SyntaxProblem) -> Self {
+        Diagnostic::tool(ToolCode::SyntaxError, problem.span, problem.message.clone())
+    }
+
     pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {
         self.labels.push(Label {
             span,

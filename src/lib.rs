@@ -127,6 +127,20 @@ pub struct Summary {
     pub parse_errors: usize,
 }
 
+impl Summary {
+    pub fn new(files: usize, diagnostics: &[Diagnostic], unresolved: &[Unresolved]) -> Summary {
+        Summary {
+            files,
+            findings: diagnostics.iter().filter(|d| d.is_rule()).count(),
+            unresolved: unresolved.len(),
+            parse_errors: diagnostics
+                .iter()
+                .filter(|d| d.code == "syntax-error" || d.code == "encoding-error")
+                .count(),
+        }
+    }
+}
+
 pub struct Report {
     pub files: Arc<Files>,
     /// Sorted by file, position, code.
@@ -243,15 +257,11 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
     });
     unresolved.dedup_by(|a, b| a.span == b.span && a.what == b.what);
 
-    let summary = Summary {
-        files: tf.files_read + arm.files_read + bicep.files_read,
-        findings: diagnostics.iter().filter(|d| d.is_rule()).count(),
-        unresolved: unresolved.len(),
-        parse_errors: diagnostics
-            .iter()
-            .filter(|d| d.code == "syntax-error" || d.code == "encoding-error")
-            .count(),
-    };
+    let summary = Summary::new(
+        tf.files_read + arm.files_read + bicep.files_read,
+        &diagnostics,
+        &unresolved,
+    );
     Ok(Report {
         files,
         diagnostics,
@@ -271,12 +281,8 @@ pub fn lint_text(name: &str, text: &str) -> Report {
     let files = Arc::new(Files::new(None));
     let path = PathBuf::from(name);
     let src = files.add(path.clone(), text.to_string());
-    let syntax = |problems: &[ir::SyntaxProblem]| -> Vec<Diagnostic> {
-        problems
-            .iter()
-            .map(|p| Diagnostic::tool(ToolCode::SyntaxError, p.span, p.message.clone()))
-            .collect()
-    };
+    let syntax =
+        |problems: &[ir::SyntaxProblem]| -> Vec<Diagnostic> { problems.iter().map(Diagnostic::syntax).collect() };
     let mut diagnostics = Vec::new();
     let mut unresolved = Vec::new();
     let mut inventory = None;
@@ -318,12 +324,7 @@ pub fn lint_text(name: &str, text: &str) -> Report {
     if let Some(inventory) = inventory {
         diagnostics.extend(rules::run(&inventory, |r| r.enabled_by_default));
     }
-    let summary = Summary {
-        files: 1,
-        findings: diagnostics.iter().filter(|d| d.is_rule()).count(),
-        unresolved: unresolved.len(),
-        parse_errors: diagnostics.iter().filter(|d| !d.is_rule()).count(),
-    };
+    let summary = Summary::new(1, &diagnostics, &unresolved);
     diagnostics.sort_by_key(|d| (d.span.start, d.code));
     Report {
         files,

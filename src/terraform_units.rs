@@ -206,10 +206,7 @@ impl<'f> Loader<'f> {
                 }
             };
             for prob in &tf.problems {
-                push(
-                    &self.problems,
-                    Diagnostic::tool(ToolCode::SyntaxError, prob.span, prob.message.clone()),
-                );
+                push(&self.problems, Diagnostic::syntax(prob));
             }
             parsed.push(tf);
         }
@@ -598,10 +595,7 @@ fn root_tfvars(files: &Files, paths: &[PathBuf], problems: &Mutex<Vec<Diagnostic
         };
         let (fields, probs) = tfparse::parse_tfvars(src.id, &src.text);
         for prob in probs {
-            push(
-                problems,
-                Diagnostic::tool(ToolCode::SyntaxError, prob.span, prob.message),
-            );
+            push(problems, Diagnostic::syntax(&prob));
         }
         let label = format!("set in {}", src.display);
         out.extend(fields.into_iter().filter_map(|f| {
