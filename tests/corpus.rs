@@ -2,19 +2,13 @@
 //! `../shared/corpus/files` lints without a panic or an internal error. Skipped, with a
 //! message, when the corpus is not next to the repository.
 
-use std::path::{Path, PathBuf};
+mod common;
+use common::corpus;
 
-fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/files");
-    dir.is_dir().then_some(dir)
-}
+use std::path::Path;
 
 fn lint(path: &Path) -> cosmolint::Report {
-    cosmolint::lint(&cosmolint::Options {
-        paths: vec![path.to_path_buf()],
-        ..Default::default()
-    })
-    .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    common::lint(path, None)
 }
 
 #[test]

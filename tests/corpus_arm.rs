@@ -5,24 +5,17 @@
 //! findings per template, so a run shows what real templates produce. Skipped, with a
 //! message, when the corpus is absent.
 
+mod common;
+use common::corpus;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use cosmolint::parse::arm::{self, JsonKind};
 use cosmolint::source::FileId;
 
-fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/files");
-    dir.is_dir().then_some(dir)
-}
-
 fn lint(path: &Path, base: &Path) -> cosmolint::Report {
-    let opts = cosmolint::Options {
-        paths: vec![path.to_path_buf()],
-        base: Some(base.to_path_buf()),
-        ..Default::default()
-    };
-    cosmolint::lint(&opts).expect("lint runs")
+    common::lint(path, Some(base))
 }
 
 fn internal_errors(r: &cosmolint::Report) -> Vec<String> {

@@ -4,24 +4,17 @@
 //! and the files reported with syntax errors are exactly the known list below. Skipped,
 //! with a message, when the corpus is absent.
 
+mod common;
+use common::corpus;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Files with a `syntax-error`, and why that is right. Valid Bicep must never be here.
 const KNOWN_SYNTAX_ERRORS: &[(&str, &str)] = &[];
 
-fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/files");
-    dir.is_dir().then_some(dir)
-}
-
 fn lint(path: &Path, base: &Path) -> cosmolint::Report {
-    let opts = cosmolint::Options {
-        paths: vec![path.to_path_buf()],
-        base: Some(base.to_path_buf()),
-        ..Default::default()
-    };
-    cosmolint::lint(&opts).expect("lint runs")
+    common::lint(path, Some(base))
 }
 
 #[test]
