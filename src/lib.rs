@@ -77,7 +77,19 @@ mod tests {
             "resources": [{"type": "Microsoft.DocumentDB/databaseAccounts", "apiVersion": "2024-05-15",
             "name": "a", "properties": {"disableLocalAuth": false}}]}"#;
         let codes = |r: &Report| r.diagnostics.iter().map(|d| d.code).collect::<Vec<_>>();
-        assert_eq!(codes(&lint_text("t.json", arm)), ["CDB002", "CDB001"]);
+        // Each finding with the text its span covers.
+        let located = |r: &Report| -> Vec<(&'static str, String)> {
+            r.diagnostics
+                .iter()
+                .map(|d| {
+                    let f = r.files.get(d.span.file).expect("the linted file");
+                    (d.code, f.text[d.span.start as usize..d.span.end as usize].to_string())
+                })
+                .collect()
+        };
+        let report = lint_text("t.json", arm);
+        assert_eq!(codes(&report), ["CDB002", "CDB001"]);
+        assert_eq!(located(&report)[1], ("CDB001", "false".to_string()));
         // JSON that is not ARM, and names of no known kind, are not linted.
         assert!(lint_text("package.json", r#"{"name": "x"}"#).diagnostics.is_empty());
         assert!(lint_text("t.txt", arm).diagnostics.is_empty());
@@ -86,6 +98,7 @@ mod tests {
             properties: {\n    disableLocalAuth: false\n  }\n}\n";
         let report = lint_text("main.bicep", bicep);
         assert_eq!(codes(&report), ["CDB002", "CDB001"]);
+        assert_eq!(located(&report)[1], ("CDB001", "false".to_string()));
         assert_eq!(
             codes(&lint_text("main.bicepparam", "using 'main.bicep'\nparam = ")),
             ["syntax-error"]
