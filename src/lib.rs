@@ -6,6 +6,7 @@
 pub mod diagnostic;
 pub mod eval;
 pub mod ir;
+pub mod limits;
 pub mod model;
 pub mod parse;
 pub mod report;

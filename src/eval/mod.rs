@@ -64,7 +64,16 @@ impl Memo {
         if !self.in_progress.borrow_mut().insert(key.clone()) {
             return Value::unknown(format!("`{name}` refers to itself"), span);
         }
-        let v = ev.nested(span, f);
+        let mut v = ev.nested(span, f);
+        // A chain of named values each wrapping the one before (`l2 = [l1]`, `l3 = [l2]`…)
+        // builds values deeper than any expression; cap them, so that dropping or cloning a
+        // value stays shallow (see `crate::limits`).
+        if v.nests_deeper_than(crate::limits::MAX_NESTING) {
+            v = Value::unknown(
+                format!("`{name}` nests deeper than {} levels", crate::limits::MAX_NESTING),
+                span,
+            );
+        }
         self.in_progress.borrow_mut().remove(&key);
         self.cache.borrow_mut().insert(key, v.clone());
         v
@@ -123,6 +132,8 @@ impl Scope {
 pub struct Evaluator<'e> {
     pub env: &'e dyn Env,
     depth: Cell<u32>,
+    /// Recursion depth of [`Evaluator::eval`], summed over reference hops.
+    frames: Cell<u32>,
 }
 
 impl<'e> Evaluator<'e> {
@@ -130,6 +141,7 @@ impl<'e> Evaluator<'e> {
         Evaluator {
             env,
             depth: Cell::new(0),
+            frames: Cell::new(0),
         }
     }
 
@@ -146,6 +158,17 @@ impl<'e> Evaluator<'e> {
     }
 
     pub fn eval(&self, scope: &Scope, e: &Expr) -> Value {
+        let frames = self.frames.get();
+        if frames >= crate::limits::MAX_EVAL_DEPTH {
+            return Value::unknown("expression nests too deeply", e.span);
+        }
+        self.frames.set(frames + 1);
+        let v = crate::limits::ensure_stack(|| self.eval_inner(scope, e));
+        self.frames.set(frames);
+        v
+    }
+
+    fn eval_inner(&self, scope: &Scope, e: &Expr) -> Value {
         let span = e.span;
         match &e.kind {
             ExprKind::Null => Value::new(Kind::Null, span),

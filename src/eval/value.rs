@@ -169,6 +169,16 @@ impl Value {
         Value::new(Kind::Unknown(why.into()), span)
     }
 
+    /// Whether arrays and objects nest more than `levels` deep in this value. Recurses at
+    /// most `levels` deep.
+    pub fn nests_deeper_than(&self, levels: usize) -> bool {
+        match &self.kind {
+            Kind::Array(items) => levels == 0 || items.iter().any(|c| c.nests_deeper_than(levels - 1)),
+            Kind::Object(fields) => levels == 0 || fields.iter().any(|(_, c)| c.nests_deeper_than(levels - 1)),
+            _ => false,
+        }
+    }
+
     pub fn is_unknown(&self) -> bool {
         matches!(self.kind, Kind::Unknown(_))
     }

@@ -25,7 +25,7 @@ use crate::ir::{Expr, ExprKind, Field, SyntaxProblem};
 use crate::source::{FileId, Span};
 
 /// JSON nests at most this deep (the evaluator and this lowering recurse per level).
-pub const MAX_NESTING: usize = 256;
+pub use crate::limits::MAX_NESTING;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum JsonKind {
@@ -156,11 +156,13 @@ fn parse_inner(file: FileId, text: &str, sniffed: JsonKind, forced: bool) -> Opt
         file,
         text,
         expressions: kind == JsonKind::Template,
+        problems: Default::default(),
     };
+    let root = lower.value(&root);
     Some(ArmFile {
         kind,
-        root: Some(lower.value(&root)),
-        problems: Vec::new(),
+        root: Some(root),
+        problems: lower.problems.into_inner(),
     })
 }
 
@@ -214,6 +216,8 @@ struct Lower<'t> {
     text: &'t str,
     /// Template strings are expressions; parameter-file strings are literal.
     expressions: bool,
+    /// Expressions refused for their depth.
+    problems: std::cell::RefCell<Vec<SyntaxProblem>>,
 }
 
 impl Lower<'_> {
@@ -231,10 +235,24 @@ impl Lower<'_> {
         let exact = raw
             .is_some_and(|r| !r.contains('\\'))
             .then_some(s.range.start as u32 + 1);
-        arm_expr::lower_string(&s.value, span, exact)
+        let e = arm_expr::lower_string(&s.value, span, exact);
+        if matches!(e.kind, ExprKind::Opaque(arm_expr::TOO_DEEP)) {
+            self.problems.borrow_mut().push(SyntaxProblem {
+                span,
+                message: format!(
+                    "template expression nests deeper than {MAX_NESTING} levels (or its calls deeper than {}); it is not evaluated",
+                    arm_expr::MAX_EXPR_DEPTH
+                ),
+            });
+        }
+        e
     }
 
     fn value(&self, v: &ast::Value) -> Expr {
+        crate::limits::ensure_stack(|| self.value_at(v))
+    }
+
+    fn value_at(&self, v: &ast::Value) -> Expr {
         match v {
             ast::Value::StringLit(s) => self.string(s),
             ast::Value::NumberLit(n) => {

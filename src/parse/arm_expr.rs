@@ -12,14 +12,20 @@
 //! true | false | null`. Strings escape `'` as `''`. A JSON string that starts with `[[`
 //! is the literal text with one `[` removed.
 //!
-//! Malformed expressions (unbalanced brackets, stray tokens, nesting deeper than
+//! Malformed expressions (unbalanced brackets, stray tokens, calls nesting deeper than
 //! [`MAX_EXPR_DEPTH`]) become [`ExprKind::Opaque`]: Unknown when evaluated, never a panic.
+//! A tree higher than [`MAX_NESTING`] (`variables('v').a.a.a…` thousands of times) is
+//! [`TOO_DEEP`], which the JSON lowering reports as a `syntax-error`.
 
 use crate::ir::{Expr, ExprKind};
+use crate::limits::MAX_NESTING;
 use crate::source::{FileId, Span};
 
-/// Calls, property accesses and indexes nest at most this deep; deeper is Opaque.
+/// Calls and indexes nest at most this deep; deeper is Opaque.
 pub const MAX_EXPR_DEPTH: usize = 64;
+
+/// The reason of the Opaque node an expression higher than [`MAX_NESTING`] becomes.
+pub const TOO_DEEP: &str = "template expression nests too deeply";
 
 /// Lowers one JSON string value of a template. `span` is the whole JSON string (quotes
 /// included); `raw_offset` is the byte offset of the string's first character after the
@@ -55,7 +61,7 @@ pub fn parse(file: FileId, text: &str, base: Option<u32>, whole: Span) -> Expr {
         whole,
     };
     match p.expr(0) {
-        Ok(e) if p.pos == p.tokens.len() => e,
+        Ok((e, _)) if p.pos == p.tokens.len() => e,
         Ok(_) => Expr::new(ExprKind::Opaque("unexpected text after a template expression"), whole),
         Err(why) => Expr::new(ExprKind::Opaque(why), whole),
     }
@@ -152,7 +158,8 @@ struct Parser {
     whole: Span,
 }
 
-type PResult = Result<Expr, &'static str>;
+/// An expression and the height of its tree.
+type PResult = Result<(Expr, usize), &'static str>;
 
 impl Parser {
     fn span(&self, start: u32, end: u32) -> Span {
@@ -185,10 +192,15 @@ impl Parser {
 
     fn expr(&mut self, depth: usize) -> PResult {
         if depth > MAX_EXPR_DEPTH {
-            return Err("template expression nests too deeply");
+            return Err(TOO_DEEP);
         }
-        let (mut e, start) = self.primary(depth)?;
+        let (mut e, mut height, start) = self.primary(depth)?;
         loop {
+            // A chain `x.a.a.a…` is parsed in this loop, but each step is one level more of
+            // the tree every later walk recurses over.
+            if height > MAX_NESTING {
+                return Err(TOO_DEEP);
+            }
             match self.peek() {
                 Some(Tok::Dot) => {
                     self.pos += 1;
@@ -196,23 +208,26 @@ impl Parser {
                         Some((Tok::Ident(name), _, end)) => {
                             let span = self.span(start, end);
                             e = Expr::new(ExprKind::GetAttr(Box::new(e), name), span);
+                            height += 1;
                         }
                         _ => return Err("expected a property name after `.`"),
                     }
                 }
                 Some(Tok::LBracket) => {
                     self.pos += 1;
-                    let ix = self.expr(depth + 1)?;
+                    let (ix, ix_height) = self.expr(depth + 1)?;
                     let end = self.expect(Tok::RBracket, "unbalanced `[` in a template expression")?;
                     let span = self.span(start, end);
                     e = Expr::new(ExprKind::Index(Box::new(e), Box::new(ix)), span);
+                    height = height.max(ix_height) + 1;
                 }
-                _ => return Ok(e),
+                _ => return Ok((e, height)),
             }
         }
     }
 
-    fn primary(&mut self, depth: usize) -> Result<(Expr, u32), &'static str> {
+    /// A primary expression, its height and its start.
+    fn primary(&mut self, depth: usize) -> Result<(Expr, usize, u32), &'static str> {
         let Some((tok, start, end)) = self.next() else {
             return Err("empty template expression");
         };
@@ -236,15 +251,18 @@ impl Parser {
                     if self.peek() == Some(&Tok::RParen) {
                         self.pos += 1;
                         let span = self.span(start, self.tokens[self.pos - 1].2);
-                        return Ok((Expr::new(ExprKind::Call(name, args), span), start));
+                        return Ok((Expr::new(ExprKind::Call(name, args), span), 1, start));
                     }
+                    let mut height = 0;
                     loop {
-                        args.push(self.expr(depth + 1)?);
+                        let (arg, h) = self.expr(depth + 1)?;
+                        args.push(arg);
+                        height = height.max(h);
                         match self.next() {
                             Some((Tok::Comma, _, _)) => {}
                             Some((Tok::RParen, _, end)) => {
                                 let span = self.span(start, end);
-                                return Ok((Expr::new(ExprKind::Call(name, args), span), start));
+                                return Ok((Expr::new(ExprKind::Call(name, args), span), height + 1, start));
                             }
                             _ => return Err("unbalanced `(` in a template expression"),
                         }
@@ -260,7 +278,7 @@ impl Parser {
             }
             _ => return Err("unexpected token in a template expression"),
         };
-        Ok((e, start))
+        Ok((e, 1, start))
     }
 }
 
@@ -365,6 +383,16 @@ mod tests {
         assert!(matches!(lower(&json).kind, ExprKind::Opaque(_)));
         let json = format!("\"[{}\"", "(".repeat(n));
         assert!(matches!(lower(&json).kind, ExprKind::Str(_)));
+        // Chains are parsed in a loop but build a tree as high as they are long.
+        for seg in [".a", "[0]"] {
+            let json = format!("\"[variables('v'){}]\"", seg.repeat(100_000));
+            assert!(matches!(lower(&json).kind, ExprKind::Opaque(TOO_DEEP)), "{seg}");
+            let json = format!("\"[variables('v'){}]\"", seg.repeat(200));
+            assert!(
+                matches!(lower(&json).kind, ExprKind::Index(..) | ExprKind::GetAttr(..)),
+                "{seg}"
+            );
+        }
     }
 
     #[test]

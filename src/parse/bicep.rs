@@ -92,7 +92,7 @@ pub struct ModuleDecl {
 
 /// Brackets nest at most this deep; deeper input is reported and not lowered, so hostile
 /// input cannot exhaust the stack of the recursive lowering.
-pub const MAX_NESTING: usize = 256;
+pub use crate::limits::MAX_NESTING;
 
 thread_local! {
     static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
@@ -959,6 +959,11 @@ impl<'a> Lower<'a> {
     }
 
     pub(crate) fn expr(&self, n: Node, depth: usize) -> Expr {
+        // Depth is bounded, but a level costs several large frames in a debug build.
+        crate::limits::ensure_stack(|| self.expr_at(n, depth))
+    }
+
+    fn expr_at(&self, n: Node, depth: usize) -> Expr {
         if depth > MAX_NESTING {
             return self.opaque(n, "expression nests too deeply");
         }

@@ -56,7 +56,7 @@ pub struct ModuleCall {
 /// Maximum bracket nesting accepted before parsing. hcl-edit is a recursive-descent parser;
 /// past this depth a hostile file could exhaust the stack, and no real configuration nests
 /// anywhere near it.
-pub const MAX_NESTING: usize = 256;
+pub use crate::limits::MAX_NESTING;
 
 /// Parses a `.tf` file.
 pub fn parse(file: FileId, text: &str) -> TfFile {
@@ -68,7 +68,7 @@ pub fn parse(file: FileId, text: &str) -> TfFile {
             return out;
         }
     };
-    let lower = Lower { file };
+    let lower = Lower::new(file);
     for structure in body.iter() {
         let Structure::Block(block) = structure else {
             continue;
@@ -141,6 +141,7 @@ pub fn parse(file: FileId, text: &str) -> TfFile {
             _ => {}
         }
     }
+    out.problems.extend(lower.problems.into_inner());
     out
 }
 
@@ -150,8 +151,8 @@ const MODULE_META: &[&str] = &["source", "version", "providers", "count", "for_e
 pub fn parse_tfvars(file: FileId, text: &str) -> (Vec<Field>, Vec<SyntaxProblem>) {
     match parse_body(file, text) {
         Ok(body) => {
-            let lower = Lower { file };
-            let fields = body
+            let lower = Lower::new(file);
+            let fields: Vec<Field> = body
                 .attributes()
                 .map(|a| Field {
                     key: Some(a.key.as_str().to_string()),
@@ -159,7 +160,7 @@ pub fn parse_tfvars(file: FileId, text: &str) -> (Vec<Field>, Vec<SyntaxProblem>
                     value: lower.expr(&a.value, lower.span_of(a)),
                 })
                 .collect();
-            (fields, Vec::new())
+            (fields, lower.problems.into_inner())
         }
         Err(p) => (Vec::new(), vec![p]),
     }
@@ -169,7 +170,9 @@ pub fn parse_tfvars(file: FileId, text: &str) -> (Vec<Field>, Vec<SyntaxProblem>
 pub fn parse_expr(file: FileId, text: &str) -> Option<Expr> {
     check_brackets(text).ok()?;
     let e = hcl::edit::parser::parse_expr(text).ok()?;
-    Some(Lower { file }.expr(&e, Some(Span::new(file, 0..text.len()))))
+    let lower = Lower::new(file);
+    let e = lower.expr(&e, Some(Span::new(file, 0..text.len())));
+    lower.problems.into_inner().is_empty().then_some(e)
 }
 
 fn parse_body(file: FileId, text: &str) -> Result<Body, SyntaxProblem> {
@@ -431,9 +434,22 @@ fn label(block: &Block, i: usize) -> Option<String> {
 
 struct Lower {
     file: FileId,
+    /// Depth of the IR node being built: expression levels, plus the steps of enclosing
+    /// traversals (`a.b.c[x]`: `x` sits three levels below the traversal's node).
+    depth: std::cell::Cell<usize>,
+    /// The first expression refused for its depth.
+    problems: std::cell::RefCell<Vec<SyntaxProblem>>,
 }
 
 impl Lower {
+    fn new(file: FileId) -> Lower {
+        Lower {
+            file,
+            depth: Default::default(),
+            problems: Default::default(),
+        }
+    }
+
     fn span_of(&self, node: &impl hcl::edit::Span) -> Option<Span> {
         node.span().map(|r| Span::new(self.file, r))
     }
@@ -544,6 +560,25 @@ impl Lower {
     }
 
     fn expr(&self, e: &Expression, fallback: Option<Span>) -> Expr {
+        let depth = self.depth.get();
+        if depth > MAX_NESTING {
+            let span = self.span_of(e).or(fallback).unwrap_or(Span::new(self.file, 0..0));
+            let mut problems = self.problems.borrow_mut();
+            if problems.is_empty() {
+                problems.push(SyntaxProblem {
+                    span,
+                    message: format!("expression nests deeper than {MAX_NESTING} levels; it is not evaluated"),
+                });
+            }
+            return Expr::new(ExprKind::Opaque("expression nests too deeply"), span);
+        }
+        self.depth.set(depth + 1);
+        let e = crate::limits::ensure_stack(|| self.expr_at(e, fallback));
+        self.depth.set(depth);
+        e
+    }
+
+    fn expr_at(&self, e: &Expression, fallback: Option<Span>) -> Expr {
         let span = self.span_of(e).or(fallback).unwrap_or(Span::new(self.file, 0..0));
         let kind = match e {
             Expression::Null(_) => ExprKind::Null,
@@ -587,30 +622,14 @@ impl Lower {
                 name.push_str(f.name.name.as_str());
                 ExprKind::Call(name, f.args.iter().map(|a| self.expr(a, Some(span))).collect())
             }
-            Expression::Traversal(t) if t.operators.len() > MAX_NESTING => {
-                // `a.b.b.b…` with thousands of steps: a tree that deep would only cost stack.
-                ExprKind::Opaque("traversal is too long")
-            }
             Expression::Traversal(t) => {
-                let mut cur = self.expr(&t.expr, Some(span));
-                for op in &t.operators {
-                    let op_span = self.span_of(op).map_or(span, |s| cur.span.cover(s));
-                    let kind = match op.value() {
-                        TraversalOperator::GetAttr(id) => ExprKind::GetAttr(Box::new(cur), id.as_str().to_string()),
-                        TraversalOperator::Index(ix) => {
-                            ExprKind::Index(Box::new(cur), Box::new(self.expr(ix, Some(op_span))))
-                        }
-                        TraversalOperator::LegacyIndex(n) => ExprKind::Index(
-                            Box::new(cur),
-                            Box::new(Expr::new(ExprKind::Number(*n.value() as f64), op_span)),
-                        ),
-                        TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
-                            ExprKind::Opaque("splat expression")
-                        }
-                    };
-                    cur = Expr::new(kind, op_span);
-                }
-                return Expr::new(cur.kind, span);
+                // Every step is one level of the tree: `a.b.b.b…` thousands of times deep
+                // is refused like thousands of brackets.
+                let depth = self.depth.get();
+                self.depth.set(depth + t.operators.len());
+                let e = self.traversal(t, span);
+                self.depth.set(depth);
+                return e;
             }
             Expression::UnaryOp(u) => {
                 let op = match u.operator.value() {
@@ -652,6 +671,29 @@ impl Lower {
             })),
         };
         Expr::new(kind, span)
+    }
+
+    fn traversal(&self, t: &hcl::edit::expr::Traversal, span: Span) -> Expr {
+        if self.depth.get() > MAX_NESTING {
+            return self.expr(&t.expr, Some(span));
+        }
+        let mut cur = self.expr(&t.expr, Some(span));
+        for op in &t.operators {
+            let op_span = self.span_of(op).map_or(span, |s| cur.span.cover(s));
+            let kind = match op.value() {
+                TraversalOperator::GetAttr(id) => ExprKind::GetAttr(Box::new(cur), id.as_str().to_string()),
+                TraversalOperator::Index(ix) => ExprKind::Index(Box::new(cur), Box::new(self.expr(ix, Some(op_span)))),
+                TraversalOperator::LegacyIndex(n) => ExprKind::Index(
+                    Box::new(cur),
+                    Box::new(Expr::new(ExprKind::Number(*n.value() as f64), op_span)),
+                ),
+                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                    ExprKind::Opaque("splat expression")
+                }
+            };
+            cur = Expr::new(kind, op_span);
+        }
+        Expr::new(cur.kind, span)
     }
 
     fn template(&self, t: &Template, span: Span) -> ExprKind {
@@ -821,11 +863,24 @@ locals {
     }
 
     #[test]
-    fn very_long_traversals_are_opaque() {
+    fn very_long_traversals_are_refused_with_a_position() {
         let text = format!("locals {{\n  x = a{}\n}}\n", ".b".repeat(100_000));
         let f = parse(F, &text);
-        assert!(f.problems.is_empty());
+        assert_eq!(f.problems.len(), 1, "{:?}", f.problems);
+        assert!(f.problems[0].message.contains("nests deeper than 256"));
+        assert_eq!(f.problems[0].span.start, 15);
         assert!(matches!(f.locals[0].value.kind, ExprKind::Opaque(_)));
+        // Traversals inside each other's indexes add up: 60 brackets of 200 steps each.
+        let mut e = String::from("1");
+        for _ in 0..60 {
+            e = format!("a{}[{e}]", ".b".repeat(200));
+        }
+        let f = parse(F, &format!("locals {{\n  x = {e}\n}}\n"));
+        assert_eq!(f.problems.len(), 1, "{:?}", f.problems);
+        // A long but reasonable traversal is kept.
+        let f = parse(F, &format!("locals {{\n  x = a{}\n}}\n", ".b".repeat(200)));
+        assert!(f.problems.is_empty());
+        assert!(matches!(f.locals[0].value.kind, ExprKind::GetAttr(..)));
     }
 
     #[test]
