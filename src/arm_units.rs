@@ -20,7 +20,7 @@ use crate::eval::arm::{ArmUnit, ParameterFile};
 use crate::ir::Expr;
 use crate::model::Unresolved;
 use crate::parse::arm::{self as armparse, ArmFile, JsonKind};
-use crate::source::{self, Files, SourceFile, Span};
+use crate::source::{self, Files, ReadError, SourceFile, Span};
 use crate::walk::{Candidate, FileKind};
 use crate::{Error, Options};
 
@@ -49,18 +49,33 @@ fn syntax_diagnostics(f: &ArmFile) -> Vec<Diagnostic> {
     f.problems.iter().map(Diagnostic::syntax).collect()
 }
 
+/// How much of a JSON file over the size limit is read to tell whether it is ARM at all:
+/// a data file over the limit is not ours and must not fail the run.
+const SNIFF_PREFIX: u64 = 64 * 1024;
+
 /// Reads and parses one JSON file, registering it in `files` only when it is ARM.
 fn read_json(files: &Files, path: &Path) -> Read {
-    let bytes = match std::fs::read(path) {
+    let failed = |e: ReadError| {
+        let f = files.add(path.to_path_buf(), String::new());
+        Read::Failed(Diagnostic::tool(
+            ToolCode::IoError,
+            Span::new(f.id, 0..0),
+            format!("cannot read {}: {e}", f.display),
+        ))
+    };
+    let bytes = match files.policy().read(path) {
         Ok(b) => b,
-        Err(e) => {
-            let f = files.add(path.to_path_buf(), String::new());
-            return Read::Failed(Diagnostic::tool(
-                ToolCode::IoError,
-                Span::new(f.id, 0..0),
-                format!("cannot read {}: {e}", f.display),
-            ));
+        Err(e @ ReadError::TooLarge { .. }) => {
+            // Refused either way; say so only when it announces an ARM schema.
+            let prefix = files.policy().read_prefix(path, SNIFF_PREFIX);
+            let lossy = source::decode_or_lossy(prefix.unwrap_or_default()).0;
+            return if armparse::sniff(&lossy).is_some() {
+                failed(e)
+            } else {
+                Read::Other
+            };
         }
+        Err(e) => return failed(e),
     };
     let text = match source::decode_or_lossy(bytes) {
         (t, None) => t,
@@ -129,7 +144,7 @@ fn cli_parameters(files: &Files, opts: &Options) -> Result<Vec<Loaded>, Error> {
             path: path.clone(),
             message,
         };
-        let bytes = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
+        let bytes = files.policy().read(path).map_err(|e| fail(e.to_string()))?;
         let text = source::decode(bytes).map_err(|e| fail(e.to_string()))?;
         let src = files.add(path.clone(), text);
         let parsed = armparse::parse_parameters(src.id, &src.text);

@@ -65,9 +65,6 @@ impl Loader<'_> {
     }
 
     fn parse(&self, path: &Path) -> Option<Arc<Parsed>> {
-        if !path.is_file() {
-            return None;
-        }
         *lock(&self.files_read) += 1;
         let src = self
             .clock
@@ -101,6 +98,11 @@ impl Loader<'_> {
 
 impl BicepLoader for Loader<'_> {
     fn load(&self, path: &Path) -> Option<Arc<BicepFile>> {
+        // A module outside the repository is not followed (the unit lists it as a module
+        // that cannot be read), like a Terraform module source that leaves it.
+        if !path.is_file() || !self.files.policy().allows(path) {
+            return None;
+        }
         self.get(path).map(|p| p.file.clone())
     }
 }

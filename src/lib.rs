@@ -42,6 +42,9 @@ pub struct Options {
     pub parameters: Vec<PathBuf>,
     /// Paths are shown relative to this directory (the working directory).
     pub base: Option<PathBuf>,
+    /// Files larger than this many bytes are not read (`io-error`); `None`:
+    /// [`limits::DEFAULT_MAX_FILE_SIZE`].
+    pub max_file_size: Option<u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -205,7 +208,16 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
     let started = std::time::Instant::now();
     let clock = timings::Clock::default();
     let base = opts.base.clone().or_else(|| std::env::current_dir().ok());
-    let files = Arc::new(Files::new(base));
+    // Nothing outside the repositories of the linted paths is read (a symlinked
+    // `env.tf -> /proc/self/environ` or `leak.tf -> ../secret.txt`), except the parameter
+    // and variable files the user named.
+    let named: Vec<PathBuf> = opts.var_files.iter().chain(&opts.parameters).cloned().collect();
+    let policy = source::ReadPolicy::for_paths(
+        opts.max_file_size.unwrap_or(limits::DEFAULT_MAX_FILE_SIZE),
+        &opts.paths,
+        &named,
+    );
+    let files = Arc::new(Files::with_policy(base, policy));
     let excludes = walk::build_excludes(&opts.excludes)?;
     let found = clock.time(timings::Phase::Discover, || {
         walk::discover(&opts.paths, &excludes, |p| files.display_path(p))

@@ -81,6 +81,7 @@ fn check(args: cli::CheckArgs, matches: Option<&ArgMatches>) -> ExitCode {
         vars,
         parameters: args.parameters,
         base: None,
+        max_file_size: Some(args.max_file_size),
     };
     let report = match cosmolint::lint(&opts) {
         Ok(r) => r,

@@ -151,6 +151,14 @@ impl SourceFile {
 pub enum ReadError {
     #[error("cannot read file: {0}")]
     Io(#[from] std::io::Error),
+    #[error("file is {size} bytes, over the limit of {limit} bytes (--max-file-size); it is not read")]
+    TooLarge { size: u64, limit: u64 },
+    #[error("{0} is not a regular file; it is not read")]
+    NotRegular(&'static str),
+    #[error("it resolves to a file outside the repository; files outside it are never read")]
+    OutsideRepository,
+    #[error("it resolves to a special file under /proc, /sys or /dev; such files are never read")]
+    Special,
     #[error("file is not valid UTF-8 (invalid byte at offset {offset}); save it as UTF-8")]
     NotUtf8 { offset: usize },
     #[error("file is UTF-16 encoded; cosmolint reads UTF-8 files, save it as UTF-8")]
@@ -165,6 +173,164 @@ impl ReadError {
             _ => 0,
         }
     }
+
+    /// Whether the bytes were read but could not be decoded (`encoding-error`), rather
+    /// than not read at all (`io-error`).
+    pub fn is_encoding(&self) -> bool {
+        matches!(self, ReadError::NotUtf8 { .. } | ReadError::Utf16)
+    }
+}
+
+/// What a run may read: files no larger than `max_size`, regular files only, whose real
+/// path (symlinks resolved) lies inside one of the allowed roots. Every file cosmolint
+/// reads goes through [`ReadPolicy::read`].
+#[derive(Clone, Debug)]
+pub struct ReadPolicy {
+    pub max_size: u64,
+    /// Canonical directories (repository roots) and files (named parameter and variable
+    /// files) inside which reading is allowed; `None`: anywhere.
+    allowed: Option<Vec<PathBuf>>,
+}
+
+impl Default for ReadPolicy {
+    fn default() -> Self {
+        ReadPolicy {
+            max_size: crate::limits::DEFAULT_MAX_FILE_SIZE,
+            allowed: None,
+        }
+    }
+}
+
+impl ReadPolicy {
+    /// Reading restricted to the repositories of the linted `paths` — for each, the
+    /// nearest directory at or above it that holds `.git`, or the path itself (a file's
+    /// directory) when there is none — and to the `named` files themselves.
+    pub fn for_paths(max_size: u64, paths: &[PathBuf], named: &[PathBuf]) -> ReadPolicy {
+        let mut allowed = Vec::new();
+        for p in paths {
+            // A named file's directory, not its target's: `leak.tf -> ../secret.txt` must
+            // not make `..` the repository.
+            let dir = if p.is_dir() {
+                p.clone()
+            } else {
+                let abs = std::path::absolute(p).unwrap_or_else(|_| p.clone());
+                abs.parent().map_or(abs.clone(), Path::to_path_buf)
+            };
+            let Ok(start) = std::fs::canonicalize(&dir) else {
+                continue;
+            };
+            allowed.push(repository_root(&start).unwrap_or(start));
+        }
+        allowed.extend(named.iter().filter_map(|p| std::fs::canonicalize(p).ok()));
+        allowed.sort();
+        allowed.dedup();
+        ReadPolicy {
+            max_size,
+            allowed: Some(allowed),
+        }
+    }
+
+    /// Whether `path` (which need not exist) lies inside the allowed roots.
+    pub fn allows(&self, path: &Path) -> bool {
+        let Some(allowed) = &self.allowed else { return true };
+        let real = path_key(path);
+        allowed.iter().any(|root| real.starts_with(root))
+    }
+
+    /// The bytes of the file at `path`, or why it is not read. Checked before reading: the
+    /// real path is inside the allowed roots and not under `/proc`, `/sys` or `/dev`; the
+    /// file is a regular file (a FIFO would block forever, a device never end) no larger
+    /// than [`ReadPolicy::max_size`]. The read itself stops past the limit too, so a file
+    /// that grows meanwhile cannot exhaust memory.
+    pub fn read(&self, path: &Path) -> Result<Vec<u8>, ReadError> {
+        let bytes = self.read_up_to(path, self.max_size.saturating_add(1), true)?;
+        if bytes.len() as u64 > self.max_size {
+            return Err(ReadError::TooLarge {
+                size: bytes.len() as u64,
+                limit: self.max_size,
+            });
+        }
+        Ok(bytes)
+    }
+
+    /// The first `n` bytes of a file whatever its size, under the same rules otherwise
+    /// (to tell whether a file over the limit is one cosmolint would lint at all).
+    pub fn read_prefix(&self, path: &Path, n: u64) -> Result<Vec<u8>, ReadError> {
+        self.read_up_to(path, n, false)
+    }
+
+    fn read_up_to(&self, path: &Path, n: u64, check_size: bool) -> Result<Vec<u8>, ReadError> {
+        use std::io::Read;
+        let real = std::fs::canonicalize(path)?;
+        if ["/proc", "/sys", "/dev"].iter().any(|p| real.starts_with(p)) {
+            return Err(ReadError::Special);
+        }
+        if let Some(allowed) = &self.allowed {
+            if !allowed.iter().any(|root| real.starts_with(root)) {
+                return Err(ReadError::OutsideRepository);
+            }
+        }
+        let limit = if check_size { self.max_size } else { u64::MAX };
+        check_regular(&std::fs::metadata(&real)?, limit)?;
+        let file = open_nonblocking(&real)?;
+        // The type and size of what was opened, in case it changed since the check.
+        let meta = file.metadata()?;
+        check_regular(&meta, limit)?;
+        let mut bytes = Vec::with_capacity(usize::try_from(meta.len().min(n)).unwrap_or(0));
+        file.take(n).read_to_end(&mut bytes)?;
+        Ok(bytes)
+    }
+}
+
+fn check_regular(meta: &std::fs::Metadata, max_size: u64) -> Result<(), ReadError> {
+    let t = meta.file_type();
+    if !t.is_file() {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            if t.is_fifo() {
+                return Err(ReadError::NotRegular("a FIFO"));
+            }
+            if t.is_socket() {
+                return Err(ReadError::NotRegular("a socket"));
+            }
+            if t.is_block_device() || t.is_char_device() {
+                return Err(ReadError::NotRegular("a device"));
+            }
+        }
+        if t.is_dir() {
+            return Err(ReadError::NotRegular("a directory"));
+        }
+        return Err(ReadError::NotRegular("it"));
+    }
+    if meta.len() > max_size {
+        return Err(ReadError::TooLarge {
+            size: meta.len(),
+            limit: max_size,
+        });
+    }
+    Ok(())
+}
+
+/// Opens for reading without blocking on a FIFO that replaced the file after the check.
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK);
+    }
+    opts.open(path)
+}
+
+/// The nearest directory at or above `dir` (canonical) that holds `.git`.
+pub fn repository_root(dir: &Path) -> Option<PathBuf> {
+    let start = std::fs::canonicalize(dir).ok()?;
+    start
+        .ancestors()
+        .find(|a| a.join(".git").exists())
+        .map(Path::to_path_buf)
 }
 
 /// Decodes file bytes as UTF-8, removing a BOM.
@@ -202,14 +368,57 @@ pub fn decode_or_lossy(bytes: Vec<u8>) -> (String, Option<ReadError>) {
 pub struct Files {
     files: RwLock<Vec<Arc<SourceFile>>>,
     base: Option<PathBuf>,
+    policy: ReadPolicy,
 }
 
 impl Files {
     /// Paths are displayed relative to `base` (usually the working directory).
     pub fn new(base: Option<PathBuf>) -> Files {
+        Files::with_policy(base, ReadPolicy::default())
+    }
+
+    pub fn with_policy(base: Option<PathBuf>, policy: ReadPolicy) -> Files {
         Files {
             files: RwLock::default(),
             base,
+            policy,
+        }
+    }
+
+    /// What this run may read.
+    pub fn policy(&self) -> &ReadPolicy {
+        &self.policy
+    }
+
+    /// Reads and registers a source file: the one way cosmolint reads a file (through
+    /// [`ReadPolicy::read`]). When it cannot be read or decoded, the file is still
+    /// registered (empty, or with its lossy text so the problem can be shown) and the
+    /// diagnostic says why: `io-error` when it was not read, `encoding-error` when it is
+    /// not text cosmolint can decode.
+    pub fn read(&self, path: &Path) -> Result<Arc<SourceFile>, Box<crate::diagnostic::Diagnostic>> {
+        use crate::diagnostic::{Diagnostic, ToolCode};
+        let bytes = match self.policy.read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                let f = self.add(path.to_path_buf(), String::new());
+                return Err(Box::new(Diagnostic::tool(
+                    ToolCode::IoError,
+                    Span::new(f.id, 0..0),
+                    format!("cannot read {}: {e}", f.display),
+                )));
+            }
+        };
+        match decode_or_lossy(bytes) {
+            (text, None) => Ok(self.add(path.to_path_buf(), text)),
+            (lossy, Some(e)) => {
+                let f = self.add(path.to_path_buf(), lossy);
+                let at = e.offset();
+                Err(Box::new(Diagnostic::tool(
+                    ToolCode::EncodingError,
+                    Span::new(f.id, at..at + 1),
+                    e.to_string(),
+                )))
+            }
         }
     }
 

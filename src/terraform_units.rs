@@ -12,12 +12,12 @@ use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
-use crate::diagnostic::{Diagnostic, ToolCode};
+use crate::diagnostic::Diagnostic;
 use crate::eval::terraform::{ModuleLoader, TfModule, TfUnit, VarValue};
 use crate::ir::{Expr, ExprKind};
 use crate::model::Unresolved;
 use crate::parse::terraform as tfparse;
-use crate::source::{self, normalize, Files, SourceFile, Span};
+use crate::source::{self, normalize, repository_root, Files, SourceFile, Span};
 use crate::timings::{Clock, Phase};
 use crate::walk::{Candidate, FileKind};
 use crate::{Error, Options};
@@ -40,43 +40,9 @@ enum Reported {
     Only(BTreeSet<PathBuf>),
 }
 
-/// Reads a file as text, recording a diagnostic when it is not readable or not UTF-8.
+/// Reads a file as text ([`Files::read`]), recording a diagnostic when it is not read.
 pub(crate) fn read_source(files: &Files, path: &Path, problems: &Mutex<Vec<Diagnostic>>) -> Option<Arc<SourceFile>> {
-    // Only regular files: reading a FIFO or a device named `main.tf` would block forever.
-    let regular = std::fs::metadata(path).map(|m| m.is_file());
-    let bytes = match regular.and_then(|is_file| {
-        if is_file {
-            std::fs::read(path)
-        } else {
-            Err(std::io::Error::other("not a regular file"))
-        }
-    }) {
-        Ok(b) => b,
-        Err(e) => {
-            let f = files.add(path.to_path_buf(), String::new());
-            push(
-                problems,
-                Diagnostic::tool(
-                    ToolCode::IoError,
-                    Span::new(f.id, 0..0),
-                    format!("cannot read {}: {e}", f.display),
-                ),
-            );
-            return None;
-        }
-    };
-    match source::decode_or_lossy(bytes) {
-        (text, None) => Some(files.add(path.to_path_buf(), text)),
-        (lossy, Some(e)) => {
-            let f = files.add(path.to_path_buf(), lossy);
-            let at = e.offset();
-            push(
-                problems,
-                Diagnostic::tool(ToolCode::EncodingError, Span::new(f.id, at..at + 1), e.to_string()),
-            );
-            None
-        }
-    }
+    files.read(path).map_err(|d| push(problems, *d)).ok()
 }
 
 fn push(problems: &Mutex<Vec<Diagnostic>>, d: Diagnostic) {
@@ -232,12 +198,20 @@ impl ModuleLoader for UnitLoader<'_, '_> {
             normalize(&module_dir.join(source))
         } else {
             self.installed
-                .get_or_init(|| installed_modules(self.root))
+                .get_or_init(|| installed_modules(self.shared, self.root))
                 .get(key)
                 .cloned()
                 .ok_or_else(|| format!("module source `{source}` is not local and not installed by `terraform init`"))?
         };
-        if let Some(boundary) = self.boundary.get_or_init(|| repository_root(self.root)) {
+        let boundary = self.boundary.get_or_init(|| repository_root(self.root));
+        // The boundary every file read obeys too (`ReadPolicy`): without a `.git`, the
+        // linted paths.
+        if !self.shared.files.policy().allows(&dir) {
+            return Err(format!(
+                "module source `{source}` points outside the repository; it is not followed"
+            ));
+        }
+        if let Some(boundary) = boundary {
             if !dir_key(&dir).starts_with(boundary) {
                 return Err(format!(
                     "module source `{source}` points outside the repository; it is not followed"
@@ -252,16 +226,10 @@ impl ModuleLoader for UnitLoader<'_, '_> {
     }
 }
 
-/// The nearest ancestor of `dir` (itself included) that holds `.git`, canonical.
-fn repository_root(dir: &Path) -> Option<PathBuf> {
-    let start = std::fs::canonicalize(dir).ok()?;
-    start
-        .ancestors()
-        .find(|a| a.join(".git").exists())
-        .map(Path::to_path_buf)
-}
-
-fn installed_modules(root: &Path) -> HashMap<String, PathBuf> {
+/// The registry modules `terraform init` installed for `root`, from
+/// `.terraform/modules/modules.json` (read like any other file: a FIFO or a link to
+/// `/dev/zero` there is refused with an `io-error`).
+fn installed_modules(loader: &Loader, root: &Path) -> HashMap<String, PathBuf> {
     #[derive(serde::Deserialize)]
     struct Manifest {
         #[serde(rename = "Modules", default)]
@@ -275,10 +243,14 @@ fn installed_modules(root: &Path) -> HashMap<String, PathBuf> {
         dir: String,
     }
     let path = root.join(".terraform/modules/modules.json");
-    let Ok(text) = std::fs::read_to_string(path) else {
+    if std::fs::symlink_metadata(&path).is_err() {
+        return HashMap::new();
+    }
+    let Some(src) = read_source(loader.files, &path, &loader.problems) else {
         return HashMap::new();
     };
-    let Ok(manifest) = serde_json::from_str::<Manifest>(&text) else {
+    let text = &src.text;
+    let Ok(manifest) = serde_json::from_str::<Manifest>(text) else {
         return HashMap::new();
     };
     manifest

@@ -185,3 +185,257 @@ fn reference_chains_of_deep_values_do_not_overflow() {
         assert!(has(&v, "CDB001", f), "{f}: {:?}", found(&v));
     }
 }
+
+/// Runs the binary, failing the test (instead of hanging it) when it does not end within a
+/// minute: a FIFO read would block forever.
+fn cosmolint_bounded(dir: &Path, args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cosmolint"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run cosmolint");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("cosmolint {args:?} hung");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// (code, file, message) of every diagnostic.
+fn messages(v: &Value) -> Vec<(String, String, String)> {
+    v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["file"].as_str().unwrap().to_string(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn files_over_the_size_limit_are_refused_before_they_are_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "ok/main.tf", TF_ACCOUNT);
+    // 5 GiB, sparse: reading it would take minutes and all memory; line-index panics past
+    // 4 GiB. Refused from its size alone.
+    let big = std::fs::File::create(tmp.path().join("big/main.tf").tap_dir()).unwrap();
+    big.set_len(5 << 30).unwrap();
+    let big_json = std::fs::File::create(tmp.path().join("big/azuredeploy.json")).unwrap();
+    big_json.set_len(5 << 30).unwrap();
+    let v = report(&cosmolint_bounded(tmp.path(), &["check", ".", "--format", "json"]));
+    let m = messages(&v);
+    assert!(has(&v, "CDB001", "ok/main.tf"), "{m:?}");
+    assert!(
+        m.iter().any(|(c, f, msg)| c == "io-error"
+            && f == "big/main.tf"
+            && msg.contains("5368709120 bytes, over the limit of 67108864 bytes")),
+        "{m:?}"
+    );
+    // A JSON file over the limit that does not announce an ARM schema is not ours: no error.
+    assert!(!m.iter().any(|(_, f, _)| f == "big/azuredeploy.json"), "{m:?}");
+
+    // The limit is configurable, and a JSON file that is ARM is refused by it too.
+    write(tmp.path(), "small/azuredeploy.json", arm_account("false"));
+    let v = report(&cosmolint_bounded(
+        tmp.path(),
+        &["check", "ok", "small", "--format", "json", "--max-file-size", "100"],
+    ));
+    let m = messages(&v);
+    for f in ["ok/main.tf", "small/azuredeploy.json"] {
+        assert!(
+            m.iter()
+                .any(|(c, file, msg)| c == "io-error" && file == f && msg.contains("over the limit of 100 bytes")),
+            "{f}: {m:?}"
+        );
+    }
+}
+
+trait TapDir {
+    fn tap_dir(self) -> Self;
+}
+
+impl TapDir for PathBuf {
+    /// Creates the parent directory.
+    fn tap_dir(self) -> PathBuf {
+        std::fs::create_dir_all(self.parent().unwrap()).unwrap();
+        self
+    }
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let ok = Command::new("mkfifo").arg(path).status().unwrap().success();
+    assert!(ok, "mkfifo {}", path.display());
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_and_devices_are_never_read_wherever_they_are() {
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path();
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    // Every kind of file cosmolint reads besides the linted ones, as a FIFO or /dev/zero.
+    write(repo, "tf/main.tf", TF_ACCOUNT);
+    mkfifo(&repo.join("tf/terraform.tfvars"));
+    write(
+        repo,
+        "registry/main.tf",
+        format!("module \"m\" {{\n  source = \"Azure/x/azurerm\"\n}}\n{TF_ACCOUNT}"),
+    );
+    std::fs::create_dir_all(repo.join("registry/.terraform/modules")).unwrap();
+    symlink("/dev/zero", repo.join("registry/.terraform/modules/modules.json")).unwrap();
+    write(
+        repo,
+        "fifomod/main.tf",
+        format!("module \"m\" {{\n  source = \"Azure/x/azurerm\"\n}}\n{TF_ACCOUNT}"),
+    );
+    mkfifo(&repo.join("fifomod/.terraform/modules/modules.json"));
+    write(
+        repo,
+        "bicep/main.bicep",
+        format!("module m 'mod.bicep' = {{\n  name: 'm'\n}}\n{}", bicep_account("false")),
+    );
+    mkfifo(&repo.join("bicep/mod.bicep"));
+    mkfifo(&repo.join("bicep/main.bicepparam"));
+    write(repo, "arm/azuredeploy.json", arm_account("false"));
+    mkfifo(&repo.join("arm/azuredeploy.parameters.json"));
+    let v = report(&cosmolint_bounded(repo, &["check", ".", "--format", "json"]));
+    let m = messages(&v);
+    for f in [
+        "tf/main.tf",
+        "registry/main.tf",
+        "fifomod/main.tf",
+        "bicep/main.bicep",
+        "arm/azuredeploy.json",
+    ] {
+        assert!(has(&v, "CDB001", f), "{f}: {m:?}");
+    }
+    // A FIFO found by listing a directory is not an input (like one found by the walk).
+    assert!(!m.iter().any(|(_, f, _)| f == "tf/terraform.tfvars"), "{m:?}");
+    for (f, why) in [
+        ("registry/.terraform/modules/modules.json", "special file"),
+        (
+            "fifomod/.terraform/modules/modules.json",
+            "a FIFO is not a regular file",
+        ),
+    ] {
+        assert!(
+            m.iter()
+                .any(|(c, file, msg)| c == "io-error" && file == f && msg.contains(why)),
+            "{f}: {m:?}"
+        );
+    }
+
+    // Named on the command line: the usage error says why, nothing blocks.
+    mkfifo(&repo.join("named/p.json"));
+    mkfifo(&repo.join("named/v.tfvars"));
+    mkfifo(&repo.join("named/p.bicepparam"));
+    for args in [
+        ["check", "arm", "--parameters", "named/p.json"],
+        ["check", "tf", "--var-file", "named/v.tfvars"],
+    ] {
+        let out = cosmolint_bounded(repo, &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("FIFO"), "{args:?}: {err}");
+    }
+    let out = cosmolint_bounded(
+        repo,
+        &[
+            "check",
+            "bicep",
+            "--parameters",
+            "named/p.bicepparam",
+            "--format",
+            "json",
+        ],
+    );
+    let m = messages(&report(&out));
+    assert!(
+        m.iter()
+            .any(|(c, f, msg)| c == "io-error" && f == "named/p.bicepparam" && msg.contains("FIFO")),
+        "{m:?}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn nothing_outside_the_repository_is_read_or_printed() {
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().unwrap();
+    let secret = "SECRET-TOKEN-d41d8cd98f00";
+    write(tmp.path(), "secret.txt", format!("password = \"{secret}\"\n"));
+    write(
+        tmp.path(),
+        "outside/mod.bicep",
+        format!("// {secret}\n{}", bicep_account("false")),
+    );
+    write(
+        tmp.path(),
+        "outside/cosmos.json",
+        arm_account("false").replace("\"a\"", &format!("\"{secret}\"")),
+    );
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    write(&repo, "ok/main.tf", TF_ACCOUNT);
+    symlink("/proc/self/environ", repo.join("env.tf")).unwrap();
+    symlink("../secret.txt", repo.join("leak.tf")).unwrap();
+    symlink("../secret.txt", repo.join("leak.bicep")).unwrap();
+    symlink("../outside/cosmos.json", repo.join("leak.json")).unwrap();
+    write(
+        &repo,
+        "mods/main.bicep",
+        "module m 'linked.bicep' = {\n  name: 'm'\n}\n",
+    );
+    symlink("../../outside/mod.bicep", repo.join("mods/linked.bicep")).unwrap();
+    for format in ["json", "human", "sarif", "github", "azure-devops", "junit", "lsp-json"] {
+        let out = cosmolint_bounded(&repo, &["check", ".", "--format", format, "--show-unresolved"]);
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!all.contains(secret), "{format}: {all}");
+        assert!(!all.contains("PATH="), "{format}: the environment was printed: {all}");
+        assert_eq!(out.status.code(), Some(2), "{format}: {all}");
+    }
+    let v = report(&cosmolint_bounded(&repo, &["check", ".", "--format", "json"]));
+    let m = messages(&v);
+    assert!(has(&v, "CDB001", "ok/main.tf"), "{m:?}");
+    for (f, why) in [
+        ("env.tf", "special file"),
+        ("leak.tf", "outside the repository"),
+        ("leak.bicep", "outside the repository"),
+        ("leak.json", "outside the repository"),
+    ] {
+        assert!(
+            m.iter()
+                .any(|(c, file, msg)| c == "io-error" && file == f && msg.contains(why)),
+            "{f}: {m:?}"
+        );
+    }
+    // Named explicitly, the link is still not followed out of the repository.
+    let v = report(&cosmolint_bounded(&repo, &["check", "leak.tf", "--format", "json"]));
+    assert!(
+        messages(&v)
+            .iter()
+            .any(|(c, _, msg)| c == "io-error" && msg.contains("outside")),
+        "{:?}",
+        messages(&v)
+    );
+}

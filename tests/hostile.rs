@@ -124,6 +124,8 @@ fn symlink_loops_fifos_and_dangling_links_do_not_hang() {
 fn symlinked_files_are_linted() {
     use std::os::unix::fs::symlink;
     let tmp = tempfile::tempdir().unwrap();
+    // Linked from elsewhere in the same repository (tests/hardening.rs: from outside it).
+    std::fs::create_dir_all(tmp.path().join(".git")).unwrap();
     write(tmp.path(), "shared/cosmos.tf", ACCOUNT);
     std::fs::create_dir_all(tmp.path().join("stack")).unwrap();
     symlink(tmp.path().join("shared/cosmos.tf"), tmp.path().join("stack/cosmos.tf")).unwrap();
