@@ -2,16 +2,15 @@
 //!
 //! Every location cosmolint reports is a [`Span`]: a file and a byte range in that file's
 //! text. Line and column numbers are computed only when a report is rendered, from a
-//! per-file [`LineIndex`] (rust-analyzer's `line-index` crate).
+//! per-file [`LineIndex`].
 //!
 //! A UTF-8 byte order mark is removed when a file is read, so offsets and columns are those
-//! of the text after the BOM — which is what editors show. CRLF line endings need no special
-//! handling: `\r` is the last character of its line and never shifts a column.
+//! of the text after the BOM — which is what editors show. A line ends at `\n`, `\r\n` or a
+//! lone `\r`, as the Language Server Protocol, SARIF viewers, editors and miette count them
+//! (old Mac and some generated ARM files end lines with `\r` alone).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
-
-use line_index::{LineIndex, TextSize, WideEncoding};
 
 /// Index of a file in a [`Files`] registry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -97,52 +96,112 @@ impl SourceFile {
         }
     }
 
-    fn offset(&self, offset: u32) -> TextSize {
+    fn offset(&self, offset: u32) -> u32 {
         // Clamp to the text and back off to a char boundary, so a span from any source can
-        // never make the line index panic.
+        // never make a position wrong or a slice panic.
         let mut off = (offset as usize).min(self.text.len());
         while !self.text.is_char_boundary(off) {
             off -= 1;
         }
-        TextSize::from(u32::try_from(off).unwrap_or(u32::MAX))
+        off as u32
     }
 
     /// 1-based line and character column of a byte offset.
     pub fn line_col(&self, offset: u32) -> LineCol {
-        let lc = self.line_index.line_col(self.offset(offset));
-        let col = self
-            .line_index
-            .to_wide(WideEncoding::Utf32, lc)
-            .map_or(lc.col, |w| w.col);
+        let (line, chars, _) = self.line_index.position(self.offset(offset));
         LineCol {
-            line: lc.line + 1,
-            column: col + 1,
+            line: line + 1,
+            column: chars + 1,
         }
     }
 
     /// 0-based line and UTF-16 column of a byte offset (LSP positions).
     pub fn utf16_pos(&self, offset: u32) -> Utf16Pos {
-        let lc = self.line_index.line_col(self.offset(offset));
-        let col = self
-            .line_index
-            .to_wide(WideEncoding::Utf16, lc)
-            .map_or(lc.col, |w| w.col);
-        Utf16Pos {
-            line: lc.line,
-            character: col,
-        }
+        let (line, _, utf16) = self.line_index.position(self.offset(offset));
+        Utf16Pos { line, character: utf16 }
+    }
+
+    /// 0-based line of a byte offset.
+    pub fn line_of(&self, offset: u32) -> u32 {
+        self.line_index.line_of(self.offset(offset))
     }
 
     /// Byte offset of the start of the 1-based `line`, if the file has it.
     pub fn line_start(&self, line: u32) -> Option<u32> {
-        self.line_index.line(line.checked_sub(1)?).map(|r| u32::from(r.start()))
+        self.line_index.starts.get(line.checked_sub(1)? as usize).copied()
     }
 
     /// Text of the span, clamped to the file.
     pub fn slice(&self, span: Span) -> &str {
-        let start = u32::from(self.offset(span.start)) as usize;
-        let end = (u32::from(self.offset(span.end)) as usize).max(start);
+        let start = self.offset(span.start) as usize;
+        let end = (self.offset(span.end) as usize).max(start);
         &self.text[start..end]
+    }
+}
+
+/// Line starts and the non-ASCII characters of a text, for positions in O(log n): built in
+/// one pass, so that a file with thousands of findings on one long line (minified JSON)
+/// costs no more per finding than a short one.
+#[derive(Debug)]
+pub struct LineIndex {
+    /// Byte offset of the start of each line (the first is 0).
+    starts: Vec<u32>,
+    /// Offsets of the characters that take more than one byte, in order.
+    wide: Vec<u32>,
+    /// `extra[i]`: bytes beyond one per character in `wide[..i]`.
+    extra: Vec<u32>,
+    /// `astral[i]`: characters in `wide[..i]` that take two UTF-16 units.
+    astral: Vec<u32>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let b = text.as_bytes();
+        let mut starts = vec![0u32];
+        let (mut wide, mut extra, mut astral) = (Vec::new(), vec![0u32], vec![0u32]);
+        let mut i = 0;
+        while i < b.len() {
+            match b[i] {
+                b'\n' => starts.push(i as u32 + 1),
+                b'\r' if b.get(i + 1) != Some(&b'\n') => starts.push(i as u32 + 1),
+                c if c >= 0x80 && c & 0xC0 != 0x80 => {
+                    let len = if c >= 0xF0 {
+                        4
+                    } else if c >= 0xE0 {
+                        3
+                    } else {
+                        2
+                    };
+                    wide.push(i as u32);
+                    extra.push(extra[extra.len() - 1] + len - 1);
+                    astral.push(astral[astral.len() - 1] + u32::from(len == 4));
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        LineIndex {
+            starts,
+            wide,
+            extra,
+            astral,
+        }
+    }
+
+    /// 0-based line of an offset.
+    pub fn line_of(&self, offset: u32) -> u32 {
+        (self.starts.partition_point(|&s| s <= offset) - 1) as u32
+    }
+
+    /// 0-based line, and the column in characters and in UTF-16 units, of an offset (on a
+    /// character boundary).
+    fn position(&self, offset: u32) -> (u32, u32, u32) {
+        let line = self.line_of(offset);
+        let start = self.starts[line as usize];
+        let i0 = self.wide.partition_point(|&w| w < start);
+        let i1 = self.wide.partition_point(|&w| w < offset);
+        let chars = offset - start - (self.extra[i1] - self.extra[i0]);
+        (line, chars, chars + self.astral[i1] - self.astral[i0])
     }
 }
 
@@ -522,6 +581,21 @@ mod tests {
         let f = file("a = 1\r\nbb = 2\r\n");
         let off = f.text.find("2").unwrap() as u32;
         assert_eq!(f.line_col(off), LineCol { line: 2, column: 6 });
+    }
+
+    #[test]
+    fn a_lone_cr_ends_a_line_like_lf_and_crlf() {
+        let f = file("a\rbb\r\nccc\nd😀e");
+        let at = |s: &str| f.text.find(s).unwrap() as u32;
+        assert_eq!(f.line_col(at("bb")), LineCol { line: 2, column: 1 });
+        assert_eq!(f.line_col(at("ccc")), LineCol { line: 3, column: 1 });
+        // The `\n` of a CRLF belongs to the line it ends.
+        assert_eq!(f.line_col(at("\r\n") + 1), LineCol { line: 2, column: 4 });
+        assert_eq!(f.utf16_pos(at("e")), Utf16Pos { line: 3, character: 3 });
+        assert_eq!(f.line_col(at("e")), LineCol { line: 4, column: 3 });
+        assert_eq!(f.line_start(3), Some(at("ccc")));
+        assert_eq!(f.line_start(9), None);
+        assert_eq!(f.line_of(at("d")), 3);
     }
 
     #[test]

@@ -439,3 +439,176 @@ fn nothing_outside_the_repository_is_read_or_printed() {
         messages(&v)
     );
 }
+
+/// Strings that mean something to a terminal, a CI log reader, a Markdown renderer or a
+/// workflow-command parser. One table for every output format.
+const HOSTILE: &[&str] = &[
+    "x\n::error file=a,line=1::injected",
+    "x\r::add-mask::hidden",
+    "##vso[task.setvariable variable=x]1",
+    "##[group]folded",
+    "osc52\u{1b}]52;c;aGVsbG8=\u{7}",
+    "clear\u{1b}[2J\u{1b}[31mred",
+    "bidi\u{202e}lirpa\u{2066}x\u{2069}",
+    "md`](https:e.vil)![i](https:e.vil)<img src=x>",
+    "pct%0A%25;]|&",
+    "c1\u{9b}31m\u{85}nel\u{2028}ls",
+];
+
+/// What no human, GitHub or Azure DevOps report may contain raw.
+fn unsafe_char(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A tree where every hostile string is a directory name (Terraform finding), an ARM
+/// resource name (quoted in messages) and the text of a broken Bicep statement (quoted in
+/// the syntax error), plus a binary file named `.tf`.
+fn hostile_tree() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for (i, h) in HOSTILE.iter().enumerate() {
+        write(tmp.path(), &format!("{}/main.tf", h.replace('/', "_")), TF_ACCOUNT);
+        let name = serde_json::to_string(h).unwrap();
+        write(
+            tmp.path(),
+            &format!("arm{i}/azuredeploy.json"),
+            arm_account("false").replace("\"name\": \"a\"", &format!("\"name\": {name}")),
+        );
+        write(
+            tmp.path(),
+            &format!("bicep{i}/main.bicep"),
+            format!("var x = '{h}\n{h} = (\n"),
+        );
+    }
+    let binary: Vec<u8> = (0..2048u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    write(tmp.path(), "bin/main.tf", binary);
+    tmp
+}
+
+fn run_format(dir: &Path, format: &str) -> String {
+    let out = cosmolint(dir, &["check", ".", "--format", format, "--color", "never"]);
+    assert!(matches!(out.status.code(), Some(1 | 2)), "{format}: {:?}", out.status);
+    String::from_utf8(out.stdout).unwrap_or_else(|e| panic!("{format}: output is not UTF-8: {e}"))
+}
+
+#[test]
+fn no_format_lets_input_text_control_the_terminal_or_the_log() {
+    let tmp = hostile_tree();
+    for format in ["human", "github", "azure-devops"] {
+        let text = run_format(tmp.path(), format);
+        assert!(text.contains("CDB001"), "{format}: {text}");
+        for (n, line) in text.lines().enumerate() {
+            // A command's `file=` / `sourcepath=` property carries the path exactly (the
+            // runner decodes its documented escapes) so the annotation finds the file; the
+            // message is what the log shows.
+            let shown = match format {
+                "github" => line.splitn(3, "::").nth(2).unwrap_or(line),
+                "azure-devops" => line.split_once(']').map_or(line, |(_, m)| m),
+                _ => line,
+            };
+            let bad: Vec<char> = shown.chars().filter(|c| unsafe_char(*c)).collect();
+            assert!(bad.is_empty(), "{format} line {n}: raw {bad:?} in {line:?}");
+            let t = line.trim_start();
+            match format {
+                // Every line is cosmolint's own command or summary.
+                "github" => assert!(
+                    ["::error ", "::warning ", "::notice ", "cosmolint: "]
+                        .iter()
+                        .any(|p| line.starts_with(p)),
+                    "{format} line {n}: {line:?}"
+                ),
+                "azure-devops" => {
+                    assert!(
+                        line.starts_with("##vso[task.logissue ") || line.starts_with("cosmolint: "),
+                        "{format} line {n}: {line:?}"
+                    );
+                    // The agent runs one command per line: the first `##vso[` up to the
+                    // first raw `]` (escaped in values); the message holds no other.
+                    assert!(!shown.contains("##vso["), "{format} line {n}: {line:?}");
+                }
+                _ => {
+                    assert!(
+                        !t.starts_with("::") && !t.starts_with("##["),
+                        "{format} line {n}: {line:?}"
+                    );
+                    assert!(!line.contains("##vso["), "{format} line {n}: {line:?}");
+                }
+            }
+        }
+    }
+    // The binary file's bytes are not dumped: its snippet shows no control characters
+    // (checked above) and it is reported.
+    let human = run_format(tmp.path(), "human");
+    assert!(human.contains("bin/main.tf"), "{human}");
+}
+
+#[test]
+fn machine_formats_carry_hostile_names_exactly_and_stay_well_formed() {
+    let tmp = hostile_tree();
+    // JSON, SARIF and LSP JSON are data: they stay valid JSON and keep each name exactly.
+    let json: Value = serde_json::from_str(&run_format(tmp.path(), "json")).unwrap();
+    let files: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    let messages: String = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    for h in HOSTILE {
+        let dir = h.replace('/', "_");
+        assert!(files.contains(&format!("{dir}/main.tf").as_str()), "{h:?}: {files:?}");
+        assert!(messages.contains(h), "{h:?} not quoted exactly");
+    }
+    for format in ["sarif", "lsp-json"] {
+        let text = run_format(tmp.path(), format);
+        let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{format}: {e}"));
+        // JSON escapes C0 controls; C1 and bidi characters are data there, kept exactly.
+        assert!(
+            !text.chars().any(|c| c < ' ' && c != '\n'),
+            "{format}: raw control character"
+        );
+        assert!(v.is_object() || v.is_array());
+    }
+    // JUnit is well-formed XML.
+    let xml = run_format(tmp.path(), "junit");
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!("junit: {e}: {xml}"),
+        }
+    }
+    // The job summary: one table row per line, five cell separators, no Markdown or HTML
+    // from the input.
+    let summary = tmp.path().join("summary.md");
+    let out = Command::new(env!("CARGO_BIN_EXE_cosmolint"))
+        .args(["check", ".", "--format", "github"])
+        .current_dir(tmp.path())
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    assert!(matches!(out.status.code(), Some(1 | 2)));
+    let md = std::fs::read_to_string(&summary).unwrap();
+    let rows: Vec<&str> = md.lines().filter(|l| l.starts_with("| ")).collect();
+    assert!(rows.len() > HOSTILE.len(), "{md}");
+    for line in md.lines().skip_while(|l| !l.starts_with("| ")) {
+        assert!(line.starts_with("| "), "a line outside the table: {line:?}");
+        assert_eq!(line.matches('|').count(), 5, "{line}");
+        assert!(!line.chars().any(unsafe_char), "{line:?}");
+        // Location and message (the rule cell is cosmolint's own link).
+        let cells: Vec<&str> = line.split('|').collect();
+        for cell in &cells[3..] {
+            for markup in ["](", "![", "<img", "`", "[", "<b"] {
+                assert!(!cell.contains(markup), "{markup} in {line}");
+            }
+        }
+    }
+}

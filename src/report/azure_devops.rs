@@ -14,7 +14,7 @@
 //! all five in both halves: that is exact for what the agent decodes, so a message holding
 //! the text `%3B` or `]` comes out as written rather than decoded or cut.
 
-use super::{path, range, summary_line};
+use super::{path, printable, range, summary_line};
 use crate::diagnostic::Severity;
 use crate::Report;
 
@@ -43,15 +43,20 @@ pub fn render(report: &Report) -> String {
             Severity::Error => "error",
             Severity::Warning | Severity::Info => "warning",
         };
+        // Terminal controls and line breaks from the input as visible escapes; only the
+        // `\n` before `help:` is cosmolint's.
         let mut message = if d.is_rule() {
-            format!("{} {}: {}", d.code, d.name, d.message)
+            format!("{} {}: {}", d.code, d.name, printable(&d.message))
         } else {
-            d.message.clone()
+            printable(&d.message).into_owned()
         };
         if let Some(help) = &d.help {
             message.push_str("\nhelp: ");
-            message.push_str(help);
+            message.push_str(&printable(help));
         }
+        // The agent runs only the first command of a line, but a reader of the log should
+        // not find a second one in a name either.
+        let message = message.replace("##vso[", "##vso\\[");
         out.push_str(&format!(
             "##vso[task.logissue type={kind};sourcepath={};linenumber={};columnnumber={};code={}]{}\n",
             escape(&path(files, d.span)),

@@ -14,13 +14,20 @@
 //! GitHub shows only the first 10 error and 10 warning annotations of a step (50 per job);
 //! the job summary lists every finding.
 
-use super::{path, range, summary_line};
+use super::{path, printable, range, summary_line};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::Report;
 
 /// Escapes a command's message (`escapeData` in `@actions/core`).
 pub fn escape_data(s: &str) -> String {
     s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Text from the input for a command: terminal controls (ESC, BEL, bidi…) as visible
+/// escapes — the runner shows them raw in the log otherwise — and line breaks too, so only
+/// cosmolint's own `\n` (before `help:`) becomes a `%0A` line of the annotation.
+fn input(s: &str) -> String {
+    printable(s).into_owned()
 }
 
 /// Escapes a command property value (`escapeProperty` in `@actions/core`).
@@ -51,6 +58,8 @@ pub fn render(report: &Report) -> String {
     for d in &report.diagnostics {
         let (start, end) = range(files, d.span);
         let mut props = Vec::new();
+        // The path exactly (the runner decodes the documented escapes back), so the
+        // annotation lands on the file.
         let file = path(files, d.span);
         if !file.is_empty() {
             props.push(format!("file={}", escape_property(&file)));
@@ -60,10 +69,10 @@ pub fn render(report: &Report) -> String {
         props.push(format!("endLine={}", end.line));
         props.push(format!("endColumn={}", end.column));
         props.push(format!("title={}", escape_property(&title(d))));
-        let mut message = d.message.clone();
+        let mut message = input(&d.message);
         if let Some(help) = &d.help {
             message.push_str("\nhelp: ");
-            message.push_str(help);
+            message.push_str(&input(help));
         }
         out.push_str(&format!(
             "::{} {}::{}\n",
@@ -76,20 +85,35 @@ pub fn render(report: &Report) -> String {
     out
 }
 
-/// Escapes text for a Markdown table cell: `|` would end the cell, a newline the row, and
-/// `<`, `>`, `&` could start HTML.
+/// Text for a cell of the Markdown job summary. Messages name things from the input
+/// (resource names, paths) and mark code with backticks, and GitHub renders the summary as
+/// Markdown with HTML: a backtick in a name would close the code span and let the pull
+/// request choose a link or an image. So every ASCII punctuation character becomes a numeric
+/// character reference (CommonMark never reads those as syntax, and GFM splits cells only at
+/// a literal `|`), backtick-quoted parts become `<code>` elements, and unsafe characters are
+/// visible escapes.
 pub fn escape_cell(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '|' => out.push_str("\\|"),
-            '\\' => out.push_str("\\\\"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '\r' => {}
-            '\n' => out.push_str("<br>"),
-            c => out.push(c),
+    let text = printable(s);
+    let parts: Vec<&str> = text.split('`').collect();
+    let mut out = String::with_capacity(text.len() + 16);
+    for (i, part) in parts.iter().enumerate() {
+        // Odd parts are between backticks, unless the last backtick is unmatched.
+        let code = i % 2 == 1 && i + 1 < parts.len();
+        if i % 2 == 1 && !code {
+            out.push_str("&#96;");
+        }
+        if code {
+            out.push_str("<code>");
+        }
+        for c in part.chars() {
+            if c.is_ascii_punctuation() {
+                out.push_str(&format!("&#{};", c as u32));
+            } else {
+                out.push(c);
+            }
+        }
+        if code {
+            out.push_str("</code>");
         }
     }
     out
@@ -141,7 +165,15 @@ mod tests {
     }
 
     #[test]
-    fn cells_cannot_break_the_table() {
-        assert_eq!(escape_cell("a|b\nc <x>"), "a\\|b<br>c &lt;x&gt;");
+    fn cells_cannot_break_the_table_or_make_links() {
+        assert_eq!(
+            escape_cell("a|b\nc <x>"),
+            "a&#124;b\\u{a}c &#60;x&#62;".replace("\\u{a}", "&#92;u&#123;a&#125;")
+        );
+        assert_eq!(
+            escape_cell("`x`](https://e.vil)![i](https://e.vil/p.png)` y"),
+            "<code>x</code>&#93;&#40;https&#58;&#47;&#47;e&#46;vil&#41;&#33;&#91;i&#93;&#40;https&#58;&#47;&#47;e&#46;vil&#47;p&#46;png&#41;&#96; y"
+        );
+        assert_eq!(escape_cell("`account` is open"), "<code>account</code> is open");
     }
 }

@@ -5,15 +5,19 @@
 //! in `variables.tf`, a module argument in the caller) become related reports with their
 //! own snippets.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan,
+    SpanContents,
+};
 use rayon::prelude::*;
 
-use super::{path, range, summary_line};
+use super::{defuse_commands, printable, range, snippet_text, summary_line};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::source::{Files, Span};
+use crate::source::{FileId, Files, SourceFile, Span};
 use crate::Report;
 
 #[derive(Clone, Copy, Debug)]
@@ -29,7 +33,7 @@ struct Rendered {
     severity: miette::Severity,
     help: Option<String>,
     url: Option<String>,
-    source: NamedSource<Arc<str>>,
+    source: Snippet,
     labels: Vec<LabeledSpan>,
     related: Vec<Rendered>,
 }
@@ -79,16 +83,94 @@ fn source_span(span: Span) -> SourceSpan {
     SourceSpan::new((span.start as usize).into(), (span.end - span.start) as usize)
 }
 
-fn source_of(files: &Files, span: Span) -> NamedSource<Arc<str>> {
-    match files.get(span.file) {
-        Some(f) => NamedSource::new(f.display.clone(), f.text.clone()),
-        None => NamedSource::new("", Arc::from("")),
+/// A file as miette reads it. miette finds a span's lines by scanning its source from the
+/// start, which made each diagnostic cost its file's size (10,000 findings in one file: 41
+/// s); this source hands miette only the lines from the first context line on, found
+/// through the file's line index. Its text is [`snippet_text`]: the file with unsafe
+/// characters blanked in place, so offsets and lines are the file's.
+#[derive(Clone)]
+struct Snippet {
+    name: String,
+    text: Arc<str>,
+    file: Option<Arc<SourceFile>>,
+}
+
+impl SourceCode for Snippet {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let Some(file) = &self.file else {
+            return Err(MietteError::OutOfBounds);
+        };
+        let offset = span.offset().min(self.text.len());
+        let first = (file.line_of(offset as u32) as usize).saturating_sub(before);
+        let start = file.line_start(first as u32 + 1).unwrap_or(0) as usize;
+        let window = &self.text.as_bytes()[start..];
+        let local = SourceSpan::new((offset - start).into(), span.len());
+        let c = window.read_span(&local, before, after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            c.data(),
+            SourceSpan::new((c.span().offset() + start).into(), c.span().len()),
+            c.line() + first,
+            c.column(),
+            c.line_count() + first,
+        )))
     }
 }
 
-fn to_miette(files: &Files, d: &Diagnostic) -> Rendered {
+/// The snippet source of every file a diagnostic shows, computed once per file.
+struct Sources(HashMap<FileId, Snippet>);
+
+impl Sources {
+    fn new(report: &Report) -> Sources {
+        let mut ids: Vec<FileId> = report
+            .diagnostics
+            .iter()
+            .flat_map(|d| std::iter::once(d.span.file).chain(d.labels.iter().map(|l| l.span.file)))
+            .collect();
+        ids.sort();
+        ids.dedup();
+        let map = ids
+            .par_iter()
+            .filter_map(|id| {
+                let f = report.files.get(*id)?;
+                let text = snippet_text(&f.text).map_or_else(|| f.text.clone(), Arc::from);
+                let name = printable(&f.display).into_owned();
+                Some((
+                    *id,
+                    Snippet {
+                        name,
+                        text,
+                        file: Some(f),
+                    },
+                ))
+            })
+            .collect();
+        Sources(map)
+    }
+
+    fn of(&self, span: Span) -> Snippet {
+        self.0.get(&span.file).cloned().unwrap_or(Snippet {
+            name: String::new(),
+            text: Arc::from(""),
+            file: None,
+        })
+    }
+}
+
+/// The displayed path of a span's file, safe to print.
+fn path(files: &Files, span: Span) -> String {
+    printable(&super::path(files, span)).into_owned()
+}
+
+fn to_miette(files: &Files, sources: &Sources, d: &Diagnostic) -> Rendered {
+    let text = |s: &str| printable(s).into_owned();
     let mut labels = vec![LabeledSpan::new_primary_with_span(
-        d.primary_label.clone(),
+        d.primary_label.as_deref().map(text),
         source_span(d.span),
     )];
     let mut related = Vec::new();
@@ -98,23 +180,29 @@ fn to_miette(files: &Files, d: &Diagnostic) -> Rendered {
         // miette shows one snippet from the first to the last label; a label far from the
         // primary span gets its own snippet instead of dragging every line between along.
         if l.span.file == d.span.file && line_of(l.span).abs_diff(primary_line) <= 6 {
-            labels.push(LabeledSpan::new_with_span(Some(l.message.clone()), source_span(l.span)));
+            labels.push(LabeledSpan::new_with_span(Some(text(&l.message)), source_span(l.span)));
         } else {
             let (start, _) = range(files, l.span);
             related.push(Rendered {
-                message: format!("{}:{}:{}: {}", path(files, l.span), start.line, start.column, l.message),
+                message: format!(
+                    "{}:{}:{}: {}",
+                    path(files, l.span),
+                    start.line,
+                    start.column,
+                    text(&l.message)
+                ),
                 code: None,
                 severity: miette::Severity::Advice,
                 help: None,
                 url: None,
-                source: source_of(files, l.span),
-                labels: vec![LabeledSpan::new_with_span(Some(l.message.clone()), source_span(l.span))],
+                source: sources.of(l.span),
+                labels: vec![LabeledSpan::new_with_span(Some(text(&l.message)), source_span(l.span))],
                 related: Vec::new(),
             });
         }
     }
     Rendered {
-        message: d.message.clone(),
+        message: text(&d.message),
         code: Some(if d.is_rule() {
             format!("{}({})", d.code, d.name)
         } else {
@@ -125,9 +213,9 @@ fn to_miette(files: &Files, d: &Diagnostic) -> Rendered {
             Severity::Warning => miette::Severity::Warning,
             Severity::Info => miette::Severity::Advice,
         },
-        help: d.help.clone(),
+        help: d.help.as_deref().map(text),
         url: d.url.clone(),
-        source: source_of(files, d.span),
+        source: sources.of(d.span),
         labels,
         related,
     }
@@ -145,8 +233,7 @@ pub fn render(report: &Report, style: Style, show_unresolved: bool) -> String {
         .with_urls(true)
         .with_width(style.width)
         .with_context_lines(1);
-    // miette locates a snippet by scanning its file from the start, so each diagnostic
-    // costs about its file's size: render them in parallel, then join them in order.
+    let sources = Sources::new(report);
     let rendered: Vec<String> = report
         .diagnostics
         .par_iter()
@@ -160,8 +247,11 @@ pub fn render(report: &Report, style: Style, show_unresolved: bool) -> String {
                 d.severity,
                 d.code
             );
-            if handler.render_report(&mut out, &to_miette(&report.files, d)).is_err() {
-                out.push_str(&d.message);
+            if handler
+                .render_report(&mut out, &to_miette(&report.files, &sources, d))
+                .is_err()
+            {
+                out.push_str(&printable(&d.message));
                 out.push('\n');
             }
             out.push('\n');
@@ -177,8 +267,8 @@ pub fn render(report: &Report, style: Style, show_unresolved: bool) -> String {
                 path(&report.files, u.span),
                 start.line,
                 start.column,
-                u.what,
-                u.why
+                printable(&u.what),
+                printable(&u.why)
             ));
         }
         if !report.unresolved.is_empty() {
@@ -197,7 +287,7 @@ pub fn render(report: &Report, style: Style, show_unresolved: bool) -> String {
             ""
         },
     ));
-    out
+    defuse_commands(out)
 }
 
 fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {

@@ -8,6 +8,7 @@ pub mod junit;
 pub mod lsp_json;
 pub mod sarif;
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use crate::diagnostic::Severity;
@@ -52,6 +53,88 @@ pub fn file_uri(path: &Path) -> String {
     format!("file://{}", encode_uri_path(&p))
 }
 
+/// Characters that must not reach a terminal or a CI log raw: C0 controls but tab (ESC
+/// starts terminal sequences such as OSC 52, the clipboard write; CR and LF start lines),
+/// DEL, C1 controls (U+0085 NEL and U+009B CSI act as line break and ESC `[`), Unicode line
+/// and paragraph separators, and the bidirectional controls that make text display in
+/// another order than it is read (CVE-2021-42574, "Trojan Source").
+pub fn is_unsafe(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{8}' | '\u{a}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
+        | '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}'
+        | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text from the input (a path, a name, a message quoting the source) made safe to print:
+/// every [`is_unsafe`] character becomes a visible `\u{1b}` escape, newlines included, so the
+/// text stays on its line.
+pub fn printable(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_unsafe) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_unsafe(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Source text to show in a snippet, with every [`is_unsafe`] character replaced by as many
+/// `?` as it has bytes, so byte offsets and lines stay those of the file: a lone CR becomes
+/// `\n` (both end a line), `\r\n` and `\n` stay. `None` when the text is safe as it is.
+pub fn snippet_text(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let needs = |i: usize, c: char| is_unsafe(c) && !(c == '\n' || (c == '\r' && b.get(i + 1) == Some(&b'\n')));
+    if !s.char_indices().any(|(i, c)| needs(i, c)) {
+        return None;
+    }
+    let mut out = String::with_capacity(s.len());
+    for (i, c) in s.char_indices() {
+        if c == '\r' && b.get(i + 1) != Some(&b'\n') {
+            out.push('\n');
+        } else if needs(i, c) {
+            out.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    Some(out)
+}
+
+/// The last pass over a report that goes to a terminal or CI log: no line starts (after
+/// blanks) with `::` (a GitHub Actions workflow command) or `##[` (an Azure Pipelines
+/// formatting command), and no line holds `##vso[` (the Azure Pipelines agent runs a logging
+/// command found anywhere in a line). Such text can only come from the input (a file name,
+/// a resource name, a source line), so a backslash is put in front of it.
+pub fn defuse_commands(text: String) -> String {
+    let risky = |line: &str| {
+        let t = line.trim_start();
+        t.starts_with("::") || t.starts_with("##[") || line.contains("##vso[")
+    };
+    if !text.lines().any(risky) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for line in text.split_inclusive('\n') {
+        if !risky(line) {
+            out.push_str(line);
+            continue;
+        }
+        let blanks = line.len() - line.trim_start().len();
+        let (lead, rest) = line.split_at(blanks);
+        out.push_str(lead);
+        if rest.starts_with("::") || rest.starts_with("##[") {
+            out.push('\\');
+        }
+        out.push_str(&rest.replace("##vso[", "##vso\\["));
+    }
+    out
+}
+
 /// One line saying what was found: `4 findings in 1 file (4 errors, 0 warnings)`.
 pub fn summary_line(report: &Report) -> String {
     let s = &report.summary;
@@ -85,6 +168,26 @@ mod tests {
         assert_eq!(encode_uri_path("a b/c,d:e%f.tf"), "a%20b/c%2Cd%3Ae%25f.tf");
         assert_eq!(encode_uri_path("dir/é.tf"), "dir/%C3%A9.tf");
         assert_eq!(encode_uri_path("x-y_z~1.tf"), "x-y_z~1.tf");
+    }
+
+    #[test]
+    fn unsafe_characters_are_escaped_visibly_or_blanked_in_place() {
+        assert_eq!(
+            printable("a\u{1b}]52;c;eA==\u{7}b\nc\u{202e}d\te"),
+            "a\\u{1b}]52;c;eA==\\u{7}b\\u{a}c\\u{202e}d\te"
+        );
+        assert!(matches!(printable("plain café"), Cow::Borrowed(_)));
+        let snippet = snippet_text("x\u{1b}[2J\r\ny\rz\u{9b}\u{2066}").unwrap();
+        assert_eq!(snippet, "x?[2J\r\ny\nz?????");
+        assert_eq!(snippet.len(), "x\u{1b}[2J\r\ny\rz\u{9b}\u{2066}".len());
+        assert_eq!(snippet_text("a\r\nb\tc\n"), None);
+    }
+
+    #[test]
+    fn no_line_starts_with_a_command() {
+        let out = defuse_commands("ok\n  ::error::x\n##[group]y\nsee ##vso[task.complete]\n".into());
+        assert_eq!(out, "ok\n  \\::error::x\n\\##[group]y\nsee ##vso\\[task.complete]\n");
+        assert_eq!(defuse_commands("a: b::c\n".into()), "a: b::c\n");
     }
 
     #[test]
