@@ -23,6 +23,11 @@
 /// No real template comes near it: the deepest in the corpus nests about 20 levels.
 pub const MAX_NESTING: usize = 256;
 
+/// Terraform object literals hold at most this many entries (hcl-edit's objects cost the
+/// square of their size; see `parse::terraform::check_brackets`). Deeper or bigger is a
+/// `syntax-error`.
+pub const MAX_OBJECT_ENTRIES: usize = 8192;
+
 /// Evaluation recursion (expression levels summed over reference hops) stops here; what is
 /// deeper is Unknown("expression nests too deeply").
 pub const MAX_EVAL_DEPTH: u32 = 1024;

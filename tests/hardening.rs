@@ -186,8 +186,9 @@ fn reference_chains_of_deep_values_do_not_overflow() {
     }
 }
 
-/// Runs the binary, failing the test (instead of hanging it) when it does not end within a
-/// minute: a FIFO read would block forever.
+/// Runs the binary, failing the test (instead of hanging it) when it does not end within two
+/// minutes (a FIFO read would block forever). Not a timing assertion: the slowest case takes
+/// seconds in a debug build.
 fn cosmolint_bounded(dir: &Path, args: &[&str]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_cosmolint"))
         .args(args)
@@ -198,15 +199,33 @@ fn cosmolint_bounded(dir: &Path, args: &[&str]) -> Output {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("run cosmolint");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while child.try_wait().unwrap().is_none() {
+    // Read the pipes while waiting: a full pipe would block the child.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let out_reader = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut stdout, &mut v).map(|_| v)
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut stderr, &mut v).map(|_| v)
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
         if std::time::Instant::now() > deadline {
             child.kill().unwrap();
             panic!("cosmolint {args:?} hung");
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: out_reader.join().unwrap().unwrap(),
+        stderr: err_reader.join().unwrap().unwrap(),
     }
-    child.wait_with_output().unwrap()
 }
 
 /// (code, file, message) of every diagnostic.
@@ -611,4 +630,35 @@ fn machine_formats_carry_hostile_names_exactly_and_stay_well_formed() {
             }
         }
     }
+}
+
+#[test]
+fn many_findings_and_huge_objects_end_in_a_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let accounts: String = (0..2_000)
+        .map(|i| format!("resource \"azurerm_cosmosdb_account\" \"a{i}\" {{\n  local_authentication_disabled = false\n  access_key_metadata_writes_enabled = false\n}}\n"))
+        .collect();
+    write(tmp.path(), "many/main.tf", accounts);
+    let keys: String = (0..45_000).map(|i| format!("    k{i} = \"v{i}\"\n")).collect();
+    write(
+        tmp.path(),
+        "object/main.tf",
+        format!("locals {{\n  m = {{\n{keys}  }}\n}}\n"),
+    );
+    let out = cosmolint_bounded(tmp.path(), &["check", ".", "--color", "never"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    // Every finding is rendered with its own snippet, at its own line.
+    assert_eq!(text.matches(": error[CDB001]").count(), 2_000);
+    assert!(
+        text.contains("many/main.tf:7998:35: error[CDB001]"),
+        "{}",
+        &text[text.len() - 2000..]
+    );
+    assert!(text.contains(" 7998 |   local_authentication_disabled = false"));
+    assert!(
+        text.contains("object/main.tf:2:7: error[syntax-error]"),
+        "{}",
+        &text[..2000]
+    );
+    assert!(text.contains("object has more than 8192 entries"));
 }

@@ -56,7 +56,7 @@ pub struct ModuleCall {
 /// Maximum bracket nesting accepted before parsing. hcl-edit is a recursive-descent parser;
 /// past this depth a hostile file could exhaust the stack, and no real configuration nests
 /// anywhere near it.
-pub use crate::limits::MAX_NESTING;
+pub use crate::limits::{MAX_NESTING, MAX_OBJECT_ENTRIES};
 
 /// Parses a `.tf` file.
 pub fn parse(file: FileId, text: &str) -> TfFile {
@@ -202,6 +202,8 @@ fn next_char_end(text: &str, offset: usize) -> usize {
 
 /// Bytes the bracket scanner acts on outside quoted strings, and inside them.
 const IN_CODE: [bool; 256] = byte_set(b"#/\"<{[()]}");
+/// Directly inside an object literal, entries are counted too.
+const IN_OBJECT: [bool; 256] = byte_set(b"#/\"<{[()]}\n,");
 const IN_STRING: [bool; 256] = byte_set(b"\\\"\n$%");
 
 const fn byte_set(bytes: &[u8]) -> [bool; 256] {
@@ -219,6 +221,9 @@ const fn byte_set(bytes: &[u8]) -> [bool; 256] {
 enum Ctx {
     /// `{`, `[` or `(` opened at the offset.
     Bracket(u8, usize),
+    /// An object literal's `{` opened at the offset, and the separators (newlines, commas)
+    /// seen directly inside it so far.
+    Object(usize, usize),
     /// A quoted string opened at the offset.
     Str(usize),
     /// `${` or `%{` inside a quoted string, opened at the offset.
@@ -251,6 +256,12 @@ pub fn source_literals(text: &str) -> impl Iterator<Item = &str> {
 /// found by fuzzing — it takes seconds per kilobyte, and deep nesting could exhaust the
 /// stack. Every input this pass rejects is invalid HCL, and its message ("`{` is never
 /// closed", pointing at the `{`) is more useful than the parser's error at end of file.
+///
+/// It also refuses object literals with more than [`MAX_OBJECT_ENTRIES`] entries (counted
+/// as the newlines and commas directly inside them, an upper bound): hcl-edit keeps an
+/// object's entries in a vector and searches it for a duplicate key on every insert, so
+/// one object costs the square of its size (45,000 keys: 21 s). With the cap, parsing
+/// stays linear in the file size.
 pub fn check_brackets(text: &str) -> Result<(), (std::ops::Range<usize>, String)> {
     let b = text.as_bytes();
     let mut stack: Vec<Ctx> = Vec::new();
@@ -258,10 +269,10 @@ pub fn check_brackets(text: &str) -> Result<(), (std::ops::Range<usize>, String)
     let at = |i: usize| i..next_char_end(text, i);
     while i < b.len() {
         // Skip the bytes that cannot change the state (most of them), in a tight loop.
-        let interesting = if matches!(stack.last(), Some(Ctx::Str(_))) {
-            &IN_STRING
-        } else {
-            &IN_CODE
+        let interesting = match stack.last() {
+            Some(Ctx::Str(_)) => &IN_STRING,
+            Some(Ctx::Object(..)) => &IN_OBJECT,
+            _ => &IN_CODE,
         };
         match b[i..].iter().position(|&c| interesting[usize::from(c)]) {
             Some(skip) => i += skip,
@@ -302,8 +313,25 @@ pub fn check_brackets(text: &str) -> Result<(), (std::ops::Range<usize>, String)
                     continue;
                 }
             }
+            b'\n' | b',' => {
+                if let Some(Ctx::Object(open, entries)) = stack.last_mut() {
+                    *entries += 1;
+                    if *entries > MAX_OBJECT_ENTRIES {
+                        return Err((
+                            at(*open),
+                            format!(
+                                "object has more than {MAX_OBJECT_ENTRIES} entries; the file is not parsed (hcl-edit takes quadratic time on such objects)"
+                            ),
+                        ));
+                    }
+                }
+            }
             b'{' | b'[' | b'(' => {
-                stack.push(Ctx::Bracket(c, i));
+                stack.push(if c == b'{' && opens_object(b, i) {
+                    Ctx::Object(i, 0)
+                } else {
+                    Ctx::Bracket(c, i)
+                });
                 if stack.len() > MAX_NESTING {
                     return Err((
                         at(i),
@@ -320,6 +348,15 @@ pub fn check_brackets(text: &str) -> Result<(), (std::ops::Range<usize>, String)
                 match stack.last() {
                     Some(Ctx::Bracket(open, _)) if *open == want => {
                         stack.pop();
+                    }
+                    Some(Ctx::Object(..)) if c == b'}' => {
+                        stack.pop();
+                    }
+                    Some(Ctx::Object(pos, _)) => {
+                        return Err((
+                            at(i),
+                            format!("`{}` does not close the `{{` at offset {pos}", c as char),
+                        ))
                     }
                     Some(Ctx::Interp(_)) if c == b'}' => {
                         stack.pop();
@@ -340,9 +377,17 @@ pub fn check_brackets(text: &str) -> Result<(), (std::ops::Range<usize>, String)
     match stack.last() {
         None => Ok(()),
         Some(Ctx::Bracket(open, pos)) => Err((at(*pos), format!("`{}` is never closed", *open as char))),
+        Some(Ctx::Object(pos, _)) => Err((at(*pos), "`{` is never closed".into())),
         Some(Ctx::Interp(pos)) => Err((at(*pos), "interpolation is never closed".into())),
         Some(Ctx::Str(pos)) => Err((at(*pos), "quoted string is never closed".into())),
     }
+}
+
+/// Whether the `{` at `i` opens an object literal (after `=`, `:`, `(`, `[`, `,`, `?`,
+/// `>` of `=>`) rather than a block body (after a block's name or labels).
+fn opens_object(b: &[u8], i: usize) -> bool {
+    let before = b[..i].iter().rev().find(|c| !c.is_ascii_whitespace());
+    matches!(before, Some(b'=' | b':' | b'(' | b'[' | b',' | b'?' | b'>'))
 }
 
 fn line_end(b: &[u8], i: usize) -> usize {
@@ -860,6 +905,29 @@ locals {
         let text = format!("variable \"v\" {{\n{}}}\n", line.repeat(12));
         let f = parse(F, &text);
         assert_eq!(f.problems.len(), 1);
+    }
+
+    #[test]
+    fn huge_object_literals_are_refused_but_long_blocks_are_not() {
+        let entries: String = (0..MAX_OBJECT_ENTRIES + 1)
+            .map(|i| format!("    k{i} = {i}\n"))
+            .collect();
+        let f = parse(F, &format!("locals {{\n  m = {{\n{entries}  }}\n}}\n"));
+        assert_eq!(f.problems.len(), 1, "{:?}", f.problems);
+        assert!(f.problems[0].message.contains("more than 8192 entries"));
+        assert_eq!(f.problems[0].span.start, 15, "points at the object's `{{`");
+        // Comma-separated on one line counts the same.
+        let entries: String = (0..MAX_OBJECT_ENTRIES + 1).map(|i| format!("k{i} = {i}, ")).collect();
+        assert_eq!(parse(F, &format!("x = {{ {entries} }}\n")).problems.len(), 1);
+        // A block body with as many attributes is not an object literal.
+        let attrs: String = (0..MAX_OBJECT_ENTRIES + 1).map(|i| format!("  k{i} = {i}\n")).collect();
+        let f = parse(F, &format!("locals {{\n{attrs}}}\n"));
+        assert!(f.problems.is_empty(), "{:?}", f.problems);
+        assert_eq!(f.locals.len(), MAX_OBJECT_ENTRIES + 1);
+        // Objects in arrays, arguments and `for` bodies are objects too; nested ones count
+        // their own entries.
+        let ok = "x = [{ a = 1 }, { b = { c = 2 } }]\ny = merge({ a = 1 }, { for k, v in {} : k => { v = v } })\n";
+        assert!(parse(F, ok).problems.is_empty());
     }
 
     #[test]
