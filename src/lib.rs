@@ -267,14 +267,22 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
     unresolved.extend(bicep.unresolved);
 
     // Deterministic order whatever the thread schedule: by displayed path, position, code.
-    let mut keyed: BTreeMap<(String, u32, u32, &'static str, String), Diagnostic> = BTreeMap::new();
+    // The file's own path is part of the key (its identity; the displayed path is only for
+    // people), so two files are never merged.
+    type Key = (String, PathBuf, u32, u32, &'static str, String);
+    let mut keyed: BTreeMap<Key, Diagnostic> = BTreeMap::new();
+    let mut identity: std::collections::HashMap<source::FileId, PathBuf> = Default::default();
     for d in diagnostics {
         let file = files.get(d.span.file);
         let path = file.as_ref().map(|f| f.display.clone()).unwrap_or_default();
+        let os_path = identity
+            .entry(d.span.file)
+            .or_insert_with(|| file.as_ref().map(|f| source::path_key(&f.path)).unwrap_or_default())
+            .clone();
         let pos = file
             .map(|f| f.line_col(d.span.start))
             .unwrap_or(source::LineCol { line: 0, column: 0 });
-        keyed.insert((path, pos.line, pos.column, d.code, d.message.clone()), d);
+        keyed.insert((path, os_path, pos.line, pos.column, d.code, d.message.clone()), d);
     }
     let diagnostics: Vec<Diagnostic> = keyed.into_values().collect();
     unresolved.sort_by_key(|u| {

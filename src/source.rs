@@ -220,15 +220,20 @@ pub enum ReadError {
     Special,
     #[error("file is not valid UTF-8 (invalid byte at offset {offset}); save it as UTF-8")]
     NotUtf8 { offset: usize },
-    #[error("file is UTF-16 encoded; cosmolint reads UTF-8 files, save it as UTF-8")]
-    Utf16,
+    /// `offset` is in the decoded text (where the replacement character stands).
+    #[error("file is {encoding} (by its byte order mark) but has an invalid code unit at byte {byte} of the file; save it as UTF-8")]
+    BadUnicode {
+        encoding: &'static str,
+        offset: usize,
+        byte: usize,
+    },
 }
 
 impl ReadError {
     /// Byte offset the problem was found at (0 for whole-file problems).
     pub fn offset(&self) -> usize {
         match self {
-            ReadError::NotUtf8 { offset } => *offset,
+            ReadError::NotUtf8 { offset } | ReadError::BadUnicode { offset, .. } => *offset,
             _ => 0,
         }
     }
@@ -236,7 +241,7 @@ impl ReadError {
     /// Whether the bytes were read but could not be decoded (`encoding-error`), rather
     /// than not read at all (`io-error`).
     pub fn is_encoding(&self) -> bool {
-        matches!(self, ReadError::NotUtf8 { .. } | ReadError::Utf16)
+        matches!(self, ReadError::NotUtf8 { .. } | ReadError::BadUnicode { .. })
     }
 }
 
@@ -400,11 +405,20 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, ReadError> {
     }
 }
 
-/// Decodes file bytes as UTF-8, removing a BOM; when they are not UTF-8, also a lossy
-/// text (for showing where the problem is) and the error. Never copies valid input.
+/// Decodes file bytes, removing a byte order mark: UTF-8 (BOM optional), or UTF-16 and
+/// UTF-32 in either byte order when a BOM says so — Windows tools save ARM templates and
+/// parameter files as UTF-16, and Azure reads them. When the bytes are not valid in their
+/// encoding, also returns a lossy text (for showing where the problem is) and the error.
+/// Never copies valid UTF-8.
 pub fn decode_or_lossy(bytes: Vec<u8>) -> (String, Option<ReadError>) {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return (String::from_utf8_lossy(&bytes).into_owned(), Some(ReadError::Utf16));
+    // UTF-32 LE's BOM starts like UTF-16 LE's: test it first.
+    let units = |width: usize, bom: &[u8], be: bool| (bytes.starts_with(bom)).then_some((width, be));
+    let wide = units(4, &[0xFF, 0xFE, 0, 0], false)
+        .or_else(|| units(4, &[0, 0, 0xFE, 0xFF], true))
+        .or_else(|| units(2, &[0xFF, 0xFE], false))
+        .or_else(|| units(2, &[0xFE, 0xFF], true));
+    if let Some((width, be)) = wide {
+        return decode_wide(&bytes[width..], width, be);
     }
     match String::from_utf8(bytes) {
         Ok(mut text) => {
@@ -419,6 +433,70 @@ pub fn decode_or_lossy(bytes: Vec<u8>) -> (String, Option<ReadError>) {
             (lossy, Some(ReadError::NotUtf8 { offset }))
         }
     }
+}
+
+/// UTF-16 (`width` 2) or UTF-32 (`width` 4) after the BOM; the first invalid code unit
+/// (an unpaired surrogate, a value past U+10FFFF, a trailing odd byte) is reported and
+/// replaced by U+FFFD, as is every later one.
+fn decode_wide(b: &[u8], width: usize, be: bool) -> (String, Option<ReadError>) {
+    let encoding = match (width, be) {
+        (2, false) => "UTF-16 LE",
+        (2, true) => "UTF-16 BE",
+        (_, false) => "UTF-32 LE",
+        (_, true) => "UTF-32 BE",
+    };
+    let mut out = String::with_capacity(b.len() / width);
+    let mut error = None;
+    let mut fail = |out: &mut String, byte: usize| {
+        if error.is_none() {
+            error = Some(ReadError::BadUnicode {
+                encoding,
+                offset: out.len(),
+                byte: byte + width,
+            });
+        }
+        out.push(char::REPLACEMENT_CHARACTER);
+    };
+    let chunks = b.chunks_exact(width);
+    let rest = chunks.remainder().len();
+    if width == 2 {
+        let units = chunks.map(|c| {
+            if be {
+                u16::from_be_bytes([c[0], c[1]])
+            } else {
+                u16::from_le_bytes([c[0], c[1]])
+            }
+        });
+        let mut at = 0;
+        for r in char::decode_utf16(units) {
+            match r {
+                Ok(c) => {
+                    out.push(c);
+                    at += c.len_utf16() * 2;
+                }
+                Err(_) => {
+                    fail(&mut out, at);
+                    at += 2;
+                }
+            }
+        }
+    } else {
+        for (i, c) in chunks.enumerate() {
+            let n = if be {
+                u32::from_be_bytes([c[0], c[1], c[2], c[3]])
+            } else {
+                u32::from_le_bytes([c[0], c[1], c[2], c[3]])
+            };
+            match char::from_u32(n) {
+                Some(ch) => out.push(ch),
+                None => fail(&mut out, i * 4),
+            }
+        }
+    }
+    if rest > 0 {
+        fail(&mut out, b.len() - rest);
+    }
+    (out, error)
 }
 
 /// The files of one run. Files are added while a run discovers them (module sources,
@@ -504,10 +582,28 @@ impl Files {
     pub fn display_path(&self, path: &Path) -> String {
         display_path(path, self.base.as_deref())
     }
+
+    /// [`uri_path`] of a path, relative to the base like its displayed path.
+    pub fn uri_path(&self, path: &Path) -> String {
+        uri_path(path, self.base.as_deref())
+    }
 }
 
 /// `path` relative to `base` when below it, with forward slashes and no leading `./`.
+/// Lossless for names that are not UTF-8: each invalid byte shows as `\xFF`, so two files
+/// whose names differ only there never share a displayed path.
 pub fn display_path(path: &Path, base: Option<&Path>) -> String {
+    render_path(path, base, push_display)
+}
+
+/// The path as [`display_path`] chooses it, percent-encoded from its raw bytes for a URI
+/// (RFC 3986): every byte but `A-Z a-z 0-9 - . _ ~` becomes `%XX`; components are joined
+/// with `/`.
+pub fn uri_path(path: &Path, base: Option<&Path>) -> String {
+    render_path(path, base, push_uri)
+}
+
+fn render_path(path: &Path, base: Option<&Path>, push: fn(&mut String, &std::ffi::OsStr)) -> String {
     let rel = base
         .and_then(|b| path.strip_prefix(b).ok())
         .filter(|p| !p.as_os_str().is_empty())
@@ -521,9 +617,9 @@ pub fn display_path(path: &Path, base: Option<&Path>) -> String {
                 out.push('/');
                 continue;
             }
-            Component::Prefix(p) => out.push_str(&p.as_os_str().to_string_lossy()),
+            Component::Prefix(p) => push(&mut out, p.as_os_str()),
             Component::ParentDir => out.push_str(".."),
-            Component::Normal(s) => out.push_str(&s.to_string_lossy()),
+            Component::Normal(s) => push(&mut out, s),
         }
         out.push('/');
     }
@@ -531,6 +627,38 @@ pub fn display_path(path: &Path, base: Option<&Path>) -> String {
         out.pop();
     }
     out
+}
+
+fn push_display(out: &mut String, s: &std::ffi::OsStr) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        for chunk in s.as_bytes().utf8_chunks() {
+            out.push_str(chunk.valid());
+            for b in chunk.invalid() {
+                out.push_str(&format!("\\x{b:02X}"));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    out.push_str(&s.to_string_lossy());
+}
+
+fn push_uri(out: &mut String, s: &std::ffi::OsStr) {
+    #[cfg(unix)]
+    let bytes = {
+        use std::os::unix::ffi::OsStrExt;
+        s.as_bytes().to_vec()
+    };
+    #[cfg(not(unix))]
+    let bytes = s.to_string_lossy().replace('\\', "/").into_bytes();
+    for b in bytes {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
 }
 
 /// Removes `.` and resolves `..` without touching the file system.
@@ -599,10 +727,48 @@ mod tests {
     }
 
     #[test]
-    fn bom_is_removed_and_utf16_rejected() {
+    fn boms_choose_the_encoding() {
         let text = decode(b"\xEF\xBB\xBFx = 1".to_vec()).unwrap();
         assert_eq!(text, "x = 1");
-        assert!(matches!(decode(b"\xFF\xFEx\0".to_vec()), Err(ReadError::Utf16)));
+        let utf16 = |s: &str, be: bool| -> Vec<u8> {
+            let mut v = if be { vec![0xFE, 0xFF] } else { vec![0xFF, 0xFE] };
+            for u in s.encode_utf16() {
+                v.extend(if be { u.to_be_bytes() } else { u.to_le_bytes() });
+            }
+            v
+        };
+        let utf32 = |s: &str, be: bool| -> Vec<u8> {
+            let mut v = if be {
+                vec![0, 0, 0xFE, 0xFF]
+            } else {
+                vec![0xFF, 0xFE, 0, 0]
+            };
+            for c in s.chars() {
+                v.extend(if be {
+                    (c as u32).to_be_bytes()
+                } else {
+                    (c as u32).to_le_bytes()
+                });
+            }
+            v
+        };
+        let text = "{\"a\": \"é😀\"}\r\n";
+        for be in [false, true] {
+            assert_eq!(decode(utf16(text, be)).unwrap(), text);
+            assert_eq!(decode(utf32(text, be)).unwrap(), text);
+        }
+        // An unpaired surrogate: reported at its place, replaced in the lossy text.
+        let mut bad = utf16("ab", false);
+        bad.extend([0x00, 0xD8]);
+        bad.extend(utf16("c", false)[2..].iter());
+        let (lossy, err) = decode_or_lossy(bad);
+        assert_eq!(lossy, "ab\u{fffd}c");
+        let err = err.unwrap();
+        assert_eq!(err.offset(), 2);
+        assert!(err.to_string().contains("UTF-16 LE"), "{err}");
+        assert!(err.to_string().contains("byte 6"), "{err}");
+        let (_, err) = decode_or_lossy(vec![0xFF, 0xFE, 0, 0, 0, 0, 0x11, 0]);
+        assert!(err.unwrap().to_string().contains("UTF-32 LE"));
         assert!(matches!(
             decode(b"ab\xC3(".to_vec()),
             Err(ReadError::NotUtf8 { offset: 2 })
@@ -622,5 +788,18 @@ mod tests {
         assert_eq!(display_path(Path::new("/w/a/b.tf"), Some(base)), "a/b.tf");
         assert_eq!(display_path(Path::new("./a/b.tf"), None), "a/b.tf");
         assert_eq!(display_path(Path::new("/x/b.tf"), Some(base)), "/x/b.tf");
+        assert_eq!(uri_path(Path::new("/w/a b/é.tf"), Some(base)), "a%20b/%C3%A9.tf");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_display_losslessly_and_encode_their_bytes() {
+        use std::os::unix::ffi::OsStrExt;
+        let p = |b: &[u8]| PathBuf::from(std::ffi::OsStr::from_bytes(b));
+        let a = p(b"dir\xff/cosmos\xfe.tf");
+        let b = p(b"dir\xfe/cosmos\xfe.tf");
+        assert_eq!(display_path(&a, None), "dir\\xFF/cosmos\\xFE.tf");
+        assert_ne!(display_path(&a, None), display_path(&b, None));
+        assert_eq!(uri_path(&a, None), "dir%FF/cosmos%FE.tf");
     }
 }

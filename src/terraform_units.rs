@@ -103,7 +103,7 @@ impl<'f> Loader<'f> {
         let mut tfvars = Vec::new();
         for entry in std::fs::read_dir(dir).ok()?.filter_map(Result::ok) {
             let path = entry.path();
-            let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            let Some(name) = path.file_name().map(|n| n.to_string_lossy()) else {
                 continue;
             };
             let is_tf = FileKind::of(&path) == Some(FileKind::Terraform);

@@ -21,7 +21,8 @@ pub enum FileKind {
 
 impl FileKind {
     pub fn of(path: &Path) -> Option<FileKind> {
-        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        // Lossy is enough for the extension; a name that is not UTF-8 is still linted.
+        let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
         let ext = name.rsplit('.').next()?;
         Some(match ext {
             "tf" => FileKind::Terraform,

@@ -662,3 +662,191 @@ fn many_findings_and_huge_objects_end_in_a_report() {
     );
     assert!(text.contains("object has more than 8192 entries"));
 }
+
+fn utf16(text: &str, be: bool) -> Vec<u8> {
+    let mut v = if be { vec![0xFE, 0xFF] } else { vec![0xFF, 0xFE] };
+    for u in text.encode_utf16() {
+        v.extend(if be { u.to_be_bytes() } else { u.to_le_bytes() });
+    }
+    v
+}
+
+/// (code, file, line) of every diagnostic.
+fn lines_of(v: &Value) -> Vec<(String, String, u64)> {
+    v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["file"].as_str().unwrap().to_string(),
+                d["range"]["start"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn utf16_and_utf32_files_are_decoded_in_every_dialect() {
+    let tmp = tempfile::tempdir().unwrap();
+    let arm = arm_account("false").replace(", \"", ",\r\n\"");
+    let cdb001_line = |text: &str, needle: &str| text[..text.find(needle).unwrap()].matches('\n').count() as u64 + 1;
+    let mut want = Vec::new();
+    for (be, tag) in [(false, "le"), (true, "be")] {
+        write(tmp.path(), &format!("{tag}/azuredeploy.json"), utf16(&arm, be));
+        write(tmp.path(), &format!("{tag}/main.tf"), utf16(TF_ACCOUNT, be));
+        write(
+            tmp.path(),
+            &format!("{tag}/main.bicep"),
+            utf16(&bicep_account("false"), be),
+        );
+        want.push((
+            format!("{tag}/azuredeploy.json"),
+            cdb001_line(&arm, "\"disableLocalAuth\""),
+        ));
+        want.push((format!("{tag}/main.tf"), 2));
+        want.push((format!("{tag}/main.bicep"), 5));
+    }
+    let mut utf32 = vec![0xFF, 0xFE, 0, 0];
+    utf32.extend(TF_ACCOUNT.chars().flat_map(|c| (c as u32).to_le_bytes()));
+    write(tmp.path(), "utf32/main.tf", utf32);
+    want.push(("utf32/main.tf".into(), 2));
+    // An unpaired surrogate is an encoding error that names the encoding.
+    let mut broken = utf16("resource \"x\" \"y\" {\n", false);
+    broken.extend([0x00, 0xD8, b'}', 0]);
+    write(tmp.path(), "broken/main.tf", broken);
+    let v = report(&cosmolint(tmp.path(), &["check", ".", "--format", "json"]));
+    let got = lines_of(&v);
+    for (file, line) in &want {
+        assert!(
+            got.contains(&("CDB001".into(), file.clone(), *line)),
+            "{file}:{line}: {got:?}"
+        );
+    }
+    assert!(
+        messages(&v)
+            .iter()
+            .any(|(c, f, m)| c == "encoding-error" && f == "broken/main.tf" && m.contains("UTF-16 LE")),
+        "{:?}",
+        messages(&v)
+    );
+    // Named on the command line, a UTF-16 template is linted too (it was skipped silently).
+    let v = report(&cosmolint(
+        tmp.path(),
+        &["check", "le/azuredeploy.json", "--format", "json"],
+    ));
+    assert!(has(&v, "CDB001", "le/azuredeploy.json"), "{:?}", found(&v));
+}
+
+#[test]
+fn an_unpaired_surrogate_escape_in_json_is_read_as_azure_reads_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        "azuredeploy.json",
+        arm_account("false").replace("\"name\": \"a\"", "\"name\": \"a\\ud800\""),
+    );
+    let v = report(&cosmolint(tmp.path(), &["check", ".", "--format", "json"]));
+    assert_eq!(found(&v), [("CDB001".to_string(), "azuredeploy.json".to_string())]);
+}
+
+#[cfg(unix)]
+#[test]
+fn names_that_are_not_utf8_are_linted_and_never_merged() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let name = |b: &[u8]| tmp.path().join(OsStr::from_bytes(b));
+    for dir in [&b"d\xff"[..], &b"d\xfe"[..]] {
+        std::fs::create_dir_all(name(dir)).unwrap();
+        std::fs::write(name(dir).join("main.tf"), TF_ACCOUNT).unwrap();
+    }
+    std::fs::write(name(b"cosmos\xff.tf"), TF_ACCOUNT).unwrap();
+    let v = report(&cosmolint(tmp.path(), &["check", ".", "--format", "json"]));
+    let files: Vec<String> = found(&v)
+        .into_iter()
+        .filter(|(c, _)| c == "CDB001")
+        .map(|(_, f)| f)
+        .collect();
+    assert_eq!(files, ["cosmos\\xFF.tf", "d\\xFE/main.tf", "d\\xFF/main.tf"]);
+    // Named, it is linted as Terraform.
+    let out = Command::new(env!("CARGO_BIN_EXE_cosmolint"))
+        .arg("check")
+        .arg(OsStr::from_bytes(b"cosmos\xff.tf"))
+        .args(["--format", "json"])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert!(has(&report(&out), "CDB001", "cosmos\\xFF.tf"));
+    // URIs name each file by its bytes.
+    let sarif: Value = serde_json::from_str(&run_format(tmp.path(), "sarif")).unwrap();
+    let mut uris: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["ruleId"] == "CDB001")
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    uris.sort();
+    assert_eq!(uris, ["cosmos%FF.tf", "d%FE/main.tf", "d%FF/main.tf"]);
+    let lsp: Value = serde_json::from_str(&run_format(tmp.path(), "lsp-json")).unwrap();
+    let uris: Vec<&str> = lsp
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["uri"].as_str().unwrap())
+        .collect();
+    assert_eq!(uris.len(), 3, "{uris:?}");
+    for tail in ["/cosmos%FF.tf", "/d%FE/main.tf", "/d%FF/main.tf"] {
+        assert!(
+            uris.iter().any(|u| u.starts_with("file:///") && u.ends_with(tail)),
+            "{tail}: {uris:?}"
+        );
+    }
+}
+
+#[test]
+fn a_lone_cr_ends_a_line_in_every_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    // ARM and Bicep files saved with CR line ends; the finding is on line 5 (0-based 4).
+    let arm = format!(
+        "{{\r\"$schema\": \"{ARM_SCHEMA}\",\r\"resources\": [{{\"type\": \"Microsoft.DocumentDB/databaseAccounts\", \"apiVersion\": \"2024-05-15\", \"name\": \"a\",\r\"properties\": {{\"disableKeyBasedMetadataWriteAccess\": true,\r\"disableLocalAuth\": false}}}}]\r}}\r"
+    );
+    write(tmp.path(), "azuredeploy.json", &arm);
+    write(tmp.path(), "main.bicep", bicep_account("false").replace('\n', "\r"));
+    let v = report(&cosmolint(tmp.path(), &["check", ".", "--format", "json"]));
+    let got = lines_of(&v);
+    assert!(
+        got.contains(&("CDB001".into(), "azuredeploy.json".into(), 5)),
+        "{got:?}"
+    );
+    assert!(got.contains(&("CDB001".into(), "main.bicep".into(), 5)), "{got:?}");
+    let lsp: Value = serde_json::from_str(&run_format(tmp.path(), "lsp-json")).unwrap();
+    for f in lsp.as_array().unwrap() {
+        for d in f["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "CDB001")
+        {
+            assert_eq!(d["range"]["start"]["line"], 4, "{d}");
+        }
+    }
+    let sarif: Value = serde_json::from_str(&run_format(tmp.path(), "sarif")).unwrap();
+    for r in sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["ruleId"] == "CDB001")
+    {
+        assert_eq!(r["locations"][0]["physicalLocation"]["region"]["startLine"], 5, "{r}");
+    }
+    let human = run_format(tmp.path(), "human");
+    assert!(human.contains("azuredeploy.json:5:"), "{human}");
+    assert!(human.contains(" 5 | \"disableLocalAuth\": false"), "{human}");
+}

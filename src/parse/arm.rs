@@ -124,6 +124,10 @@ fn parse_inner(file: FileId, text: &str, sniffed: JsonKind, forced: bool) -> Opt
         comments: CommentCollectionStrategy::Off,
         tokens: false,
     };
+    // Azure (Newtonsoft.Json, .NET strings) accepts `\ud800` without its pair; Rust strings
+    // cannot hold it, so it becomes U+FFFD, written as an escape of the same length.
+    let repaired = repair_lone_surrogates(text);
+    let text = repaired.as_deref().unwrap_or(text);
     let parsed = match jsonc_parser::parse_to_ast(text, &collect, &options) {
         Ok(p) => p,
         Err(e) => {
@@ -164,6 +168,67 @@ fn parse_inner(file: FileId, text: &str, sniffed: JsonKind, forced: bool) -> Opt
         root: Some(root),
         problems: lower.problems.into_inner(),
     })
+}
+
+/// The text with every `\uXXXX` escape of an unpaired UTF-16 surrogate (inside a string)
+/// replaced by `\uFFFD`: same length, so every offset stays. `None` when there is none.
+fn repair_lone_surrogates(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    // Cheap filter: no `\\uD…` escape at all.
+    if !text.contains("\\ud") && !text.contains("\\uD") {
+        return None;
+    }
+    let unit = |i: usize| -> Option<u16> {
+        if b.get(i) != Some(&b'\\') || b.get(i + 1) != Some(&b'u') {
+            return None;
+        }
+        u16::from_str_radix(text.get(i + 2..i + 6)?, 16).ok()
+    };
+    let mut fixes = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    if b[i] != b'\\' {
+                        i += 1;
+                        continue;
+                    }
+                    match unit(i) {
+                        Some(0xD800..=0xDBFF) if matches!(unit(i + 6), Some(0xDC00..=0xDFFF)) => i += 12,
+                        Some(0xD800..=0xDFFF) => {
+                            fixes.push(i);
+                            i += 6;
+                        }
+                        _ => i += 2,
+                    }
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if fixes.is_empty() {
+        return None;
+    }
+    let mut out = text.to_string();
+    for at in fixes {
+        out.replace_range(at..at + 6, "\\uFFFD");
+    }
+    Some(out)
 }
 
 fn next_char_end(text: &str, offset: usize) -> usize {
@@ -330,6 +395,25 @@ mod tests {
         assert!(parse_text(&nested).is_none());
         // Broken JSON that is not ARM is not ours either.
         assert!(parse_text("{\"a\": ").is_none());
+    }
+
+    #[test]
+    fn unpaired_surrogate_escapes_are_read_as_replacement_characters() {
+        let t = format!(
+            "{{\"$schema\": \"{TEMPLATE}\", \"a\": \"x\\ud800y\", \"b\": \"\\ud83d\\ude00\", \"c\": \"\\\\ud800\", \"d\": \"\\uDC00\" /* \"\\ud800 */}}"
+        );
+        let f = parse_text(&t).unwrap();
+        assert!(f.problems.is_empty(), "{:?}", f.problems);
+        let root = f.root.unwrap();
+        let get = |k: &str| root.field(k).unwrap().value.as_str().unwrap().to_string();
+        assert_eq!(get("a"), "x\u{fffd}y");
+        assert_eq!(get("b"), "😀");
+        // An escaped backslash followed by `ud800` is text, not an escape.
+        assert_eq!(get("c"), "\\ud800");
+        assert_eq!(get("d"), "\u{fffd}");
+        // Spans are those of the file as written.
+        let a = &root.field("a").unwrap().value;
+        assert_eq!(&t[a.span.range()], "\"x\\ud800y\"");
     }
 
     #[test]

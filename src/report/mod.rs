@@ -43,14 +43,15 @@ pub fn encode_uri_path(path: &str) -> String {
 }
 
 /// `file://` URI of a path, made absolute against the working directory without touching
-/// the file system. Windows paths become `file:///C%3A/dir/file.tf`.
+/// the file system, percent-encoded from the name's raw bytes (a name that is not UTF-8
+/// still names its own file). Windows paths become `file:///C%3A/dir/file.tf`.
 pub fn file_uri(path: &Path) -> String {
     let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut p = abs.to_string_lossy().replace('\\', "/");
+    let mut p = crate::source::uri_path(&abs, None);
     if !p.starts_with('/') {
         p.insert(0, '/');
     }
-    format!("file://{}", encode_uri_path(&p))
+    format!("file://{p}")
 }
 
 /// Characters that must not reach a terminal or a CI log raw: C0 controls but tab (ESC

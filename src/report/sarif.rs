@@ -224,7 +224,10 @@ fn location(files: &Files, span: Span, message: Option<&str>) -> Value {
         let full = files.get(span.file).map(|f| f.path.clone()).unwrap_or_default();
         json!({ "uri": super::file_uri(&full) })
     } else {
-        json!({ "uri": encode_uri_path(&display), "uriBaseId": "%SRCROOT%" })
+        let uri = files
+            .get(span.file)
+            .map_or_else(|| encode_uri_path(&display), |f| files.uri_path(&f.path));
+        json!({ "uri": uri, "uriBaseId": "%SRCROOT%" })
     };
     let mut loc = json!({
         "physicalLocation": {
