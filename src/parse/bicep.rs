@@ -196,6 +196,7 @@ fn parse_as(file: FileId, text: &str, param_file: bool) -> BicepFile {
         text: &prep.text,
         prep: &prep,
         parens: RefCell::new(HashSet::new()),
+        too_deep: RefCell::new(None),
     };
     // Each top-level statement is parsed on its own: the grammar's ambiguities otherwise
     // keep parse versions alive across statements (a 200 kB template parses 30x slower as
@@ -272,6 +273,12 @@ fn parse_as(file: FileId, text: &str, param_file: bool) -> BicepFile {
             }
         }
         lower.statements(root, &mut out);
+    }
+    if let Some(span) = lower.too_deep.into_inner() {
+        out.problems.push(SyntaxProblem {
+            span,
+            message: format!("expression nests deeper than {MAX_NESTING} levels; it is not evaluated"),
+        });
     }
     out
 }
@@ -669,6 +676,8 @@ struct Lower<'a> {
     /// Spans of expressions written in parentheses (their IR node carries the span with
     /// the parentheses): re-association stops there.
     parens: RefCell<HashSet<(u32, u32)>>,
+    /// The first expression refused for its depth (reported once per file).
+    too_deep: RefCell<Option<Span>>,
 }
 
 fn is_trivia(n: &Node) -> bool {
@@ -965,6 +974,7 @@ impl<'a> Lower<'a> {
 
     fn expr_at(&self, n: Node, depth: usize) -> Expr {
         if depth > MAX_NESTING {
+            self.too_deep.borrow_mut().get_or_insert(self.span(n));
             return self.opaque(n, "expression nests too deeply");
         }
         let d = depth + 1;
