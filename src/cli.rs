@@ -100,7 +100,7 @@ pub struct CheckArgs {
     pub color: Color,
 
     /// Do not read files larger than this (an io-error says so): a number of bytes, or
-    /// with a suffix K, M or G (KiB, MiB, GiB)
+    /// with a suffix K, M or G (KiB, MiB, GiB); at most 4G minus 2 bytes
     #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
     pub max_file_size: u64,
 }

@@ -43,7 +43,7 @@ pub struct Options {
     /// Paths are shown relative to this directory (the working directory).
     pub base: Option<PathBuf>,
     /// Files larger than this many bytes are not read (`io-error`); `None`:
-    /// [`limits::DEFAULT_MAX_FILE_SIZE`].
+    /// [`limits::DEFAULT_MAX_FILE_SIZE`]. At most [`limits::MAX_FILE_SIZE_CEILING`].
     pub max_file_size: Option<u64>,
 }
 
@@ -213,7 +213,9 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
     // and variable files the user named.
     let named: Vec<PathBuf> = opts.var_files.iter().chain(&opts.parameters).cloned().collect();
     let policy = source::ReadPolicy::for_paths(
-        opts.max_file_size.unwrap_or(limits::DEFAULT_MAX_FILE_SIZE),
+        opts.max_file_size
+            .unwrap_or(limits::DEFAULT_MAX_FILE_SIZE)
+            .min(limits::MAX_FILE_SIZE_CEILING),
         &opts.paths,
         &named,
     );

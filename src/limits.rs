@@ -36,6 +36,9 @@ pub const MAX_EVAL_DEPTH: u32 = 1024;
 /// before a byte is read.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 << 20;
 
+/// `--max-file-size` cannot go above this: spans are 32-bit offsets.
+pub const MAX_FILE_SIZE_CEILING: u64 = u32::MAX as u64 - 1;
+
 /// Room left on the stack below which [`ensure_stack`] switches to a new segment.
 const RED_ZONE: usize = 256 * 1024;
 /// Size of each new stack segment.

@@ -162,8 +162,8 @@ impl LineIndex {
         let mut i = 0;
         while i < b.len() {
             match b[i] {
-                b'\n' => starts.push(i as u32 + 1),
-                b'\r' if b.get(i + 1) != Some(&b'\n') => starts.push(i as u32 + 1),
+                b'\n' => starts.push(clamp_u32(i + 1)),
+                b'\r' if b.get(i + 1) != Some(&b'\n') => starts.push(clamp_u32(i + 1)),
                 c if c >= 0x80 && c & 0xC0 != 0x80 => {
                     let len = if c >= 0xF0 {
                         4
@@ -172,7 +172,7 @@ impl LineIndex {
                     } else {
                         2
                     };
-                    wide.push(i as u32);
+                    wide.push(clamp_u32(i));
                     extra.push(extra[extra.len() - 1] + len - 1);
                     astral.push(astral[astral.len() - 1] + u32::from(len == 4));
                 }
