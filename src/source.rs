@@ -661,20 +661,28 @@ fn push_uri(out: &mut String, s: &std::ffi::OsStr) {
     }
 }
 
-/// Removes `.` and resolves `..` without touching the file system.
+/// Removes `.` and resolves `..` without touching the file system. A `..` that climbs
+/// above the start of a relative path is kept (`a/../../b` is `../b`); a path that
+/// resolves to where it starts is `.`, never empty (an empty path names no directory).
 pub fn normalize(path: &Path) -> PathBuf {
     use std::path::Component;
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {
             Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
                 }
-            }
+                // `/..` is `/`.
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(".."),
+            },
             c => out.push(c),
         }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
     }
     out
 }
@@ -780,6 +788,18 @@ mod tests {
         let f = file("é");
         assert_eq!(f.line_col(1), LineCol { line: 1, column: 1 });
         assert_eq!(f.line_col(99), LineCol { line: 1, column: 2 });
+    }
+
+    #[test]
+    fn normalize_keeps_parents_above_the_start() {
+        let n = |s: &str| normalize(Path::new(s)).to_string_lossy().replace('\\', "/");
+        assert_eq!(n("examples/basic/../../"), ".");
+        assert_eq!(n("../.."), "../..");
+        assert_eq!(n("./../../modules/a"), "../../modules/a");
+        assert_eq!(n("a/../../b"), "../b");
+        assert_eq!(n("a/./b/../c"), "a/c");
+        assert_eq!(n("."), ".");
+        assert_eq!(n("/.."), "/");
     }
 
     #[test]

@@ -269,11 +269,6 @@ pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, clock: &Clo
             continue;
         }
         let dir = normalize(c.path.parent().unwrap_or(Path::new(".")));
-        let dir = if dir.as_os_str().is_empty() {
-            PathBuf::from(".")
-        } else {
-            dir
-        };
         let entry = dirs.entry(dir).or_insert_with(|| Reported::Only(BTreeSet::new()));
         match (entry, c.explicit && c.kind == Some(FileKind::Terraform)) {
             (Reported::Only(set), true) => {

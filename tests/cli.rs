@@ -281,3 +281,67 @@ fn named_module_file_is_linted_through_its_callers() {
         .iter()
         .any(|l| l["file"] == "envs/dev/main.tf"));
 }
+
+/// A module repository: the root module is insecure only through the example's argument,
+/// and the example calls the root as `../../`.
+fn module_repository(dir: &Path) {
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    write(
+        dir,
+        "main.tf",
+        "variable \"local_auth_disabled\" {\n  default = true\n}\nresource \"azurerm_cosmosdb_account\" \"this\" {\n  local_authentication_disabled = var.local_auth_disabled\n  access_key_metadata_writes_enabled = false\n}\n",
+    );
+    write(
+        dir,
+        "examples/basic/main.tf",
+        "module \"this\" {\n  source = \"../../\"\n  local_auth_disabled = false\n}\n",
+    );
+}
+
+#[test]
+fn module_called_as_the_linted_directory_or_above_it_is_loaded() {
+    let tmp = tempfile::tempdir().unwrap();
+    module_repository(tmp.path());
+    let finding = |dir: &Path, args: &[&str]| {
+        let out = cosmolint(dir, args);
+        let v = json(&out);
+        let diags = v["diagnostics"].as_array().unwrap().clone();
+        assert_eq!(diags.len(), 1, "{args:?} in {}: {diags:?}", dir.display());
+        assert_eq!(diags[0]["code"], "CDB001");
+        assert_eq!(diags[0]["resource"], "module.this.azurerm_cosmosdb_account.this");
+        (diags[0]["file"].clone(), v["summary"]["unresolved"].clone())
+    };
+    // From the module's own root: the example calls the working directory itself.
+    let (file, unresolved) = finding(tmp.path(), &["check", ".", "--format", "json"]);
+    assert_eq!((file.as_str(), unresolved.as_u64()), (Some("main.tf"), Some(0)));
+    // Naming the example from the root.
+    let (file, _) = finding(tmp.path(), &["check", "examples/basic", "--format", "json"]);
+    assert_eq!(file, "main.tf");
+    // From the example's directory: the module is above the working directory.
+    let (file, _) = finding(&tmp.path().join("examples/basic"), &["check", "--format", "json"]);
+    assert_eq!(file, "../../main.tf");
+}
+
+#[test]
+fn bicep_module_two_levels_above_the_working_directory_is_loaded() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Inside one repository: files outside the repository are never read.
+    std::fs::create_dir_all(tmp.path().join(".git")).unwrap();
+    write(
+        tmp.path(),
+        "modules/cosmos.bicep",
+        "param disableLocalAuth bool = true\nresource a 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {\n  name: 'a'\n  properties: {\n    disableLocalAuth: disableLocalAuth\n    disableKeyBasedMetadataWriteAccess: true\n  }\n}\n",
+    );
+    write(
+        tmp.path(),
+        "envs/prod/main.bicep",
+        "module db '../../modules/cosmos.bicep' = {\n  name: 'db'\n  params: {\n    disableLocalAuth: false\n  }\n}\n",
+    );
+    let out = cosmolint(&tmp.path().join("envs/prod"), &["check", "--format", "json"]);
+    let v = json(&out);
+    let diags = v["diagnostics"].as_array().unwrap();
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0]["code"], "CDB001");
+    assert_eq!(diags[0]["file"], "../../modules/cosmos.bicep");
+    assert_eq!(v["summary"]["unresolved"], 0);
+}
