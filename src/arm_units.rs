@@ -19,6 +19,7 @@ use crate::diagnostic::{Diagnostic, ToolCode};
 use crate::eval::arm::{ArmUnit, ParameterFile};
 use crate::ir::Expr;
 use crate::model::Unresolved;
+use crate::named::{Named, Reported};
 use crate::parse::arm::{self as armparse, ArmFile, JsonKind};
 use crate::source::{self, Files, ReadError, SourceFile, Span};
 use crate::walk::{Candidate, FileKind};
@@ -131,6 +132,17 @@ fn sibling_parameters(template: &Path) -> Option<PathBuf> {
     Some(template.with_file_name(format!("{stem}.parameters.json")))
 }
 
+/// The template a `<name>.parameters.json` belongs to: `<name>.json` (or `.jsonc`) beside it.
+fn template_of(parameters: &Path) -> Option<PathBuf> {
+    let name = parameters.file_name()?.to_str()?;
+    let lower = name.to_ascii_lowercase();
+    let stem = &name[..lower.strip_suffix(".parameters.json")?.len()];
+    ["json", "jsonc"]
+        .iter()
+        .map(|ext| parameters.with_file_name(format!("{stem}.{ext}")))
+        .find(|t| t.is_file())
+}
+
 /// Reads the `--parameters` files; they apply to every template of the run.
 fn cli_parameters(files: &Files, opts: &Options) -> Result<Vec<Loaded>, Error> {
     let mut out = Vec::new();
@@ -161,25 +173,38 @@ fn cli_parameters(files: &Files, opts: &Options) -> Result<Vec<Loaded>, Error> {
     Ok(out)
 }
 
-pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, clock: &Clock) -> Result<Outcome, Error> {
+pub fn lint(
+    files: &Files,
+    candidates: &[Candidate],
+    opts: &Options,
+    named: &Named,
+    clock: &Clock,
+) -> Result<Outcome, Error> {
     let cli = cli_parameters(files, opts)?;
     let json: Vec<&Candidate> = candidates.iter().filter(|c| c.kind == Some(FileKind::Json)).collect();
-    let read: Vec<(PathBuf, Read)> = json
+    let read: Vec<(PathBuf, Reported, Read)> = json
         .par_iter()
         // Reading and parsing are one step for JSON (the sniff needs the text).
-        .map(|c| (c.path.clone(), clock.time(Phase::Parse, || read_json(files, &c.path))))
+        .map(|c| {
+            let read = clock.time(Phase::Parse, || read_json(files, &c.path));
+            (c.path.clone(), Reported::of(c), read)
+        })
         .collect();
 
     let mut diagnostics = Vec::new();
-    let mut templates = Vec::new();
+    let mut templates: Vec<(Loaded, Reported)> = Vec::new();
     let mut parameter_files: HashMap<PathBuf, Loaded> = HashMap::new();
-    for (path, r) in read {
+    let mut named_parameter_files = Vec::new();
+    for (path, reported, r) in read {
         match r {
             Read::Arm(loaded, problems) => {
                 diagnostics.extend(problems);
                 match loaded.kind {
-                    JsonKind::Template => templates.push(loaded),
+                    JsonKind::Template => templates.push((loaded, reported)),
                     JsonKind::Parameters => {
+                        if reported == Reported::Touching {
+                            named_parameter_files.push(path.clone());
+                        }
                         parameter_files.insert(path, loaded);
                     }
                 }
@@ -189,9 +214,44 @@ pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, clock: &Clo
         }
     }
 
+    // A named parameter file is linted through the template it belongs to.
+    for p in named_parameter_files {
+        let template = template_of(&p);
+        let known = |t: &Path| {
+            templates
+                .iter()
+                .any(|(l, _)| source::path_key(&l.src.path) == source::path_key(t))
+        };
+        match template {
+            Some(t) if known(&t) => {}
+            Some(t) => match read_json(files, &t) {
+                Read::Arm(loaded, problems) if loaded.kind == JsonKind::Template => {
+                    // Its syntax errors are the template's, reported when it is linted.
+                    drop(problems);
+                    templates.push((loaded, Reported::Touching));
+                }
+                _ => diagnostics.push(crate::named::not_linted(
+                    files,
+                    &p,
+                    &format!("{} beside it is not an ARM template", files.display_path(&t)),
+                )),
+            },
+            None if opts
+                .parameters
+                .iter()
+                .any(|q| source::path_key(q) == source::path_key(&p)) => {}
+            None => diagnostics.push(crate::named::not_linted(
+                files,
+                &p,
+                "a parameter file applies to the template `<name>.json` beside it `<name>.parameters.json`, \
+                 and there is none; name the template and pass this file with --parameters",
+            )),
+        }
+    }
+
     // Parameter files beside templates that were not among the candidates (a template
     // named on the command line).
-    for t in &templates {
+    for (t, _) in &templates {
         let Some(sib) = sibling_parameters(&t.src.path) else {
             continue;
         };
@@ -209,20 +269,25 @@ pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, clock: &Clo
     }
 
     let mut used_parameter_files = 0;
-    let units: Vec<(&Loaded, Option<&Loaded>)> = templates
+    let units: Vec<(&Loaded, Reported, Option<&Loaded>)> = templates
         .iter()
-        .map(|t| {
+        .map(|(t, reported)| {
             let sib = sibling_parameters(&t.src.path).and_then(|p| parameter_files.get(&p));
             used_parameter_files += usize::from(sib.is_some());
-            (t, sib)
+            (t, *reported, sib)
         })
         .collect();
 
     let results: Vec<(Vec<Diagnostic>, Vec<Unresolved>)> = units
         .par_iter()
-        .map(|(t, sib)| {
-            crate::isolate(files, &t.src.path, || lint_template(t, *sib, &cli, clock))
-                .unwrap_or_else(|d| (vec![*d], Vec::new()))
+        .map(|(t, reported, sib)| {
+            let (mut d, mut u) = crate::isolate(files, &t.src.path, || lint_template(t, *sib, &cli, clock))
+                .unwrap_or_else(|d| (vec![*d], Vec::new()));
+            if *reported == Reported::Touching {
+                d.retain(|d| named.touches(files, d));
+                u.retain(|u| named.file_named(files, u.span.file));
+            }
+            (d, u)
         })
         .collect();
     let mut unresolved = Vec::new();

@@ -8,7 +8,7 @@
 //! or given with `--parameters`; a template with several parameter files is linted once
 //! per file (identical findings are merged by the report).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -19,6 +19,7 @@ use crate::timings::{Clock, Phase};
 use crate::diagnostic::Diagnostic;
 use crate::eval::bicep::{is_local_module, normalize, BicepLoader, BicepUnit, ParamFile};
 use crate::model::Unresolved;
+use crate::named::{Named, Reported};
 use crate::parse::bicep::{self as bparse, BicepFile};
 use crate::source::Files;
 use crate::terraform_units::read_source;
@@ -117,7 +118,146 @@ fn using_target(param_path: &Path, file: &BicepFile) -> Option<PathBuf> {
     Some(file_key(&dir.join(using)))
 }
 
-pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, clock: &Clock) -> Outcome {
+/// Adds what named files need: the templates that call a named template as a module
+/// (transitively), and every `.bicepparam` file of the repository that uses one of them or a
+/// named template. A `.bicepparam` whose template is missing or not local says so.
+fn add_named_context(
+    loader: &Loader,
+    named: &Named,
+    templates: &mut Vec<(PathBuf, Reported)>,
+    params: &mut Vec<(PathBuf, Reported)>,
+    notices: &mut Vec<Diagnostic>,
+) {
+    let files = loader.files;
+    let mut targets: Vec<PathBuf> = templates
+        .iter()
+        .filter(|(_, r)| *r == Reported::Touching)
+        .map(|(p, _)| p.clone())
+        .collect();
+    for (p, _) in params.iter().filter(|(_, r)| *r == Reported::Touching) {
+        let Some(parsed) = loader.get(p) else { continue };
+        match using_path(p, &parsed.file) {
+            Some(t) if t.is_file() => targets.push(t),
+            _ => notices.push(crate::named::not_linted(
+                files,
+                p,
+                "the template its `using` names is not a local file cosmolint can read",
+            )),
+        }
+    }
+    if targets.is_empty() {
+        return;
+    }
+    let dirs: Vec<PathBuf> = targets
+        .iter()
+        .chain(params.iter().map(|(p, _)| p))
+        .map(|p| crate::named::parent_dir(p))
+        .collect();
+    let context = named.context_files(
+        files,
+        dirs.iter().map(PathBuf::as_path),
+        &[FileKind::Bicep, FileKind::BicepParam],
+    );
+    // A module path and a `using` are string literals that name a `.bicep` file relative to
+    // the file they are in: an index from each such target to the files naming it says
+    // which files to parse (most files of a repository are called `main.bicep`, so a
+    // file's name alone would match nearly all of them).
+    let named_by: HashMap<PathBuf, Vec<(PathBuf, FileKind)>> = {
+        let edges: Vec<(PathBuf, PathBuf, FileKind)> = context
+            .par_iter()
+            .flat_map_iter(|p| {
+                let kind = FileKind::of(p);
+                let text = files.policy().read(p).map(|t| String::from_utf8_lossy(&t).into_owned());
+                let dir = p.parent().unwrap_or(Path::new(".")).to_path_buf();
+                let targets: Vec<PathBuf> = match (&text, kind) {
+                    (Ok(text), Some(_)) => quoted_paths_ending_with(text, ".bicep")
+                        .map(|literal| file_key(&dir.join(literal)))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                targets.into_iter().filter_map(move |t| Some((t, p.clone(), kind?)))
+            })
+            .collect();
+        let mut index: HashMap<PathBuf, Vec<(PathBuf, FileKind)>> = HashMap::new();
+        for (target, path, kind) in edges {
+            index.entry(target).or_default().push((path, kind));
+        }
+        index
+    };
+    let mut closure: HashSet<PathBuf> = targets.iter().map(|t| file_key(t)).collect();
+    let mut frontier = targets.clone();
+    let mut listed: HashSet<PathBuf> = templates.iter().map(|(t, _)| file_key(t)).collect();
+    while let Some(target) = frontier.pop() {
+        let target_key = file_key(&target);
+        for (p, kind) in named_by.get(&target_key).into_iter().flatten() {
+            if *kind != FileKind::Bicep || closure.contains(&file_key(p)) {
+                continue;
+            }
+            let Some(parsed) = loader.get(p) else { continue };
+            let dir = p.parent().unwrap_or(Path::new("."));
+            let calls = parsed.file.modules.iter().any(|m| {
+                m.path
+                    .as_deref()
+                    .is_some_and(|src| is_local_module(src) && file_key(&dir.join(src)) == target_key)
+            });
+            if calls {
+                closure.insert(file_key(p));
+                frontier.push(p.clone());
+                if listed.insert(file_key(p)) {
+                    templates.push((p.clone(), Reported::Touching));
+                }
+            }
+        }
+    }
+    for t in &targets {
+        if listed.insert(file_key(t)) {
+            templates.push((t.clone(), Reported::Touching));
+        }
+    }
+    // Parameter files of the repository that use a template of the closure.
+    let mut candidates: Vec<&PathBuf> = closure
+        .iter()
+        .flat_map(|t| named_by.get(t).into_iter().flatten())
+        .filter(|(_, kind)| *kind == FileKind::BicepParam)
+        .map(|(p, _)| p)
+        .collect();
+    candidates.sort();
+    candidates.dedup();
+    let known: HashSet<PathBuf> = params.iter().map(|(q, _)| file_key(q)).collect();
+    for p in candidates {
+        if known.contains(&file_key(p)) {
+            continue;
+        }
+        let Some(parsed) = loader.get(p) else { continue };
+        if using_target(p, &parsed.file).is_some_and(|t| closure.contains(&t)) {
+            params.push((p.clone(), Reported::Touching));
+        }
+    }
+}
+
+/// The single-quoted strings of `text` that end with `suffix` (ASCII case-insensitively, as
+/// file systems may match them): candidate module paths and `using` targets.
+fn quoted_paths_ending_with<'t>(text: &'t str, suffix: &str) -> impl Iterator<Item = &'t str> + 't {
+    let lower = text.to_ascii_lowercase();
+    let needle = format!("{}'", suffix.to_ascii_lowercase());
+    let ends: Vec<usize> = lower.match_indices(&needle).map(|(at, _)| at + suffix.len()).collect();
+    ends.into_iter().filter_map(move |end| {
+        let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        let start = text[line_start..end].rfind('\'')? + line_start + 1;
+        Some(&text[start..end])
+    })
+}
+
+/// The template a `.bicepparam` file's `using` names, as a path.
+fn using_path(param_path: &Path, file: &BicepFile) -> Option<PathBuf> {
+    let (using, _) = file.using.as_ref()?;
+    if !is_local_module(using) {
+        return None;
+    }
+    Some(normalize(&param_path.parent().unwrap_or(Path::new(".")).join(using)))
+}
+
+pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, named: &Named, clock: &Clock) -> Outcome {
     let loader = Loader {
         files,
         clock,
@@ -125,11 +265,15 @@ pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, clock: &Clo
         problems: Mutex::default(),
         files_read: Mutex::new(0),
     };
-    let templates: Vec<&Candidate> = candidates.iter().filter(|c| c.kind == Some(FileKind::Bicep)).collect();
-    let mut param_paths: Vec<PathBuf> = candidates
+    let mut templates: Vec<(PathBuf, Reported)> = candidates
+        .iter()
+        .filter(|c| c.kind == Some(FileKind::Bicep))
+        .map(|c| (c.path.clone(), Reported::of(c)))
+        .collect();
+    let mut param_paths: Vec<(PathBuf, Reported)> = candidates
         .iter()
         .filter(|c| c.kind == Some(FileKind::BicepParam))
-        .map(|c| c.path.clone())
+        .map(|c| (c.path.clone(), Reported::of(c)))
         .collect();
     let explicit_params: Vec<PathBuf> = opts
         .parameters
@@ -137,37 +281,26 @@ pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, clock: &Clo
         .filter(|p| FileKind::of(p) == Some(FileKind::BicepParam))
         .cloned()
         .collect();
-    param_paths.extend(explicit_params.iter().cloned());
-    // A template named on the command line still gets the parameter files beside it.
-    let dirs: BTreeSet<PathBuf> = templates
-        .iter()
-        .filter(|c| c.explicit)
-        .map(|c| c.path.parent().unwrap_or(Path::new(".")).to_path_buf())
-        .collect();
-    for dir in dirs {
-        let listed = if dir.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            &dir
-        };
-        let Ok(entries) = std::fs::read_dir(listed) else {
-            continue;
-        };
-        let mut beside: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok())
-            .map(|e| dir.join(e.file_name()))
-            .filter(|p| FileKind::of(p) == Some(FileKind::BicepParam) && p.is_file())
-            .collect();
-        beside.sort();
-        for p in beside {
-            if !param_paths.iter().any(|q| file_key(q) == file_key(&p)) {
-                param_paths.push(p);
-            }
+    for p in &explicit_params {
+        if !param_paths.iter().any(|(q, _)| file_key(q) == file_key(p)) {
+            param_paths.push((p.clone(), Reported::All));
         }
     }
+    let mut notices = Vec::new();
+    if !named.is_empty() {
+        add_named_context(&loader, named, &mut templates, &mut param_paths, &mut notices);
+    }
+    // What each template and parameter file reports, by identity (looked up once per job:
+    // a scan of the lists per job was quadratic in canonicalize calls).
+    let reported: HashMap<PathBuf, Reported> = templates
+        .iter()
+        .chain(param_paths.iter())
+        .map(|(p, r)| (file_key(p), *r))
+        .collect();
+    let reported_of = |path: &Path| reported.get(&file_key(path)).copied();
 
     // Parse everything named or found, in parallel.
-    let all: Vec<&PathBuf> = templates.iter().map(|c| &c.path).chain(param_paths.iter()).collect();
+    let all: Vec<&PathBuf> = templates.iter().chain(param_paths.iter()).map(|(p, _)| p).collect();
     let parsed: Vec<Option<Arc<Parsed>>> = all.par_iter().map(|p| loader.get(p)).collect();
     let parsed_of: HashMap<PathBuf, Arc<Parsed>> = all
         .iter()
@@ -177,7 +310,7 @@ pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, clock: &Clo
 
     // Parameter files per template; `--parameters` replaces those found by the walk.
     let mut by_template: BTreeMap<PathBuf, Vec<(PathBuf, bool)>> = BTreeMap::new();
-    for p in &param_paths {
+    for (p, _) in &param_paths {
         let Some(parsed) = parsed_of.get(&file_key(p)) else {
             continue;
         };
@@ -198,31 +331,31 @@ pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, clock: &Clo
 
     // Templates some linted template calls as a local module.
     let mut called: BTreeSet<PathBuf> = BTreeSet::new();
-    for c in &templates {
-        let Some(p) = parsed_of.get(&file_key(&c.path)) else {
+    for (path, _) in &templates {
+        let Some(p) = parsed_of.get(&file_key(path)) else {
             continue;
         };
-        let dir = c.path.parent().unwrap_or(Path::new("."));
+        let dir = path.parent().unwrap_or(Path::new("."));
         for m in &p.file.modules {
             if let Some(src) = m.path.as_deref().filter(|s| is_local_module(s)) {
                 let target = file_key(&dir.join(src));
-                if target != file_key(&c.path) {
+                if target != file_key(path) {
                     called.insert(target);
                 }
             }
         }
     }
     let mut roots: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
-    for c in &templates {
-        let key = file_key(&c.path);
+    for (path, _) in &templates {
+        let key = file_key(path);
         if !called.contains(&key) || by_template.contains_key(&key) {
-            roots.insert(key, c.path.clone());
+            roots.insert(key, path.clone());
         }
     }
     if roots.is_empty() {
         // Every template calls another (a cycle): lint them all rather than nothing.
-        for c in &templates {
-            roots.insert(file_key(&c.path), c.path.clone());
+        for (path, _) in &templates {
+            roots.insert(file_key(path), path.clone());
         }
     }
     // A parameter file names its template: lint that template even if it was not found.
@@ -232,29 +365,59 @@ pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, clock: &Clo
         }
     }
 
-    let mut jobs: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
+    // Each job with what it reports: everything when its template or its parameter file
+    // was found by the walk (or given with --parameters), else what touches named files.
+    let mut jobs: Vec<(PathBuf, Option<PathBuf>, Reported)> = Vec::new();
     for (key, path) in &roots {
+        let template = reported_of(path);
         match by_template.get(key) {
             Some(list) if !list.is_empty() => {
-                jobs.extend(list.iter().map(|(p, _)| (path.clone(), Some(p.clone()))));
+                jobs.extend(list.iter().map(|(p, _)| {
+                    let param = reported_of(p).unwrap_or(Reported::All);
+                    let reported = template.map_or(param, |t| t.merge(param));
+                    (path.clone(), Some(p.clone()), reported)
+                }));
             }
-            _ => jobs.push((path.clone(), None)),
+            _ => jobs.push((path.clone(), None, template.unwrap_or(Reported::All))),
         }
     }
 
-    let results: Vec<(Vec<Diagnostic>, Vec<Unresolved>)> = jobs
+    let results: Vec<RootResult> = jobs
         .par_iter()
-        .map(|(path, params)| {
-            crate::isolate(files, path, || lint_root(&loader, path, params.as_deref()))
-                .unwrap_or_else(|d| (vec![*d], Vec::new()))
+        .map(|(path, params, reported)| {
+            crate::isolate(files, path, || {
+                lint_root(&loader, path, params.as_deref(), *reported, named)
+            })
+            .unwrap_or_else(|d| RootResult {
+                diagnostics: vec![*d],
+                ..RootResult::default()
+            })
         })
         .collect();
 
     let mut diagnostics = loader.problems.into_inner().unwrap_or_else(|e| e.into_inner());
+    if !named.is_empty() {
+        // Syntax and read problems of files read only as context of a named file are not
+        // reported; those of named files, walked files and the modules they call are.
+        let mut reported_files: HashSet<PathBuf> = templates
+            .iter()
+            .chain(param_paths.iter())
+            .filter(|(_, r)| *r == Reported::All)
+            .map(|(p, _)| file_key(p))
+            .collect();
+        reported_files.extend(results.iter().flat_map(|r| r.files.iter().cloned()));
+        diagnostics.retain(|d| {
+            named.file_named(files, d.span.file)
+                || files
+                    .get(d.span.file)
+                    .is_some_and(|f| reported_files.contains(&file_key(&f.path)))
+        });
+    }
+    diagnostics.extend(notices);
     let mut unresolved = Vec::new();
-    for (d, u) in results {
-        diagnostics.extend(d);
-        unresolved.extend(u);
+    for r in results {
+        diagnostics.extend(r.diagnostics);
+        unresolved.extend(r.unresolved);
     }
     let files_read = *lock(&loader.files_read);
     Outcome {
@@ -264,9 +427,18 @@ pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, clock: &Clo
     }
 }
 
-fn lint_root(loader: &Loader, path: &Path, params: Option<&Path>) -> (Vec<Diagnostic>, Vec<Unresolved>) {
+/// A root's findings, the values it could not resolve, and (for a root whose findings are
+/// all reported, when files are named) the files it read.
+#[derive(Default)]
+struct RootResult {
+    diagnostics: Vec<Diagnostic>,
+    unresolved: Vec<Unresolved>,
+    files: Vec<PathBuf>,
+}
+
+fn lint_root(loader: &Loader, path: &Path, params: Option<&Path>, reported: Reported, named: &Named) -> RootResult {
     let Some(root) = loader.get(path) else {
-        return (Vec::new(), Vec::new());
+        return RootResult::default();
     };
     let param_file = params.and_then(|p| loader.get(p)).map(|p| ParamFile {
         file: p.file.clone(),
@@ -277,7 +449,7 @@ fn lint_root(loader: &Loader, path: &Path, params: Option<&Path>) -> (Vec<Diagno
         let (inventory, unresolved) = crate::model::arm::build(&unit, &unit.resources);
         (unit, inventory, unresolved)
     });
-    let diagnostics = loader
+    let mut diagnostics = loader
         .clock
         .time(Phase::Rules, || crate::rules::run(&inventory, |r| r.enabled_by_default));
     for (span, why) in &unit.skipped_modules {
@@ -287,5 +459,39 @@ fn lint_root(loader: &Loader, path: &Path, params: Option<&Path>) -> (Vec<Diagno
             why: why.clone(),
         });
     }
-    (diagnostics, unresolved)
+    let files = loader.files;
+    let mut read = Vec::new();
+    match reported {
+        Reported::Touching => {
+            diagnostics.retain(|d| named.touches(files, d));
+            unresolved.retain(|u| named.file_named(files, u.span.file));
+        }
+        Reported::All if !named.is_empty() => {
+            read = unit
+                .instances
+                .iter()
+                .filter(|i| !i.path.as_os_str().is_empty())
+                .map(|i| file_key(&i.path))
+                .collect();
+            read.extend(params.map(file_key));
+        }
+        Reported::All => {}
+    }
+    RootResult {
+        diagnostics,
+        unresolved,
+        files: read,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_paths_are_found_by_their_file_name() {
+        let text = "module a './modules/Main.bicep' = {}\nmodule b 'br/public:x:1' = {}\n// main.bicep\nusing '../main.bicep'\n";
+        let found: Vec<&str> = quoted_paths_ending_with(text, "main.bicep").collect();
+        assert_eq!(found, ["./modules/Main.bicep", "../main.bicep"]);
+    }
 }

@@ -41,10 +41,11 @@ pub enum Command {
 #[derive(Args, Debug)]
 pub struct CheckArgs {
     /// Files or directories to lint. Directories are searched recursively, skipping hidden
-    /// directories, `.terraform` and `node_modules`. A named file is linted with its
-    /// directory as context (sibling .tf files, tfvars; an ARM template's
-    /// `<name>.parameters.json`), but only its own findings are shown. JSON files that are
-    /// not ARM templates are skipped.
+    /// directories, `.terraform` and `node_modules`. A named file is linted through the
+    /// units that contain it (its directory, the roots that call it as a module, the
+    /// template of a parameter file, the templates that call a Bicep module), and the
+    /// findings that touch it (at their location or any label) are shown. JSON files that
+    /// are not ARM templates are skipped.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
 

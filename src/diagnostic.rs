@@ -119,6 +119,12 @@ impl Diagnostic {
     pub fn is_rule(&self) -> bool {
         self.code.starts_with("CDB")
     }
+
+    /// A note about what was linted (a named file cosmolint does not read, or that belongs
+    /// to no unit), not about the input's security: it never sets the exit status.
+    pub fn is_notice(&self) -> bool {
+        self.code == ToolCode::UnsupportedFile.meta().0
+    }
 }
 
 /// Diagnostics of the tool rather than of a rule.
@@ -132,7 +138,8 @@ pub enum ToolCode {
     IoError,
     /// cosmolint itself failed on this file (exit code 2).
     InternalError,
-    /// A named file has a format cosmolint does not read.
+    /// A named file has a format cosmolint does not read, or belongs to no unit (a
+    /// notice: it does not set the exit status).
     UnsupportedFile,
 }
 

@@ -17,6 +17,7 @@ pub mod walk;
 
 mod arm_units;
 mod bicep_units;
+mod named;
 mod terraform_units;
 
 use std::collections::BTreeMap;
@@ -169,7 +170,7 @@ pub struct Report {
 
 impl Report {
     /// Exit status: 2 if the tool could not do its job (unreadable input, internal error),
-    /// 1 if a diagnostic is at or above `fail_on`, else 0.
+    /// 1 if a diagnostic (other than a notice) is at or above `fail_on`, else 0.
     pub fn exit_code(&self, fail_on: Severity) -> i32 {
         let tool_failed = self
             .diagnostics
@@ -177,7 +178,7 @@ impl Report {
             .any(|d| d.code == ToolCode::IoError.meta().0 || d.code == ToolCode::InternalError.meta().0);
         if tool_failed {
             2
-        } else if self.diagnostics.iter().any(|d| d.severity >= fail_on) {
+        } else if self.diagnostics.iter().any(|d| d.severity >= fail_on && !d.is_notice()) {
             1
         } else {
             0
@@ -251,12 +252,13 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
 
     // The three dialects are independent: run them side by side so that one's tail (its
     // last, largest file) overlaps with the others' work instead of idling a core.
+    let named = named::Named::new(&found.files, &excludes);
     let (tf, (arm, bicep)) = rayon::join(
-        || terraform_units::lint(&files, &found.files, opts, &clock),
+        || terraform_units::lint(&files, &found.files, opts, &named, &clock),
         || {
             rayon::join(
-                || arm_units::lint(&files, &found.files, opts, &clock),
-                || bicep_units::lint(&files, &found.files, opts, &clock),
+                || arm_units::lint(&files, &found.files, opts, &named, &clock),
+                || bicep_units::lint(&files, &found.files, opts, &named, &clock),
             )
         },
     );

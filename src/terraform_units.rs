@@ -16,6 +16,7 @@ use crate::diagnostic::Diagnostic;
 use crate::eval::terraform::{ModuleLoader, TfModule, TfUnit, VarValue};
 use crate::ir::{Expr, ExprKind};
 use crate::model::Unresolved;
+use crate::named::{Named, Reported};
 use crate::parse::terraform as tfparse;
 use crate::source::{self, normalize, repository_root, Files, SourceFile, Span};
 use crate::timings::{Clock, Phase};
@@ -28,16 +29,13 @@ pub struct Outcome {
     pub files_read: usize,
 }
 
-/// A root's findings and the values it could not resolve.
-type RootResult = (Vec<Diagnostic>, Vec<Unresolved>);
-
-/// Which findings of a root are reported.
-#[derive(Clone, Debug)]
-enum Reported {
-    All,
-    /// Only findings located in these files (files named on the command line, as
-    /// pre-commit passes them); the rest of the directory is context.
-    Only(BTreeSet<PathBuf>),
+/// A root's findings, the values it could not resolve, and (for a root whose findings are
+/// all reported, when files are named) the module directories it read.
+#[derive(Default)]
+struct RootResult {
+    diagnostics: Vec<Diagnostic>,
+    unresolved: Vec<Unresolved>,
+    dirs: Vec<PathBuf>,
 }
 
 /// Reads a file as text ([`Files::read`]), recording a diagnostic when it is not read.
@@ -58,6 +56,8 @@ fn dir_key(dir: &Path) -> PathBuf {
 fn file_key(path: &Path) -> PathBuf {
     source::path_key(path)
 }
+
+use crate::named::parent_dir;
 
 fn is_local_source(source: &str) -> bool {
     source.starts_with("./") || source.starts_with("../") || source.starts_with(".\\") || source.starts_with("..\\")
@@ -261,21 +261,42 @@ fn installed_modules(loader: &Loader, root: &Path) -> HashMap<String, PathBuf> {
         .collect()
 }
 
-pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, clock: &Clock) -> Result<Outcome, Error> {
+/// Whether Terraform reads a variable file of a root module by itself.
+fn is_auto_tfvars(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n == "terraform.tfvars" || n.ends_with(".auto.tfvars"))
+}
+
+pub fn lint(
+    files: &Files,
+    candidates: &[Candidate],
+    opts: &Options,
+    named: &Named,
+    clock: &Clock,
+) -> Result<Outcome, Error> {
     // Directories with Terraform to lint, and which of their findings to report.
     let mut dirs: BTreeMap<PathBuf, Reported> = BTreeMap::new();
+    let mut notices = Vec::new();
     for c in candidates {
         if !matches!(c.kind, Some(FileKind::Terraform | FileKind::TfVars)) {
             continue;
         }
-        let dir = normalize(c.path.parent().unwrap_or(Path::new(".")));
-        let entry = dirs.entry(dir).or_insert_with(|| Reported::Only(BTreeSet::new()));
-        match (entry, c.explicit && c.kind == Some(FileKind::Terraform)) {
-            (Reported::Only(set), true) => {
-                set.insert(file_key(&c.path));
+        if c.explicit && c.kind == Some(FileKind::TfVars) && !is_auto_tfvars(&c.path) {
+            if !opts.var_files.iter().any(|v| file_key(v) == file_key(&c.path)) {
+                notices.push(crate::named::not_linted(
+                    files,
+                    &c.path,
+                    "Terraform reads only `terraform.tfvars` and `*.auto.tfvars` of a root module by itself; \
+                     pass it with --var-file",
+                ));
             }
-            (e, _) => *e = Reported::All,
+            continue;
         }
+        let dir = parent_dir(&c.path);
+        let reported = Reported::of(c);
+        let entry = dirs.entry(dir).or_insert(reported);
+        *entry = entry.merge(reported);
     }
     let cli_vars = cli_vars(files, opts)?;
     let loader = Loader {
@@ -286,7 +307,7 @@ pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, clock: &Clo
         problems: Mutex::default(),
         files_read: Mutex::new(0),
     };
-    add_callers_of_named_modules(&loader, &mut dirs);
+    add_callers_of_named_modules(files, &loader, named, &mut dirs);
 
     // Which directories are roots (called by no linted directory) is only known once every
     // directory is parsed, but keeping every parse tree until then costs several times the
@@ -321,9 +342,12 @@ pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, clock: &Clo
     let lint_one = |index: usize, module: &Arc<TfModule>| {
         let (dir, reported) = dir_list[index];
         crate::isolate(files, dir, || {
-            lint_root(files, &loader, dir, reported, module, &cli_vars)
+            lint_root(files, &loader, dir, *reported, named, module, &cli_vars)
         })
-        .unwrap_or_else(|d| (vec![*d], Vec::new()))
+        .unwrap_or_else(|d| RootResult {
+            diagnostics: vec![*d],
+            ..RootResult::default()
+        })
     };
     let calls_of = |dir: &Path, m: &TfModule| -> Vec<PathBuf> {
         m.modules
@@ -382,10 +406,28 @@ pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, clock: &Clo
     results.extend(late.into_iter().flatten());
 
     let mut diagnostics = loader.problems.into_inner().unwrap_or_else(|e| e.into_inner());
+    if !named.is_empty() {
+        // Syntax and read problems of directories read only as context of a named file
+        // (its callers, their other modules) are not reported; those of named files, of
+        // walked directories and of the modules their roots read are.
+        let mut reported_dirs: HashSet<PathBuf> = dirs
+            .iter()
+            .filter(|(_, r)| **r == Reported::All)
+            .map(|(d, _)| dir_key(d))
+            .collect();
+        reported_dirs.extend(results.iter().flat_map(|r| r.dirs.iter().cloned()));
+        diagnostics.retain(|d| {
+            named.file_named(files, d.span.file)
+                || files
+                    .get(d.span.file)
+                    .is_some_and(|f| reported_dirs.contains(&dir_key(&parent_dir(&f.path))))
+        });
+    }
+    diagnostics.extend(notices);
     let mut unresolved = Vec::new();
-    for (d, u) in results {
-        diagnostics.extend(d);
-        unresolved.extend(u);
+    for r in results {
+        diagnostics.extend(r.diagnostics);
+        unresolved.extend(r.unresolved);
     }
     let files_read = *loader.files_read.lock().unwrap_or_else(|e| e.into_inner());
     Ok(Outcome {
@@ -398,35 +440,20 @@ pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, clock: &Clo
 /// Files named on the command line (as pre-commit passes them) may belong to a module
 /// that some root elsewhere in the repository calls. Linting that module on its own with
 /// its defaults is the false positive this tool exists to avoid, so the callers (found
-/// by scanning the repository of the named file) are linted instead, still reporting
-/// only findings in the named files.
-fn add_callers_of_named_modules(loader: &Loader, dirs: &mut BTreeMap<PathBuf, Reported>) {
-    let named: Vec<(PathBuf, BTreeSet<PathBuf>)> = dirs
+/// by scanning the repository of the named file, see [`Named::search_root`]) are linted
+/// instead, reporting what touches the named files.
+fn add_callers_of_named_modules(files: &Files, loader: &Loader, named: &Named, dirs: &mut BTreeMap<PathBuf, Reported>) {
+    let touching: Vec<PathBuf> = dirs
         .iter()
-        .filter_map(|(d, r)| match r {
-            Reported::Only(set) => Some((d.clone(), set.clone())),
-            Reported::All => None,
-        })
+        .filter(|(_, r)| **r == Reported::Touching)
+        .map(|(d, _)| d.clone())
         .collect();
-    if named.is_empty() {
+    if touching.is_empty() {
         return;
     }
     // Every Terraform directory of the repositories involved, parsed once.
-    let mut repo_dirs: BTreeSet<PathBuf> = BTreeSet::new();
-    for repo in named
-        .iter()
-        .filter_map(|(d, _)| repository_root(d))
-        .collect::<BTreeSet<_>>()
-    {
-        let found = crate::walk::discover(&[repo], &globset::GlobSet::empty(), |p| p.display().to_string());
-        repo_dirs.extend(
-            found
-                .files
-                .iter()
-                .filter(|c| c.kind == Some(FileKind::Terraform))
-                .filter_map(|c| c.path.parent().map(Path::to_path_buf)),
-        );
-    }
+    let context = named.context_files(files, touching.iter().map(PathBuf::as_path), &[FileKind::Terraform]);
+    let repo_dirs: BTreeSet<PathBuf> = context.iter().map(|p| parent_dir(p)).collect();
     let calls: Vec<(PathBuf, Vec<PathBuf>)> = repo_dirs
         .par_iter()
         .filter_map(|d| {
@@ -441,19 +468,17 @@ fn add_callers_of_named_modules(loader: &Loader, dirs: &mut BTreeMap<PathBuf, Re
         })
         .collect();
     // Walk up from each named module to the roots that call it (transitively).
-    for (dir, keep) in named {
+    let mut listed: HashSet<PathBuf> = dirs.keys().map(|d| dir_key(d)).collect();
+    for dir in touching {
         let mut frontier = vec![dir_key(&dir)];
         let mut seen: HashSet<PathBuf> = frontier.iter().cloned().collect();
         while let Some(target) = frontier.pop() {
             for (caller, targets) in &calls {
                 if targets.contains(&target) && seen.insert(dir_key(caller)) {
                     frontier.push(dir_key(caller));
-                    match dirs
-                        .entry(caller.clone())
-                        .or_insert_with(|| Reported::Only(BTreeSet::new()))
-                    {
-                        Reported::Only(set) => set.extend(keep.iter().cloned()),
-                        Reported::All => {}
+                    // The caller may be listed under another spelling of its path.
+                    if listed.insert(dir_key(caller)) {
+                        dirs.insert(caller.clone(), Reported::Touching);
                     }
                 }
             }
@@ -582,10 +607,11 @@ fn lint_root(
     files: &Files,
     loader: &Loader,
     dir: &Path,
-    reported: &Reported,
+    reported: Reported,
+    named: &Named,
     module: &Arc<TfModule>,
     cli: &CliVars,
-) -> (Vec<Diagnostic>, Vec<Unresolved>) {
+) -> RootResult {
     let tfvars_files = loader.listing(dir).map(|l| l.tfvars.clone()).unwrap_or_default();
     let mut tfvars = root_tfvars(files, &tfvars_files, &loader.problems);
     tfvars.extend(cli.values.iter().cloned());
@@ -595,18 +621,27 @@ fn lint_root(
         installed: OnceCell::new(),
         boundary: OnceCell::new(),
     };
-    let (inventory, unresolved) = loader.clock.time(Phase::Evaluate, || {
+    let (inventory, unresolved, dirs) = loader.clock.time(Phase::Evaluate, || {
         let unit = TfUnit::new(module.clone(), tfvars, &unit_loader);
-        crate::model::azurerm::build(&unit)
+        let dirs = if reported == Reported::All && !named.is_empty() {
+            unit.instances.iter().map(|i| dir_key(&i.module.dir)).collect()
+        } else {
+            Vec::new()
+        };
+        let (inventory, unresolved) = crate::model::azurerm::build(&unit);
+        (inventory, unresolved, dirs)
     });
     let mut diagnostics = loader
         .clock
         .time(Phase::Rules, || crate::rules::run(&inventory, |r| r.enabled_by_default));
-    if let Reported::Only(keep) = reported {
-        let in_kept = |span: Span| files.get(span.file).is_some_and(|f| keep.contains(&file_key(&f.path)));
-        diagnostics.retain(|d| in_kept(d.span));
-        let unresolved = unresolved.into_iter().filter(|u| in_kept(u.span)).collect();
-        return (diagnostics, unresolved);
+    let mut unresolved = unresolved;
+    if reported == Reported::Touching {
+        diagnostics.retain(|d| named.touches(files, d));
+        unresolved.retain(|u| named.file_named(files, u.span.file));
     }
-    (diagnostics, unresolved)
+    RootResult {
+        diagnostics,
+        unresolved,
+        dirs,
+    }
 }

@@ -1,5 +1,6 @@
-//! `.bicepparam` files apply to the template their `using` names: found beside a template
-//! that is named on the command line, or given with `--parameters`.
+//! `.bicepparam` files apply to the template their `using` names: found anywhere in the
+//! repository of a template named on the command line (as linting the whole repository
+//! finds them), or given with `--parameters`.
 
 use std::path::Path;
 
@@ -46,14 +47,32 @@ fn cdb001_lines(opts: cosmolint::Options) -> Vec<(String, u32, Vec<String>)> {
 }
 
 #[test]
-fn parameter_file_beside_an_explicit_template_applies() {
+fn every_parameter_file_using_an_explicit_template_applies() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().canonicalize().unwrap();
     setup(&root);
-    // The template's default is insecure; main.bicepparam (secure) applies, and
-    // env/dev.bicepparam is not beside the template.
+    // The template is linted once per parameter file that uses it, as `check .` does:
+    // main.bicepparam secures it, env/dev.bicepparam does not.
     let found = cdb001_lines(cosmolint::Options {
         paths: vec![root.join("main.bicep")],
+        base: Some(root.clone()),
+        ..Default::default()
+    });
+    let dev = (
+        "main.bicep".to_string(),
+        5,
+        vec!["set in env/dev.bicepparam".to_string()],
+    );
+    assert_eq!(found, std::slice::from_ref(&dev));
+    let whole = cdb001_lines(cosmolint::Options {
+        paths: vec![root.clone()],
+        base: Some(root.clone()),
+        ..Default::default()
+    });
+    assert_eq!(whole, [dev]);
+    // Naming the secure parameter file: nothing touches it.
+    let found = cdb001_lines(cosmolint::Options {
+        paths: vec![root.join("main.bicepparam")],
         base: Some(root.clone()),
         ..Default::default()
     });
