@@ -18,6 +18,7 @@ use crate::timings::{Clock, Phase};
 
 use crate::diagnostic::Diagnostic;
 use crate::eval::bicep::{is_local_module, normalize, BicepLoader, BicepUnit, ParamFile};
+use crate::ir::Expr;
 use crate::model::Unresolved;
 use crate::named::{Named, Reported};
 use crate::parse::bicep::{self as bparse, BicepFile};
@@ -47,6 +48,8 @@ struct Loader<'f> {
     files: &'f Files,
     clock: &'f Clock,
     parsed: Mutex<HashMap<PathBuf, Option<Arc<Parsed>>>>,
+    /// Files read by `loadJsonContent()`, by identity.
+    json: Mutex<HashMap<PathBuf, Result<Arc<Expr>, String>>>,
     problems: Mutex<Vec<Diagnostic>>,
     files_read: Mutex<usize>,
 }
@@ -105,6 +108,47 @@ impl BicepLoader for Loader<'_> {
             return None;
         }
         self.get(path).map(|p| p.file.clone())
+    }
+
+    fn load_json(&self, path: &Path) -> Result<Arc<Expr>, String> {
+        let key = file_key(path);
+        if let Some(j) = lock(&self.json).get(&key) {
+            return j.clone();
+        }
+        let loaded = self.read_json(path);
+        lock(&self.json).entry(key).or_insert(loaded).clone()
+    }
+}
+
+impl Loader<'_> {
+    fn read_json(&self, path: &Path) -> Result<Arc<Expr>, String> {
+        let shown = self.files.display_path(path);
+        // A template must not make cosmolint read, or print, a file outside the repository
+        // (the read policy refuses it too; this says why the value is unknown instead of
+        // failing the run with an io-error).
+        if !path.is_file() {
+            return Err(format!("`{shown}` does not exist; `loadJsonContent()` is not followed"));
+        }
+        if !self.files.policy().allows(path) {
+            return Err(format!(
+                "`{shown}` is not a file inside the repository; `loadJsonContent()` is not followed"
+            ));
+        }
+        *lock(&self.files_read) += 1;
+        let src = self
+            .clock
+            .time(Phase::Read, || read_source(self.files, path, &self.problems))
+            .ok_or_else(|| format!("`{shown}` cannot be read"))?;
+        let parsed = self
+            .clock
+            .time(Phase::Parse, || crate::parse::arm::parse_json(src.id, &src.text));
+        for prob in &parsed.problems {
+            lock(&self.problems).push(Diagnostic::syntax(prob));
+        }
+        parsed
+            .root
+            .map(Arc::new)
+            .ok_or_else(|| format!("`{shown}` is not valid JSON"))
     }
 }
 
@@ -262,6 +306,7 @@ pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, named: &Nam
         files,
         clock,
         parsed: Mutex::default(),
+        json: Mutex::default(),
         problems: Mutex::default(),
         files_read: Mutex::new(0),
     };

@@ -345,3 +345,45 @@ fn bicep_module_two_levels_above_the_working_directory_is_loaded() {
     assert_eq!(diags[0]["file"], "../../modules/cosmos.bicep");
     assert_eq!(v["summary"]["unresolved"], 0);
 }
+
+#[test]
+fn load_json_content_outside_the_repository_is_not_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        "secret.json",
+        "{\"role\": \"00000000-0000-0000-0000-000000000002\", \"token\": \"s3cr3t-value\"}\n{",
+    );
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    write(
+        &repo,
+        "main.bicep",
+        "var roles = loadJsonContent('../secret.json')\nresource account 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {\n  name: 'a'\n  properties: {\n    disableLocalAuth: true\n    disableKeyBasedMetadataWriteAccess: true\n  }\n}\nresource ra 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-05-15' = {\n  parent: account\n  name: 'x'\n  properties: {\n    roleDefinitionId: roles.role\n    scope: account.id\n  }\n}\n",
+    );
+    let out = cosmolint(&repo, &["check", "--format", "json", "--show-unresolved"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("s3cr3t"), "{text}");
+    let v = json(&out);
+    let diags = v["diagnostics"].as_array().unwrap();
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(
+        (diags[0]["code"].as_str(), diags[0]["severity"].as_str()),
+        (Some("CDB004"), Some("warning")),
+        "the role stays unknown"
+    );
+    let why = v["unresolved"][0]["why"].as_str().unwrap();
+    assert!(why.contains("not a file inside the repository"), "{why}");
+    // Inside the repository, the same file is read (and its syntax error reported).
+    std::fs::copy(tmp.path().join("secret.json"), repo.join("secret.json")).unwrap();
+    let main = std::fs::read_to_string(repo.join("main.bicep")).unwrap();
+    write(&repo, "main.bicep", main.replace("../secret.json", "secret.json"));
+    let v = json(&cosmolint(&repo, &["check", "--format", "json"]));
+    let codes: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["CDB004", "syntax-error"], "{v}");
+}

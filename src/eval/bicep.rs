@@ -27,6 +27,13 @@ pub const MAX_MODULE_DEPTH: usize = 16;
 /// Finds and loads the files local modules refer to.
 pub trait BicepLoader {
     fn load(&self, path: &Path) -> Option<Arc<BicepFile>>;
+
+    /// The JSON file at `path` that `loadJsonContent()` reads, as a literal IR value with
+    /// spans in that file; otherwise why it is not read.
+    fn load_json(&self, path: &Path) -> Result<Arc<Expr>, String> {
+        let _ = path;
+        Err("files are not read for in-memory text".into())
+    }
 }
 
 /// Parameter values from a `.bicepparam` file.
@@ -58,6 +65,9 @@ pub struct Instance {
 pub struct BicepUnit {
     pub instances: Vec<Instance>,
     pub resources: Vec<UnitResource>,
+    /// Files `loadJsonContent()` reads, by normalized path (loaded with the Bicep files,
+    /// since evaluation has no loader).
+    json: HashMap<PathBuf, Result<Arc<Expr>, String>>,
     memo: super::Memo,
     /// Module calls that could not be followed, with why (for `--show-unresolved`).
     pub skipped_modules: Vec<(Span, String)>,
@@ -82,6 +92,7 @@ impl BicepUnit {
         let mut unit = BicepUnit {
             instances: Vec::new(),
             resources: Vec::new(),
+            json: HashMap::new(),
             memo: super::Memo::default(),
             skipped_modules: Vec::new(),
         };
@@ -169,6 +180,13 @@ impl BicepUnit {
         self.instances[id as usize].symbols = symbols;
 
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        for literal in json_paths(&file) {
+            let target = normalize(&dir.join(&literal));
+            if let std::collections::hash_map::Entry::Vacant(e) = self.json.entry(target) {
+                let loaded = loader.load_json(e.key());
+                e.insert(loaded);
+            }
+        }
         for call in &file.modules {
             let Some(source) = &call.path else {
                 self.skipped_modules
@@ -352,6 +370,38 @@ impl BicepUnit {
         }
     }
 
+    /// `loadJsonContent(path, [jsonPath])`: the JSON file beside the Bicep file that calls it,
+    /// each value located in that file.
+    fn load_json_content(&self, ev: &Evaluator, scope: &Scope, args: &[Expr], span: Span) -> Value {
+        let Some(ExprKind::Str(literal)) = args.first().map(|a| &a.kind) else {
+            return Value::unknown("`loadJsonContent()` needs a literal path", span);
+        };
+        let Some(here) = self.instances.get(scope.instance as usize).map(|i| &i.path) else {
+            return Value::unknown("`loadJsonContent()` outside a Bicep file", span);
+        };
+        if here.as_os_str().is_empty() {
+            return Value::unknown("`loadJsonContent()` in a parameter file is not read", span);
+        }
+        let target = normalize(&here.parent().unwrap_or(Path::new("")).join(literal));
+        let json = match self.json.get(&target) {
+            Some(Ok(json)) => json.clone(),
+            Some(Err(why)) => return Value::unknown(why.clone(), span),
+            None => return Value::unknown(format!("`{literal}` was not loaded"), span),
+        };
+        let value = ev.eval(scope, &json);
+        let value = match args.get(1) {
+            None => value,
+            Some(path) => match ev.eval(scope, path).as_str() {
+                Some(p) => match json_path(&value, &p) {
+                    Some(v) => v.clone(),
+                    None => return Value::unknown(format!("`{p}` selects nothing in `{literal}`"), path.span),
+                },
+                None => return Value::unknown("JSON path of `loadJsonContent()` is not known", path.span),
+            },
+        };
+        value.via(span, format!("loaded from {literal}"))
+    }
+
     /// `map()`, `filter()` and friends: lambdas bind their parameters in the body.
     fn lambda_call(&self, ev: &Evaluator, scope: &Scope, name: &str, args: &[Expr], span: Span) -> Option<Value> {
         let lname = name.to_ascii_lowercase();
@@ -523,7 +573,106 @@ impl Env for BicepUnit {
                     _ => Value::unknown("operand is not known", span),
                 })
             }
+            _ if name.eq_ignore_ascii_case("loadJsonContent") => Some(self.load_json_content(ev, scope, args, span)),
             _ => self.lambda_call(ev, scope, name, args, span),
         }
     }
+}
+
+/// The literal paths `loadJsonContent('…')` reads anywhere in a file.
+fn json_paths(file: &BicepFile) -> Vec<String> {
+    fn walk(e: &Expr, out: &mut Vec<String>) {
+        match &e.kind {
+            ExprKind::Call(name, args) => {
+                if name.eq_ignore_ascii_case("loadJsonContent") {
+                    if let Some(ExprKind::Str(p)) = args.first().map(|a| &a.kind) {
+                        out.push(p.clone());
+                    }
+                }
+                args.iter().for_each(|a| walk(a, out));
+            }
+            ExprKind::Template(parts) => parts.iter().for_each(|p| {
+                if let crate::ir::TemplatePart::Interp(x) = p {
+                    walk(x, out);
+                }
+            }),
+            ExprKind::Array(items) => items.iter().for_each(|i| walk(i, out)),
+            ExprKind::Object(fields) => fields.iter().for_each(|f| walk(&f.value, out)),
+            ExprKind::GetAttr(x, _) | ExprKind::Unary(_, x) | ExprKind::Spread(x) | ExprKind::Lambda(_, x) => {
+                walk(x, out)
+            }
+            ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) => {
+                walk(a, out);
+                walk(b, out);
+            }
+            ExprKind::Conditional(c, a, b) => {
+                walk(c, out);
+                walk(a, out);
+                walk(b, out);
+            }
+            ExprKind::For(f) => {
+                walk(&f.collection, out);
+                walk(&f.value, out);
+                if let Some(k) = &f.key {
+                    walk(k, out);
+                }
+                if let Some(c) = &f.cond {
+                    walk(c, out);
+                }
+            }
+            ExprKind::DynamicBlock { for_each, content, .. } => {
+                walk(for_each, out);
+                walk(content, out);
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for v in file.vars.iter().chain(&file.outputs) {
+        walk(&v.value, &mut out);
+    }
+    for p in &file.params {
+        if let Some(d) = &p.default {
+            walk(d, &mut out);
+        }
+    }
+    for r in &file.resources {
+        walk(&r.resource.body, &mut out);
+    }
+    for m in &file.modules {
+        m.params.iter().for_each(|f| walk(&f.value, &mut out));
+        if let Some(c) = &m.condition {
+            walk(c, &mut out);
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The value a `loadJsonContent()` JSON path (`$.a.b`, `$['a'][0]`) selects.
+fn json_path<'v>(value: &'v Value, path: &str) -> Option<&'v Value> {
+    let mut rest = path.trim().strip_prefix('$')?;
+    let mut at = value;
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix('.') {
+            let end = r.find(['.', '[']).unwrap_or(r.len());
+            at = at.get(&r[..end])?;
+            rest = &r[end..];
+        } else if let Some(r) = rest.strip_prefix('[') {
+            let end = r.find(']')?;
+            let key = r[..end].trim();
+            at = match key.strip_prefix(['\'', '"']).and_then(|k| k.strip_suffix(['\'', '"'])) {
+                Some(k) => at.get(k)?,
+                None => match &at.kind {
+                    Kind::Array(items) => items.get(key.parse::<usize>().ok()?)?,
+                    _ => return None,
+                },
+            };
+            rest = &r[end + 1..];
+        } else {
+            return None;
+        }
+    }
+    Some(at)
 }

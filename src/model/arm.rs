@@ -321,7 +321,7 @@ impl<'u> Builder<'u> {
                     self.unresolved.push(Unresolved {
                         span,
                         what: format!("`roleDefinitionId` of `{address}`"),
-                        why: super::extract::unknown_why(&f.value),
+                        why: super::role_unknown_why(&f.value),
                     });
                 }
                 (role, span)
@@ -343,6 +343,22 @@ impl<'u> Builder<'u> {
     }
 
     fn role_ref(&self, s: &PStr) -> RoleRef {
+        // A role definition referenced as an `existing` resource (a built-in role, or one
+        // defined elsewhere) is known by the GUID its name ends with.
+        if let Some(sym) = s.as_sym().filter(|sym| sym.attr == "id") {
+            let i = sym.resource.0 as usize;
+            let existing_def = self
+                .resources
+                .get(i)
+                .is_some_and(|r| r.resource.existing && r.resource.rtype == ROLE_DEFINITION);
+            if existing_def {
+                let name = self.at(i, &[Step::Key("name")]).and_then(|f| f.value.as_pstr());
+                return match name.as_ref().and_then(last_segment_guid) {
+                    Some(guid) => cosmos::role_ref_by_guid(&PStr::lit(guid), &self.inv.sql_role_definitions),
+                    None => RoleRef::Unknown,
+                };
+            }
+        }
         super::role_ref(s, &self.role_defs, &self.inv.sql_role_definitions)
     }
 }

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::cosmos::{self, SymbolKind};
-use super::extract::{unknown_why, Body, Found, Step};
+use super::extract::{Body, Found, Step};
 use super::{CosmosAccount, Fact, Hints, Inventory, RoleRef, SqlRoleAssignment, SqlRoleDefinition, Unresolved};
 use crate::eval::terraform::TfUnit;
 use crate::eval::{Evaluator, Kind, PStr, Piece, ResKey, Scope, Symbol, UnitResource};
@@ -398,7 +398,7 @@ impl<'u> Builder<'u> {
                     self.unresolved.push(Unresolved {
                         span,
                         what: format!("`role_definition_id` of `{address}`"),
-                        why: unknown_why(&f.value),
+                        why: super::role_unknown_why(&f.value),
                     });
                 }
                 (role, span)

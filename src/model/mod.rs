@@ -244,6 +244,17 @@ pub(crate) fn scope_fact(
     }
 }
 
+/// Why the role of an assignment is not known, from its role definition id's value.
+pub(crate) fn role_unknown_why(v: &crate::eval::Value) -> String {
+    match &v.kind {
+        crate::eval::Kind::Unknown(why) => format!("role could not be resolved: {why}"),
+        _ => format!(
+            "role could not be resolved: {} names no built-in role and no role definition of the inputs",
+            v.describe()
+        ),
+    }
+}
+
 /// The role a role definition id names: a definition of this unit by reference (its `id`),
 /// else by the GUID at the end of the id.
 pub(crate) fn role_ref(

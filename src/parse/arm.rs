@@ -81,13 +81,13 @@ pub fn sniff(text: &str) -> Option<JsonKind> {
 /// Parses an ARM template or parameter file. `None` when the text is not ARM JSON.
 pub fn parse(file: FileId, text: &str) -> Option<ArmFile> {
     let sniffed = sniff(text)?;
-    parse_inner(file, text, sniffed, false)
+    parse_inner(file, text, sniffed, false, false)
 }
 
 /// Parses a file the user named as a parameter file (`--parameters`): its `$schema` may be
 /// missing, its strings are literal.
 pub fn parse_parameters(file: FileId, text: &str) -> ArmFile {
-    parse_inner(file, text, JsonKind::Parameters, true).unwrap_or_else(|| ArmFile {
+    parse_inner(file, text, JsonKind::Parameters, true, false).unwrap_or_else(|| ArmFile {
         kind: JsonKind::Parameters,
         root: None,
         problems: vec![SyntaxProblem {
@@ -97,7 +97,17 @@ pub fn parse_parameters(file: FileId, text: &str) -> ArmFile {
     })
 }
 
-fn parse_inner(file: FileId, text: &str, sniffed: JsonKind, forced: bool) -> Option<ArmFile> {
+/// Parses plain JSON of any shape (comments and trailing commas allowed), as Bicep's
+/// `loadJsonContent()` reads it: strings stay literal. `root` is `None` when it is invalid.
+pub fn parse_json(file: FileId, text: &str) -> ArmFile {
+    parse_inner(file, text, JsonKind::Parameters, true, true).unwrap_or(ArmFile {
+        kind: JsonKind::Parameters,
+        root: None,
+        problems: Vec::new(),
+    })
+}
+
+fn parse_inner(file: FileId, text: &str, sniffed: JsonKind, forced: bool, any_value: bool) -> Option<ArmFile> {
     if let Some(at) = too_deep(text) {
         return Some(ArmFile {
             kind: sniffed,
@@ -145,12 +155,16 @@ fn parse_inner(file: FileId, text: &str, sniffed: JsonKind, forced: bool) -> Opt
         }
     };
     let root = parsed.value?;
-    let ast::Value::Object(obj) = &root else { return None };
-    let schema = obj
-        .properties
-        .iter()
-        .find(|p| p.name.as_str() == "$schema")
-        .and_then(|p| p.value.as_string_lit());
+    let schema = match &root {
+        ast::Value::Object(obj) => obj
+            .properties
+            .iter()
+            .find(|p| p.name.as_str() == "$schema")
+            .and_then(|p| p.value.as_string_lit()),
+        // Only plain JSON may be something other than an object.
+        _ if any_value => None,
+        _ => return None,
+    };
     let kind = match schema.and_then(|s| schema_kind(&s.value)) {
         _ if forced => sniffed,
         Some(k) => k,

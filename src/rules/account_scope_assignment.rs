@@ -51,7 +51,7 @@ fn check(inv: &Inventory, sink: &mut Sink) {
                 (format!("`{}`", def.address), writes, Some(label), known && !writes)
             }
             RoleRef::UnknownId(id) => (format!("role `{id}`"), false, None, false),
-            RoleRef::Unknown => ("its role".to_string(), false, None, false),
+            RoleRef::Unknown => ("a role that could not be resolved".to_string(), false, None, false),
         };
         let (span, _, mut labels) = locate(&a.scope, a.header, "");
         labels.extend(role_label);
