@@ -86,8 +86,9 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub parameters: Vec<PathBuf>,
 
-    /// Also list values that could not be resolved offline (registry modules, data
-    /// sources, variables without a value); they never produce findings
+    /// Also list the values a rule needed that could not be resolved offline (data sources,
+    /// variables without a value, modules that may deploy Cosmos DB but cannot be followed);
+    /// they never produce findings
     #[arg(long)]
     pub show_unresolved: bool,
 

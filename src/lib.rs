@@ -294,6 +294,7 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
         (f.as_ref().map(|f| f.display.clone()), u.span.start, u.what.clone())
     });
     unresolved.dedup_by(|a, b| a.span == b.span && a.what == b.what);
+    unresolved.retain(|u| u.what != "module" || module_may_hide_findings(&files, u.span));
 
     let summary = Summary::new(
         tf.files_read + arm.files_read + bicep.files_read,
@@ -307,6 +308,23 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
         summary,
         timings: timings::Timings::from_clock(&clock, started.elapsed()),
     })
+}
+
+/// Whether a module call that could not be followed may hide findings, from its source as
+/// written: a local module (it is in the repository but cannot be read) or a registry or
+/// remote module named for Cosmos DB (`Azure/cosmosdb/azurerm`,
+/// `br/public:avm/res/document-db/database-account:0.8.0`). A registry key vault or web app
+/// module is not a value any rule needs, and listing hundreds of them hid the few that are.
+fn module_may_hide_findings(files: &Files, span: Span) -> bool {
+    let Some(file) = files.get(span.file) else {
+        return true;
+    };
+    let source = file.slice(span).trim_matches(['"', '\'']).to_ascii_lowercase();
+    let local = source.starts_with("./") || source.starts_with("../") || source.starts_with(".\\");
+    local
+        || ["cosmos", "documentdb", "document-db"]
+            .iter()
+            .any(|k| source.contains(k))
 }
 
 /// Lints one in-memory file on its own, with no file system: no sibling files, tfvars,

@@ -203,6 +203,9 @@ impl ModuleLoader for UnitLoader<'_, '_> {
                 .cloned()
                 .ok_or_else(|| format!("module source `{source}` is not local and not installed by `terraform init`"))?
         };
+        if !dir.is_dir() {
+            return Err(format!("module directory `{source}` does not exist"));
+        }
         let boundary = self.boundary.get_or_init(|| repository_root(self.root));
         // The boundary every file read obeys too (`ReadPolicy`): without a `.git`, the
         // linted paths.

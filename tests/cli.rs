@@ -387,3 +387,47 @@ fn load_json_content_outside_the_repository_is_not_read() {
         .collect();
     assert_eq!(codes, ["CDB004", "syntax-error"], "{v}");
 }
+
+#[test]
+fn show_unresolved_lists_only_what_may_hide_a_finding() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join(".git")).unwrap();
+    write(
+        tmp.path(),
+        "main.tf",
+        "variable \"disable\" {}\n\
+         module \"vault\" {\n  source = \"Azure/avm-res-keyvault-vault/azurerm\"\n}\n\
+         module \"cosmos\" {\n  source = \"Azure/avm-res-documentdb-databaseaccount/azurerm\"\n}\n\
+         module \"local\" {\n  source = \"./modules/missing\"\n}\n\
+         resource \"azurerm_cosmosdb_account\" \"a\" {\n  local_authentication_disabled = var.disable\n  access_key_metadata_writes_enabled = false\n}\n",
+    );
+    write(
+        tmp.path(),
+        "main.bicep",
+        "module kv 'br/public:avm/res/key-vault/vault:0.11.0' = {\n  name: 'kv'\n}\n\
+         module db 'br/public:avm/res/document-db/database-account:0.8.0' = {\n  name: 'db'\n}\n",
+    );
+    let out = cosmolint(tmp.path(), &["check", "--format", "json", "--show-unresolved"]);
+    let v = json(&out);
+    let listed: Vec<(String, u64, String)> = v["unresolved"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            (
+                u["file"].as_str().unwrap().to_string(),
+                u["range"]["start"]["line"].as_u64().unwrap(),
+                u["why"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let lines: Vec<(&str, u64)> = listed.iter().map(|(f, l, _)| (f.as_str(), *l)).collect();
+    // Not the key vault modules: no rule needs them.
+    assert_eq!(
+        lines,
+        [("main.bicep", 4), ("main.tf", 6), ("main.tf", 9), ("main.tf", 12)],
+        "{listed:?}"
+    );
+    assert!(listed[2].2.contains("does not exist"), "{}", listed[2].2);
+    assert_eq!(v["summary"]["unresolved"], 4);
+}
