@@ -66,7 +66,9 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = FailOn::Info)]
     pub fail_on: FailOn,
 
-    /// Skip paths matching this glob (relative to the working directory); repeatable
+    /// Skip files whose path relative to the working directory, or to the linted directory,
+    /// matches this glob (a directory excludes everything below it); repeatable. A pattern
+    /// that matches no file is warned about
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
 

@@ -128,6 +128,7 @@ mod tests {
             unresolved: Vec::new(),
             summary: Summary::default(),
             timings: timings::Timings::default(),
+            warnings: Vec::new(),
         };
         assert_eq!(report.exit_code(Severity::Error), 2);
     }
@@ -166,6 +167,9 @@ pub struct Report {
     pub unresolved: Vec<Unresolved>,
     pub summary: Summary,
     pub timings: timings::Timings,
+    /// About the run rather than a file (no input found, an `--exclude` that matched
+    /// nothing): printed to stderr, never part of a report format, never a failure.
+    pub warnings: Vec<String>,
 }
 
 impl Report {
@@ -301,12 +305,33 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
         &diagnostics,
         &unresolved,
     );
+    // A run that found nothing to lint, or an exclude that excluded nothing, is most often a
+    // wrong path or pattern: say so instead of reporting "0 findings" as if all was checked.
+    let walked: Vec<&PathBuf> = opts.paths.iter().filter(|p| p.is_dir()).collect();
+    let mut warnings = Vec::new();
+    if !walked.is_empty() {
+        for pattern in &found.unmatched_excludes {
+            warnings.push(format!("--exclude `{pattern}` matched no file"));
+        }
+    }
+    if summary.files == 0 && !walked.is_empty() {
+        let under: Vec<String> = walked.iter().map(|p| files.display_path(p)).collect();
+        let under: Vec<String> = under
+            .into_iter()
+            .map(|p| if p.is_empty() { ".".into() } else { p })
+            .collect();
+        warnings.push(format!(
+            "no Terraform, Bicep or ARM files found under {}",
+            under.join(", ")
+        ));
+    }
     Ok(Report {
         files,
         diagnostics,
         unresolved,
         summary,
         timings: timings::Timings::from_clock(&clock, started.elapsed()),
+        warnings,
     })
 }
 
@@ -391,6 +416,7 @@ pub fn lint_text(name: &str, text: &str) -> Report {
             phases: Vec::new(),
             total: started.elapsed(),
         },
+        warnings: Vec::new(),
     }
 }
 

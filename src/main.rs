@@ -90,6 +90,9 @@ fn check(args: cli::CheckArgs, matches: Option<&ArgMatches>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
     let render_start = std::time::Instant::now();
     let mut output_failed = false;
     for dest in &destinations {

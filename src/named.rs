@@ -13,8 +13,6 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use globset::GlobSet;
-
 use crate::diagnostic::{Diagnostic, ToolCode};
 use crate::source::{path_key, FileId, Files, Span};
 use crate::walk::{self, Candidate, FileKind};
@@ -50,11 +48,11 @@ impl Reported {
 pub(crate) struct Named {
     /// Identity ([`path_key`]) of every named file of a kind cosmolint reads.
     keys: HashSet<PathBuf>,
-    excludes: GlobSet,
+    excludes: walk::Excludes,
 }
 
 impl Named {
-    pub fn new(candidates: &[Candidate], excludes: &GlobSet) -> Named {
+    pub fn new(candidates: &[Candidate], excludes: &walk::Excludes) -> Named {
         Named {
             keys: candidates
                 .iter()

@@ -2,7 +2,8 @@
 //!
 //! Directories are walked (walkdir) without following symlinks, skipping hidden
 //! directories, `.terraform` and `node_modules`; `--exclude` globs are matched against the
-//! displayed (relative) path and every parent directory of it. Files named on the command
+//! displayed path (relative to the working directory) and against the path relative to the
+//! walked directory, each with every parent directory of it. Files named on the command
 //! line are always taken.
 
 use std::path::{Path, PathBuf};
@@ -49,29 +50,75 @@ pub struct Discovery {
     pub files: Vec<Candidate>,
     /// Paths that could not be walked, with why.
     pub errors: Vec<(PathBuf, String)>,
+    /// `--exclude` patterns that matched no file of the walk.
+    pub unmatched_excludes: Vec<String>,
+}
+
+/// The `--exclude` globs, each also matching everything below a directory it names.
+#[derive(Clone, Debug, Default)]
+pub struct Excludes {
+    set: GlobSet,
+    /// For each glob of `set`, the index of the pattern it was built from.
+    owner: Vec<usize>,
+    patterns: Vec<String>,
+}
+
+impl Excludes {
+    pub fn is_empty(&self) -> bool {
+        self.patterns.is_empty()
+    }
+
+    /// The patterns matching `path` (forward slashes), by index.
+    fn matching(&self, path: &str) -> Vec<usize> {
+        self.set.matches(path).into_iter().map(|g| self.owner[g]).collect()
+    }
 }
 
 const SKIP_DIRS: &[&str] = &["node_modules", ".terraform", ".git"];
 
-pub fn build_excludes(globs: &[String]) -> Result<GlobSet, globset::Error> {
+pub fn build_excludes(globs: &[String]) -> Result<Excludes, globset::Error> {
     let mut b = GlobSetBuilder::new();
-    for g in globs {
+    let mut owner = Vec::new();
+    for (i, g) in globs.iter().enumerate() {
         b.add(Glob::new(g)?);
+        owner.push(i);
         // `dir/` or `dir` should exclude everything below it too.
         let trimmed = g.trim_end_matches('/');
         if !trimmed.ends_with("**") {
             b.add(Glob::new(&format!("{trimmed}/**"))?);
+            owner.push(i);
         }
     }
-    b.build()
+    Ok(Excludes {
+        set: b.build()?,
+        owner,
+        patterns: globs.to_vec(),
+    })
 }
 
-fn excluded(excludes: &GlobSet, display: &str) -> bool {
-    !excludes.is_empty() && excludes.is_match(display)
+/// Whether a walked file is excluded: its displayed path or its path relative to the walked
+/// directory `root` matches a pattern. Records which patterns matched.
+fn excluded(excludes: &Excludes, display: &str, root: &Path, path: &Path, matched: &mut [bool]) -> bool {
+    if excludes.is_empty() {
+        return false;
+    }
+    let relative = path
+        .strip_prefix(root)
+        .map(|r| r.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default();
+    let mut hits = excludes.matching(display);
+    if !relative.is_empty() {
+        hits.extend(excludes.matching(&relative));
+    }
+    for &h in &hits {
+        matched[h] = true;
+    }
+    !hits.is_empty()
 }
 
-pub fn discover(paths: &[PathBuf], excludes: &GlobSet, display: impl Fn(&Path) -> String) -> Discovery {
+pub fn discover(paths: &[PathBuf], excludes: &Excludes, display: impl Fn(&Path) -> String) -> Discovery {
     let mut out = Discovery::default();
+    let mut matched = vec![false; excludes.patterns.len()];
     for root in paths {
         let meta = match std::fs::metadata(root) {
             Ok(m) => m,
@@ -110,7 +157,7 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet, display: impl Fn(&Path) -
                 // stacks); symlinked directories are not, so a link loop cannot trap the walk.
                 Ok(e) if e.file_type().is_file() || (e.path_is_symlink() && e.path().is_file()) => {
                     let Some(kind) = FileKind::of(e.path()) else { continue };
-                    if excluded(excludes, &display(e.path())) {
+                    if excluded(excludes, &display(e.path()), root, e.path(), &mut matched) {
                         continue;
                     }
                     out.files.push(Candidate {
@@ -127,6 +174,13 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet, display: impl Fn(&Path) -
             }
         }
     }
+    out.unmatched_excludes = excludes
+        .patterns
+        .iter()
+        .zip(&matched)
+        .filter(|(_, m)| !**m)
+        .map(|(p, _)| p.clone())
+        .collect();
     // A file both named and found through a directory counts as named.
     out.files
         .sort_by(|a, b| a.path.cmp(&b.path).then(b.explicit.cmp(&a.explicit)));
@@ -152,7 +206,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let f = tmp.path().join("main.tf");
         std::fs::write(&f, "").unwrap();
-        let found = discover(&[tmp.path().to_path_buf(), f.clone()], &GlobSet::empty(), |p| {
+        let found = discover(&[tmp.path().to_path_buf(), f.clone()], &Excludes::default(), |p| {
             p.display().to_string()
         });
         assert_eq!(found.files.len(), 1);
@@ -162,8 +216,37 @@ mod tests {
     #[test]
     fn excludes_match_directories_and_files() {
         let set = build_excludes(&["examples".into(), "**/*.test.tf".into()]).unwrap();
-        assert!(excluded(&set, "examples/a/main.tf"));
-        assert!(excluded(&set, "x/y.test.tf"));
-        assert!(!excluded(&set, "src/main.tf"));
+        let mut matched = [false, false];
+        let mut is = |display: &str| excluded(&set, display, Path::new("/r"), Path::new("/elsewhere"), &mut matched);
+        assert!(is("examples/a/main.tf"));
+        assert!(!is("src/main.tf"));
+        assert_eq!(matched, [true, false]);
+        assert!(excluded(
+            &set,
+            "x/y.test.tf",
+            Path::new("/r"),
+            Path::new("/e"),
+            &mut matched
+        ));
+        assert_eq!(matched, [true, true]);
+    }
+
+    #[test]
+    fn excludes_match_paths_relative_to_the_walked_directory() {
+        let tmp = tempfile::tempdir().unwrap();
+        for f in ["infra/legacy/main.tf", "infra/main.tf"] {
+            let p = tmp.path().join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "").unwrap();
+        }
+        let set = build_excludes(&["legacy/**".into(), "nothing/**".into()]).unwrap();
+        let infra = tmp.path().join("infra");
+        // Displayed as `infra/legacy/main.tf`, relative to the walked `infra` as `legacy/main.tf`.
+        let found = discover(std::slice::from_ref(&infra), &set, |p| {
+            p.strip_prefix(tmp.path()).unwrap().display().to_string()
+        });
+        let names: Vec<PathBuf> = found.files.iter().map(|c| c.path.clone()).collect();
+        assert_eq!(names, [infra.join("main.tf")]);
+        assert_eq!(found.unmatched_excludes, ["nothing/**"]);
     }
 }

@@ -431,3 +431,43 @@ fn show_unresolved_lists_only_what_may_hide_a_finding() {
     assert!(listed[2].2.contains("does not exist"), "{}", listed[2].2);
     assert_eq!(v["summary"]["unresolved"], 4);
 }
+
+#[test]
+fn a_run_that_finds_nothing_to_lint_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "README.md", "# docs\n");
+    write(tmp.path(), "web/package.json", "{\"name\": \"x\"}\n");
+    let out = cosmolint(tmp.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: no Terraform, Bicep or ARM files found under ."),
+        "{stderr}"
+    );
+    let out = cosmolint(tmp.path(), &["check", "web", "--format", "json"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("found under web"));
+    assert_eq!(json(&out)["summary"]["files"], 0, "stdout stays a JSON report");
+}
+
+#[test]
+fn excludes_match_relative_to_each_linted_directory_and_unmatched_ones_are_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "infra/legacy/main.tf", INSECURE);
+    write(tmp.path(), "infra/main.tf", "");
+    // `legacy/**` is relative to the linted `infra`, not to the working directory.
+    let out = cosmolint(
+        tmp.path(),
+        &["check", "infra", "--exclude", "legacy/**", "--exclude", "old/**"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: --exclude `old/**` matched no file"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("legacy"), "{stderr}");
+    // Relative to the working directory, as before.
+    let out = cosmolint(tmp.path(), &["check", "--exclude", "infra/legacy"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).is_empty());
+}

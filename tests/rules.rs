@@ -158,6 +158,7 @@ fn rule_fixtures() {
                     ..report.summary
                 },
                 timings: Default::default(),
+                warnings: Vec::new(),
             };
             let text = human::render(
                 &only_rule,
