@@ -156,8 +156,24 @@ fn cli_parameters(files: &Files, opts: &Options) -> Result<Vec<Loaded>, Error> {
             path: path.clone(),
             message,
         };
+        let wrong_kind = match FileKind::of(path) {
+            Some(FileKind::Bicep) => Some("it is a Bicep template; give its `.bicepparam` file"),
+            Some(FileKind::Terraform | FileKind::TfVars) => Some("it is Terraform; use --var-file for tfvars"),
+            _ => None,
+        };
+        if let Some(why) = wrong_kind {
+            return Err(fail(format!(
+                "{why} (--parameters takes ARM parameter files and .bicepparam files)"
+            )));
+        }
         let bytes = files.policy().read(path).map_err(|e| fail(e.to_string()))?;
         let text = source::decode(bytes).map_err(|e| fail(e.to_string()))?;
+        if armparse::sniff(&text) == Some(JsonKind::Template) {
+            return Err(fail(
+                "it is an ARM template, not a parameter file; lint it as a path and give its parameter file with --parameters"
+                    .into(),
+            ));
+        }
         let src = files.add(path.clone(), text);
         let parsed = armparse::parse_parameters(src.id, &src.text);
         if let Some(p) = parsed.problems.first() {

@@ -314,6 +314,11 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
             warnings.push(format!("--exclude `{pattern}` matched no file"));
         }
     }
+    for name in &tf.undeclared_vars {
+        warnings.push(format!(
+            "--var `{name}` has no effect: no linted Terraform root module declares variable `{name}`"
+        ));
+    }
     if summary.files == 0 && !walked.is_empty() {
         let under: Vec<String> = walked.iter().map(|p| files.display_path(p)).collect();
         let under: Vec<String> = under

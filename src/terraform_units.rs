@@ -27,6 +27,8 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     pub unresolved: Vec<Unresolved>,
     pub files_read: usize,
+    /// `--var` names no linted root module declares (they have no effect).
+    pub undeclared_vars: Vec<String>,
 }
 
 /// A root's findings, the values it could not resolve, and (for a root whose findings are
@@ -36,6 +38,8 @@ struct RootResult {
     diagnostics: Vec<Diagnostic>,
     unresolved: Vec<Unresolved>,
     dirs: Vec<PathBuf>,
+    /// The `--var` names the root declares.
+    declared: Vec<String>,
 }
 
 /// Reads a file as text ([`Files::read`]), recording a diagnostic when it is not read.
@@ -428,15 +432,26 @@ pub fn lint(
     }
     diagnostics.extend(notices);
     let mut unresolved = Vec::new();
+    let mut declared = HashSet::new();
     for r in results {
         diagnostics.extend(r.diagnostics);
         unresolved.extend(r.unresolved);
+        declared.extend(r.declared);
     }
+    let mut undeclared_vars: Vec<String> = cli_vars
+        .names
+        .iter()
+        .filter(|n| !declared.contains(*n))
+        .cloned()
+        .collect();
+    undeclared_vars.sort();
+    undeclared_vars.dedup();
     let files_read = *loader.files_read.lock().unwrap_or_else(|e| e.into_inner());
     Ok(Outcome {
         diagnostics,
         unresolved,
         files_read: files_read + cli_vars.files_read,
+        undeclared_vars,
     })
 }
 
@@ -492,6 +507,8 @@ fn add_callers_of_named_modules(files: &Files, loader: &Loader, named: &Named, d
 struct CliVars {
     /// `--var-file` contents then `--var`s, in precedence order.
     values: Vec<(String, VarValue)>,
+    /// The names set with `--var`.
+    names: Vec<String>,
     files_read: usize,
 }
 
@@ -499,15 +516,17 @@ fn cli_vars(files: &Files, opts: &Options) -> Result<CliVars, Error> {
     let mut values = Vec::new();
     let mut files_read = 0;
     for path in &opts.var_files {
-        let problems = Mutex::new(Vec::new());
-        let src = read_source(files, path, &problems).ok_or_else(|| Error::VarFile {
+        // Read by the same policy as every file; the error names the file once.
+        let fail = |message: String| Error::VarFile {
             path: path.clone(),
-            message: problems
-                .into_inner()
-                .unwrap_or_default()
-                .first()
-                .map_or_else(|| "unreadable".into(), |d| d.message.clone()),
+            message,
+        };
+        let bytes = files.policy().read(path).map_err(|e| match e {
+            source::ReadError::Io(io) => fail(io.to_string()),
+            e => fail(e.to_string()),
         })?;
+        let text = source::decode(bytes).map_err(|e| fail(e.to_string()))?;
+        let src = files.add(path.clone(), text);
         files_read += 1;
         let (fields, probs) = tfparse::parse_tfvars(src.id, &src.text);
         if let Some(p) = probs.first() {
@@ -564,7 +583,12 @@ fn cli_vars(files: &Files, opts: &Options) -> Result<CliVars, Error> {
             ));
         }
     }
-    Ok(CliVars { values, files_read })
+    let names = opts.vars.iter().map(|(k, _)| k.clone()).collect();
+    Ok(CliVars {
+        values,
+        names,
+        files_read,
+    })
 }
 
 /// Moves an expression parsed from a substring to its place in the whole text.
@@ -637,6 +661,12 @@ fn lint_root(
     let mut diagnostics = loader
         .clock
         .time(Phase::Rules, || crate::rules::run(&inventory, |r| r.enabled_by_default));
+    let declared = cli
+        .names
+        .iter()
+        .filter(|n| module.variables.contains_key(*n))
+        .cloned()
+        .collect();
     let mut unresolved = unresolved;
     if reported == Reported::Touching {
         diagnostics.retain(|d| named.touches(files, d));
@@ -646,5 +676,6 @@ fn lint_root(
         diagnostics,
         unresolved,
         dirs,
+        declared,
     }
 }

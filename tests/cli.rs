@@ -471,3 +471,59 @@ fn excludes_match_relative_to_each_linted_directory_and_unmatched_ones_are_repor
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stderr).is_empty());
 }
+
+#[test]
+fn small_messages_say_what_is_wrong_once_and_clearly() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "main.tf", INSECURE.replace("var.disable", "true"));
+    write(
+        tmp.path(),
+        "variables.tf",
+        "variable \"disable\" {\n  default = true\n}\n",
+    );
+    write(tmp.path(), "README.md", "# x\n");
+    write(
+        tmp.path(),
+        "t.json",
+        "{\"$schema\": \"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#\", \"resources\": []}",
+    );
+    // A missing path: the error, and no empty source frame under it.
+    let out = cosmolint(tmp.path(), &["check", "missing.tf", "--color", "never"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("cannot read missing.tf"), "{stdout}");
+    assert!(!stdout.contains(",-[") && !stdout.contains("`----"), "{stdout}");
+    // A named file cosmolint does not read is a notice, not a failure.
+    let out = cosmolint(tmp.path(), &["check", "README.md", "--color", "never"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("README.md is not linted"), "{stdout}");
+    assert!(!stdout.contains(",-["), "{stdout}");
+    // A template given as a parameter file.
+    let out = cosmolint(tmp.path(), &["check", "--parameters", "t.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("it is an ARM template, not a parameter file"),
+        "{stderr}"
+    );
+    let out = cosmolint(tmp.path(), &["check", "--parameters", "main.tf"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("use --var-file"));
+    // A --var no root declares.
+    let out = cosmolint(
+        tmp.path(),
+        &["check", "--var", "disabel=false", "--var", "disable=true"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--var `disabel` has no effect: no linted Terraform root module declares variable `disabel`"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("`disable`"), "{stderr}");
+    // The --var-file error names the file once.
+    let out = cosmolint(tmp.path(), &["check", "--var-file", "nope.tfvars"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches("nope.tfvars").count(), 1, "{stderr}");
+    assert_eq!(stderr.matches("cannot read").count(), 1, "{stderr}");
+}

@@ -169,10 +169,16 @@ fn path(files: &Files, span: Span) -> String {
 
 fn to_miette(files: &Files, sources: &Sources, d: &Diagnostic) -> Rendered {
     let text = |s: &str| printable(s).into_owned();
+    // A diagnostic about a whole path that has no text (a missing or unreadable file, an
+    // unsupported one) has no snippet to show: an empty frame says nothing.
+    let no_text = d.labels.is_empty() && files.get(d.span.file).is_none_or(|f| f.text.is_empty());
     let mut labels = vec![LabeledSpan::new_primary_with_span(
         d.primary_label.as_deref().map(text),
         source_span(d.span),
     )];
+    if no_text {
+        labels.clear();
+    }
     let mut related = Vec::new();
     let line_of = |s: Span| range(files, s).0.line;
     let primary_line = line_of(d.span);
