@@ -1,8 +1,9 @@
 //! Smoke test over the real-world corpus (`../shared/corpus/files`, not in this
 //! repository): every `.bicep` and `.bicepparam` file lints without a panic or internal
 //! error, on its own and together with its directory (module and parameter-file context),
-//! and the files reported with syntax errors are exactly the known list below. Skipped,
-//! with a message, when the corpus is absent.
+//! and the files reported with syntax errors are exactly the known list below. Ignored,
+//! with the reason, when the corpus is absent (and failing then if `CI` is set; see
+//! build.rs).
 
 mod common;
 use common::corpus;
@@ -18,11 +19,12 @@ fn lint(path: &Path, base: &Path) -> cosmolint::Report {
 }
 
 #[test]
+#[cfg_attr(
+    not(has_corpus),
+    ignore = "needs the real-world corpus at ../shared/corpus/files (CI has it)"
+)]
 fn bicep_corpus_lints_without_panics_or_false_syntax_errors() {
-    let Some(root) = corpus() else {
-        println!("skipped: ../shared/corpus/files is absent");
-        return;
-    };
+    let root = corpus();
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(&root)
         .sort_by_file_name()
         .into_iter()

@@ -96,17 +96,71 @@ fn in_tests(text: &str, i: usize) -> bool {
     text.lines().take(i).any(|l| l.trim() == "#[cfg(test)]")
 }
 
+/// The one accepted way to skip a test: data outside the repository that build.rs looks for
+/// (it sets these cfgs when the data is there, or when `CI` is set so that CI fails without
+/// it), as `#[cfg_attr(not(has_corpus), ignore = "reason")]`.
+const DATA_CFGS: &[&str] = &["has_corpus", "has_sarif_schema"];
+
+/// Whether an attribute (the text from `#[` to its end, whitespace removed) skips a test
+/// only when shared data is absent, with a reason.
+fn is_data_ignore(attr: &str) -> bool {
+    DATA_CFGS.iter().any(|cfg| {
+        attr.strip_prefix(&format!("#[cfg_attr(not({cfg}),ignore=\""))
+            .and_then(|rest| rest.strip_suffix("\")]"))
+            .is_some_and(|reason| !reason.trim().is_empty() && !reason.contains('"'))
+    })
+}
+
 #[test]
 fn tests_neither_ignore_nor_expect_panics() {
     let mut problems = Vec::new();
     for path in rust_files(&root().join("tests")) {
         let text = std::fs::read_to_string(&path).unwrap();
-        for (i, line) in text.lines().enumerate() {
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
             let code = line.trim_start();
-            if code.starts_with("#[ignore") || code.starts_with("#[should_panic") {
+            if !code.starts_with("#[") {
+                continue;
+            }
+            // The whole attribute, which rustfmt may spread over several lines.
+            let mut attr = String::new();
+            for l in &lines[i..] {
+                attr.extend(l.chars().filter(|c| !c.is_whitespace()));
+                if l.trim_end().ends_with(']') {
+                    break;
+                }
+            }
+            if attr.starts_with("#[should_panic") {
                 problems.push(format!("{}:{}: assert the behaviour instead", path.display(), i + 1));
+            } else if attr.contains("ignore") && !is_data_ignore(&attr) {
+                problems.push(format!(
+                    "{}:{}: assert the behaviour instead (only `#[cfg_attr(not(has_corpus), ignore = \"reason\")]` \
+                     for data outside the repository is allowed)",
+                    path.display(),
+                    i + 1
+                ));
             }
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn the_only_allowed_ignore_is_for_missing_shared_data() {
+    assert!(is_data_ignore(
+        "#[cfg_attr(not(has_corpus),ignore=\"needs the corpus\")]"
+    ));
+    assert!(is_data_ignore(
+        "#[cfg_attr(not(has_sarif_schema),ignore=\"needs the schema\")]"
+    ));
+    assert!(!is_data_ignore("#[ignore]"));
+    assert!(!is_data_ignore("#[ignore=\"slow\"]"));
+    assert!(!is_data_ignore("#[cfg_attr(not(has_corpus),ignore)]"));
+    assert!(!is_data_ignore("#[cfg_attr(not(has_corpus),ignore=\"\")]"));
+    assert!(!is_data_ignore("#[cfg_attr(unix,ignore=\"flaky\")]"));
+    // build.rs declares each of these cfgs.
+    let build = std::fs::read_to_string(root().join("build.rs")).unwrap();
+    for cfg in DATA_CFGS {
+        assert!(build.contains(&format!("\"{cfg}\"")), "build.rs does not set `{cfg}`");
+    }
 }
