@@ -142,7 +142,7 @@ pub enum OutputFormat {
     Github,
     /// Azure Pipelines `##vso[task.logissue]` commands
     AzureDevops,
-    /// JUnit XML: one test case per file and rule
+    /// JUnit XML: one test case per linted file (Terraform, Bicep, ARM template) and rule
     Junit,
     /// Language Server Protocol diagnostics grouped by document URI
     LspJson,

@@ -324,6 +324,44 @@ fn junit_is_well_formed_with_a_case_per_file_and_rule() {
 }
 
 #[test]
+fn junit_has_cases_for_bicep_and_arm_templates_and_none_for_notices() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "main.bicep",
+        "resource a 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {\n  name: 'a'\n  properties: {\n    disableLocalAuth: true\n    disableKeyBasedMetadataWriteAccess: true\n  }\n}\n",
+    );
+    write(
+        dir.path(),
+        "azuredeploy.json",
+        r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "resources": []}"#,
+    );
+    write(
+        dir.path(),
+        "azuredeploy.parameters.json",
+        r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", "parameters": {}}"#,
+    );
+    write(dir.path(), "README.md", "# x\n");
+    let out = run(
+        dir.path(),
+        &["main.bicep", "azuredeploy.json", "README.md", "--format", "junit"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "the README.md notice fails nothing");
+    let xml = stdout(&out);
+    let rules = cosmolint::rules::ALL.iter().filter(|r| r.enabled_by_default).count();
+    for file in ["main.bicep", "azuredeploy.json"] {
+        let cases = xml.matches(&format!("<testcase classname=\"{file}\"")).count();
+        assert_eq!(cases, rules, "{file}:\n{xml}");
+    }
+    assert!(!xml.contains("README.md") && !xml.contains("parameters.json"), "{xml}");
+    assert!(
+        xml.contains(&format!("tests=\"{}\" failures=\"0\" errors=\"0\"", 2 * rules)),
+        "{xml}"
+    );
+}
+
+#[test]
 fn lsp_json_positions_count_utf16_units() {
     let dir = tempfile::tempdir().unwrap();
     // 😀 is one character but two UTF-16 units; é is one of each.

@@ -1,13 +1,14 @@
 //! `--format junit`: a JUnit XML report, for CI systems that show test results (Azure
 //! Pipelines `PublishTestResults`, GitLab `artifacts:reports:junit`, Jenkins).
 //!
-//! One `<testsuite name="cosmolint">`. Each Terraform file that was read gets one
-//! `<testcase>` per rule that ran (`classname` = the file, `name` = `CDB001
-//! local-auth-enabled`); a rule's findings in that file make it fail: the `<failure>`
-//! message is the first finding's `file:line:column: message`, its text lists every finding. Files read as context
-//! (siblings of a named file, local modules) count as checked too. A tool diagnostic (a
-//! syntax error, an unreadable file) is an `<error>` testcase named by its code, since the
-//! file's rules could not be checked.
+//! One `<testsuite name="cosmolint">`. Each Terraform file, Bicep file and ARM template
+//! that was read gets one `<testcase>` per rule that ran (`classname` = the file, `name` =
+//! `CDB001 local-auth-enabled`); a rule's findings in that file make it fail: the
+//! `<failure>` message is the first finding's `file:line:column: message`, its text lists
+//! every finding. Files read as context (siblings of a named file, local modules) count as
+//! checked too. A tool diagnostic (a syntax error, an unreadable file) is an `<error>`
+//! testcase named by its code, since the file's rules could not be checked; a notice (a
+//! named file that is not linted) is no test case.
 
 use std::collections::BTreeMap;
 
@@ -61,11 +62,17 @@ pub fn render(report: &Report) -> String {
             .collect::<Vec<_>>()
     };
     for f in files.all() {
-        if FileKind::of(&f.path) == Some(FileKind::Terraform) {
+        let linted = match FileKind::of(&f.path) {
+            Some(FileKind::Terraform | FileKind::Bicep) => true,
+            // Parameter files and JSON read by `loadJsonContent()` are inputs, not templates.
+            Some(FileKind::Json) => crate::parse::arm::sniff(&f.text) == Some(crate::parse::arm::JsonKind::Template),
+            _ => false,
+        };
+        if linted {
             by_file.entry(f.display.clone()).or_insert_with(rule_cases);
         }
     }
-    for d in &report.diagnostics {
+    for d in report.diagnostics.iter().filter(|d| !d.is_notice()) {
         let cases =
             by_file
                 .entry(path(files, d.span))
