@@ -266,7 +266,8 @@ pub fn lint(
     }
 
     // Parameter files beside templates that were not among the candidates (a template
-    // named on the command line).
+    // named on the command line). They are context: their own problems are reported when
+    // they are named or walked, like every file read only for a named file.
     for (t, _) in &templates {
         let Some(sib) = sibling_parameters(&t.src.path) else {
             continue;
@@ -274,13 +275,10 @@ pub fn lint(
         if parameter_files.contains_key(&sib) || !sib.is_file() {
             continue;
         }
-        match read_json(files, &sib) {
-            Read::Arm(loaded, problems) if loaded.kind == JsonKind::Parameters => {
-                diagnostics.extend(problems);
+        if let Read::Arm(loaded, _) = read_json(files, &sib) {
+            if loaded.kind == JsonKind::Parameters {
                 parameter_files.insert(sib, loaded);
             }
-            Read::Failed(d) => diagnostics.push(d),
-            _ => {}
         }
     }
 

@@ -270,12 +270,25 @@ fn assert_named_equals_whole(repo: &Path, what: &str) -> usize {
 
 #[test]
 fn pre_commit_mode_gives_the_findings_of_the_whole_tree() {
-    // The scenarios above, together in one repository.
+    // The scenarios above, together in one repository, with broken files beside them: a
+    // syntax error is reported for its own file, not for the files linted with it.
     let repo = repository();
     terraform_root(repo.path());
     terraform_module(repo.path());
     arm_template(repo.path());
     bicep_module(repo.path());
+    write(
+        repo.path(),
+        "infra/broken.tf",
+        "resource \"azurerm_cosmosdb_account\" \"b\" {\n",
+    );
+    write(repo.path(), "arm2/main.json", ARM_TEMPLATE);
+    write(repo.path(), "arm2/main.parameters.json", "{\"$schema\": \"https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#\", \"parameters\": {\n");
+    write(
+        repo.path(),
+        "bicep/params/broken.bicepparam",
+        "using '../main.bicep'\nparam localAuthOff = \n",
+    );
     let compared = assert_named_equals_whole(repo.path(), "scenarios");
     assert!(compared >= 8, "{compared}");
 
