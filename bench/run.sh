@@ -3,6 +3,9 @@
 # markdown table (bench/results.md). Not run in CI: numbers are only comparable on one
 # machine in one run.
 #
+# The corpus is written by bench/gen_corpus.py (Python 3 standard library only); set
+# BENCH_GEN to use another generator with the same command line.
+#
 #   bench/run.sh                  # standard corpus (2000 TF + 500 ARM + 500 Bicep, seed 1)
 #   bench/run.sh --quick          # 300-file corpus (200/50/50)
 #   bench/run.sh --with-checkov   # also install Checkov (PyPI) into a venv and measure it
@@ -13,7 +16,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
-gen="${SYNTH_GEN:-$repo/../shared/tools/synth/gen.py}"
+gen="${BENCH_GEN:-$here/gen_corpus.py}"
 work="${BENCH_DIR:-${TMPDIR:-/tmp}/cosmolint-bench}"
 quick=0 checkov=0 checkov_full=0 runs=10
 for a in "$@"; do
@@ -26,10 +29,12 @@ for a in "$@"; do
   esac
 done
 command -v hyperfine >/dev/null || { echo "hyperfine is required (apt-get install hyperfine)" >&2; exit 2; }
-[ -f "$gen" ] || { echo "synthetic corpus generator not found at $gen (set SYNTH_GEN)" >&2; exit 2; }
+[ -f "$gen" ] || { echo "corpus generator not found at $gen (set BENCH_GEN)" >&2; exit 2; }
 
 mkdir -p "$work"
-std="$work/synth-3000" small="$work/synth-300"
+# Named after the generator, so a corpus of another generator is never reused.
+tag="$(basename "$gen" .py)"
+std="$work/$tag-3000" small="$work/$tag-300"
 [ -d "$std" ] || python3 "$gen" "$std" --tf 2000 --arm 500 --bicep 500 --seed 1 >/dev/null
 [ -d "$small" ] || python3 "$gen" "$small" --tf 200 --arm 50 --bicep 50 --seed 1 >/dev/null
 corpus="$std"; [ "$quick" = 1 ] && corpus="$small"

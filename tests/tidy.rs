@@ -164,3 +164,34 @@ fn the_only_allowed_ignore_is_for_missing_shared_data() {
         assert!(build.contains(&format!("\"{cfg}\"")), "build.rs does not set `{cfg}`");
     }
 }
+
+#[test]
+fn user_docs_and_benchmarks_need_nothing_outside_the_repository() {
+    // A reader of the repository has no `../shared`: what README.md tells them to run and
+    // what bench/ runs must be in the repository.
+    let mut problems = Vec::new();
+    let mut paths = vec![root().join("README.md")];
+    paths.extend(
+        std::fs::read_dir(root().join("bench"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "sh" || x == "py")),
+    );
+    for path in &paths {
+        let text = std::fs::read_to_string(path).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            if line.contains("../shared") || line.contains("shared/tools") {
+                problems.push(format!(
+                    "{}:{}: refers to ../shared, which a clone does not have",
+                    path.display(),
+                    i + 1
+                ));
+            }
+        }
+    }
+    assert!(
+        root().join("bench/gen_corpus.py").is_file(),
+        "bench/run.sh needs bench/gen_corpus.py"
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
