@@ -4,22 +4,23 @@
 //! the language and has known gaps; this module owns the workarounds, so that valid Bicep
 //! is never reported as broken and one unsupported construct never swallows a file:
 //!
-//! 1. **Offset-preserving rewrites** ([`prepare`]) before parsing, each replacing text by
-//!    text of the same byte length so every span stays exact: object spread `...x` becomes
-//!    a property `_s:x` (and array spread `...x` becomes `   x`), remembered by offset and
-//!    lowered to [`ExprKind::Spread`]; `extension …` statements are blanked;
-//!    `resourceInput<'…'>.a.b` / `resourceOutput<…>` types become `object`; the nullable
-//!    marker `?` after a `param`/`output` type is blanked (and remembered: a nullable
-//!    parameter without a value is `null`); in `.bicepparam` files `param x = v` becomes
-//!    `var   x = v`.
-//! 2. **One parse per top-level statement**: statements are found by a small lexer that
-//!    knows strings, comments and brackets, and each is parsed on its own with
-//!    tree-sitter's included ranges. A broken statement costs only itself (syntax errors
-//!    are reported per statement), and the grammar's ambiguities cannot carry parse
-//!    versions from one statement to the next, which made whole-file parsing super-linear.
-//!    Where consecutive statements fail but parse as one range (our boundary was wrong),
-//!    that tree wins.
-//! 3. **Re-association of member access** while lowering: the grammar gives `.x`, `[i]`,
+//! 1. **A lexer that follows the Bicep compiler's** ([`lex`]): strings with escapes and
+//!    nested interpolation, verbatim `'''` strings, comments, line ends. Statement
+//!    boundaries and every rewrite are decided on its tokens, never on raw text.
+//! 2. **Offset-preserving rewrites** ([`prepare`]) before parsing, each replacing text by
+//!    text of the same byte length so every span stays exact: string contents become
+//!    `x`s (the grammar takes `//` in a string for a comment; values are read from the
+//!    original text); types and import lists are checked by our own recognizer and become
+//!    a placeholder name; object spread `...x` becomes a property `_s:x` (array spread
+//!    `   x`), remembered by offset and lowered to [`ExprKind::Spread`]; the non-null
+//!    assertion `!` is blanked; `extension …` statements are blanked; in `.bicepparam`
+//!    files `param x = v` becomes `var   x = v`.
+//! 3. **One parse per top-level statement**, each with tree-sitter's included ranges. A
+//!    broken statement costs only itself (syntax errors are reported per statement), and
+//!    the grammar's ambiguities cannot carry parse versions from one statement to the
+//!    next, which made whole-file parsing super-linear. Where consecutive statements fail
+//!    but parse as one range (our boundary was wrong), that tree wins.
+//! 4. **Re-association of member access** while lowering: the grammar gives `.x`, `[i]`,
 //!    `::r` and calls a precedence below every operator, so `a + b.c` comes out as
 //!    `(a + b).c`, `!x.y` as `(!x).y`, `c ? d : e.f` as `(c ? d : e).f` and `y => y.id` as
 //!    `(y => y).id`. A postfix applied to an operator expression that was not written in
@@ -27,10 +28,15 @@
 //!
 //! One tree-sitter `Parser` is kept per thread.
 
+mod lex;
+mod prepare;
+
+pub use prepare::{prepare, Chunk, DeclaredType, Prepared};
+
 use std::cell::RefCell;
 use std::collections::HashSet;
 
-use tree_sitter::{Node, Parser, Point, Range, Tree};
+use tree_sitter::{Node, Parser, Range, Tree};
 
 use crate::ir::{BinaryOp, Expr, ExprKind, Field, ForExpr, Resource, SyntaxProblem, TemplatePart, UnaryOp};
 use crate::source::{FileId, Span};
@@ -184,16 +190,9 @@ pub fn parse_params(file: FileId, text: &str) -> BicepFile {
 fn parse_as(file: FileId, text: &str, param_file: bool) -> BicepFile {
     let prep = prepare(text, param_file);
     let mut out = BicepFile::default();
-    if prep.too_deep {
-        out.problems.push(SyntaxProblem {
-            span: Span::new(file, 0..0),
-            message: format!("brackets or interpolations nest deeper than {MAX_NESTING} levels"),
-        });
-        return out;
-    }
     let lower = Lower {
         file,
-        text: &prep.text,
+        src: text,
         prep: &prep,
         parens: RefCell::new(HashSet::new()),
         too_deep: RefCell::new(None),
@@ -211,59 +210,82 @@ fn parse_as(file: FileId, text: &str, param_file: bool) -> BicepFile {
         ts_parse(&prep.text, Some(range))
     };
     let is_broken = |t: &Option<Tree>| t.as_ref().is_none_or(|t| t.root_node().has_error());
-    // (range, tree, whether the parse ran out of budget)
-    let chunked: Vec<(std::ops::Range<usize>, Option<Tree>, bool)> = prep
-        .chunks
-        .iter()
-        .map(|c| {
-            let (tree, exhausted) = parse_range(c);
-            (c.clone(), tree, exhausted)
-        })
-        .collect();
+    let mut parsed: Vec<Parsed> = Vec::with_capacity(prep.chunks.len());
+    for chunk in &prep.chunks {
+        let range = chunk.range.clone();
+        out.problems
+            .extend(chunk.problems.iter().map(|(at, message)| SyntaxProblem {
+                span: Span::new(file, at.start..at.end.max(at.start + 1)),
+                message: message.clone(),
+            }));
+        if chunk.too_deep {
+            out.problems.push(SyntaxProblem {
+                span: Span::new(file, range.start..range.start + 1),
+                message: format!(
+                    "syntax error: brackets or interpolations nest deeper than {MAX_NESTING} levels; the statement is not parsed"
+                ),
+            });
+            continue;
+        }
+        let (tree, exhausted) = parse_range(&range);
+        parsed.push(Parsed {
+            range,
+            tree,
+            exhausted,
+            reported: !chunk.problems.is_empty(),
+        });
+    }
     // Our statement boundaries may be wrong where the grammar's are right, and a statement
     // split in two leaves two broken neighbours: each run of consecutive broken statements
     // (up to MAX_MERGED) is parsed again as one range, and a clean tree replaces the run.
     // (A whole-file retry took 0.6 s on a broken 50 kB file; this parses every statement
     // at most twice.)
-    let mut trees = Vec::with_capacity(chunked.len());
+    let mut trees = Vec::with_capacity(parsed.len());
     let mut i = 0;
-    while i < chunked.len() {
-        let run = chunked[i..]
-            .iter()
-            .take(MAX_MERGED)
-            .take_while(|(_, t, _)| is_broken(t))
-            .count();
+    while i < parsed.len() {
+        // Consecutive in the file: a statement refused before parsing breaks a run.
+        let mut run = 0;
+        while run < MAX_MERGED
+            && parsed.get(i + run).is_some_and(|p| is_broken(&p.tree))
+            && (run == 0 || parsed[i + run - 1].range.end == parsed[i + run].range.start)
+        {
+            run += 1;
+        }
         // A statement that exhausted its budget would exhaust it again as part of a run.
-        let retry = run >= 2 && !chunked[i..i + run].iter().any(|(_, _, exhausted)| *exhausted);
+        let retry = run >= 2 && !parsed[i..i + run].iter().any(|p| p.exhausted);
         if retry {
-            let joined = chunked[i].0.start..chunked[i + run - 1].0.end;
+            let joined = parsed[i].range.start..parsed[i + run - 1].range.end;
             if let (Some(tree), _) = parse_range(&joined) {
                 if !tree.root_node().has_error() {
-                    trees.push((joined, Some(tree)));
+                    let reported = parsed[i..i + run].iter().any(|p| p.reported);
+                    trees.push((joined, Some(tree), reported));
                     i += run;
                     continue;
                 }
             }
         }
-        let (range, tree, _) = &chunked[i];
-        trees.push((range.clone(), tree.clone()));
+        let p = &parsed[i];
+        trees.push((p.range.clone(), p.tree.clone(), p.reported));
         i += 1;
     }
-    for (chunk, tree) in &trees {
+    for (chunk, tree, reported) in &trees {
         let Some(tree) = tree else {
-            out.problems.push(SyntaxProblem {
-                span: Span::new(file, chunk.start..chunk.start + 1),
-                message: "syntax error: this statement is too broken to parse".into(),
-            });
+            if !reported {
+                out.problems.push(SyntaxProblem {
+                    span: Span::new(file, chunk.start..chunk.start + 1),
+                    message: "syntax error: this statement is too broken to parse".into(),
+                });
+            }
             continue;
         };
         let root = tree.root_node();
-        if root.has_error() {
+        // A statement with a problem found before parsing keeps that one: it is the cause.
+        if root.has_error() && !reported {
             if let Some(bad) = first_error(root) {
                 let message = if bad.is_missing() {
                     format!("syntax error: missing `{}`", bad.kind())
                 } else {
-                    let snippet: String = prep.text[bad.byte_range()].chars().take(40).collect();
+                    let snippet: String = text.get(bad.byte_range()).unwrap_or("").chars().take(40).collect();
                     format!("syntax error: unexpected `{}`", snippet.trim())
                 };
                 out.problems.push(SyntaxProblem {
@@ -283,6 +305,16 @@ fn parse_as(file: FileId, text: &str, param_file: bool) -> BicepFile {
     out
 }
 
+/// One statement's parse.
+struct Parsed {
+    range: std::ops::Range<usize>,
+    tree: Option<Tree>,
+    /// The parse ran out of budget.
+    exhausted: bool,
+    /// A problem of this statement was found (and reported) before parsing.
+    reported: bool,
+}
+
 /// The first ERROR or MISSING node, depth first (iterative: trees can be deep).
 fn first_error(root: Node) -> Option<Node> {
     let mut n = root;
@@ -297,381 +329,13 @@ fn first_error(root: Node) -> Option<Node> {
 }
 
 // ---------------------------------------------------------------------------------------
-// Offset-preserving rewrites and statement boundaries.
-
-/// The text the grammar sees, and what the rewrites did.
-#[derive(Debug, Default)]
-pub struct Prepared {
-    pub text: String,
-    /// Offsets of `_s:` keys that stand for an object spread.
-    pub object_spreads: HashSet<usize>,
-    /// Offsets of array elements that follow a (blanked) array spread.
-    pub array_spreads: HashSet<usize>,
-    /// Offsets of `param` keywords whose type's nullable marker `?` was blanked.
-    pub nullable_params: HashSet<usize>,
-    /// `.bicepparam`: offsets of `param` keywords rewritten to `var`.
-    pub param_assigns: HashSet<usize>,
-    /// Byte ranges of top-level statements (with their decorators).
-    pub chunks: Vec<std::ops::Range<usize>>,
-    line_starts: Vec<usize>,
-    too_deep: bool,
-}
-
-impl Prepared {
-    fn point(&self, offset: usize) -> Point {
-        let row = self.line_starts.partition_point(|&s| s <= offset).saturating_sub(1);
-        Point {
-            row,
-            column: offset - self.line_starts.get(row).copied().unwrap_or(0),
-        }
-    }
-}
-
-const STATEMENT_KEYWORDS: &[&str] = &[
-    "param",
-    "var",
-    "resource",
-    "module",
-    "output",
-    "type",
-    "func",
-    "import",
-    "using",
-    "targetScope",
-    "metadata",
-    "extension",
-    "provider",
-    "assert",
-    "test",
-];
-
-fn is_ident_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
-}
-
-fn word_at(b: &[u8], i: usize) -> &[u8] {
-    let mut j = i;
-    while j < b.len() && is_ident_byte(b[j]) {
-        j += 1;
-    }
-    &b[i..j]
-}
-
-fn blank(b: &mut [u8], range: std::ops::Range<usize>) {
-    for c in &mut b[range] {
-        if *c != b'\n' && *c != b'\r' {
-            *c = b' ';
-        }
-    }
-}
-
-/// Returned by the string skipper when interpolations nest deeper than [`MAX_NESTING`].
-const TOO_DEEP: usize = usize::MAX;
-
-/// Skips a `'…'` string (with interpolations) or `'''…'''` starting at `i`; returns the
-/// offset after it. Interpolations are skipped by bracket counting.
-fn skip_string(b: &[u8], i: usize) -> usize {
-    skip_string_at(b, i, 0)
-}
-
-fn skip_string_at(b: &[u8], i: usize, depth: usize) -> usize {
-    if depth > MAX_NESTING {
-        return TOO_DEEP;
-    }
-    if b[i..].starts_with(b"'''") {
-        return match find(b, i + 3, b"'''") {
-            Some(e) => e + 3,
-            None => b.len(),
-        };
-    }
-    let mut j = i + 1;
-    while j < b.len() {
-        match b[j] {
-            b'\\' => j += 2,
-            b'\'' => return j + 1,
-            // A single-quoted string cannot span lines: unterminated, stop here.
-            b'\n' => return j,
-            b'$' if b.get(j + 1) == Some(&b'{') => {
-                j = skip_code_until_close(b, j + 2, depth + 1);
-                if j == TOO_DEEP {
-                    return TOO_DEEP;
-                }
-            }
-            _ => j += 1,
-        }
-    }
-    b.len()
-}
-
-/// From inside `${`, the offset after the matching `}`.
-fn skip_code_until_close(b: &[u8], mut j: usize, depth: usize) -> usize {
-    let mut braces = 0usize;
-    while j < b.len() {
-        match b[j] {
-            b'\'' => {
-                j = skip_string_at(b, j, depth);
-                if j == TOO_DEEP {
-                    return TOO_DEEP;
-                }
-                continue;
-            }
-            b'{' => braces += 1,
-            b'}' if braces == 0 => return j + 1,
-            b'}' => braces -= 1,
-            _ => {}
-        }
-        j += 1;
-    }
-    b.len()
-}
-
-fn find(b: &[u8], from: usize, pat: &[u8]) -> Option<usize> {
-    b.get(from..)?
-        .windows(pat.len())
-        .position(|w| w == pat)
-        .map(|p| p + from)
-}
-
-/// Blanks the type of a typed variable (`var name string = …`, newer Bicep) that starts
-/// after the `var` keyword at `from`.
-fn blank_var_type(b: &mut [u8], from: usize) {
-    let skip_ws = |b: &[u8], mut j: usize| {
-        while j < b.len() && (b[j] == b' ' || b[j] == b'\t') {
-            j += 1;
-        }
-        j
-    };
-    let name_start = skip_ws(b, from);
-    let name_len = word_at(b, name_start).len();
-    if name_len == 0 {
-        return;
-    }
-    let type_start = skip_ws(b, name_start + name_len);
-    if type_start >= b.len() || b[type_start] == b'=' {
-        return;
-    }
-    // The type ends at the first `=` outside brackets and strings.
-    let mut depth = 0usize;
-    let mut j = type_start;
-    while j < b.len() {
-        match b[j] {
-            b'\'' => {
-                j = skip_string(b, j).min(b.len());
-                continue;
-            }
-            b'{' | b'[' | b'(' => depth += 1,
-            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
-            b'=' if depth == 0 => {
-                blank(b, type_start..j);
-                return;
-            }
-            b'\n' if depth == 0 => return,
-            _ => {}
-        }
-        j += 1;
-    }
-}
-
-/// Applies the rewrites and finds statement boundaries in one linear pass.
-pub fn prepare(text: &str, param_file: bool) -> Prepared {
-    let mut b = text.as_bytes().to_vec();
-    let mut p = Prepared {
-        line_starts: vec![0],
-        ..Prepared::default()
-    };
-    let mut stack: Vec<u8> = Vec::new();
-    let mut at_line_start = true;
-    // Text before the first statement keyword is a statement too (so stray text is
-    // reported, not skipped).
-    let mut chunk_start: Option<usize> = Some(0);
-    let mut after_decorators = false;
-    // Current top-level statement keyword and whether its `=` has been seen.
-    let mut stmt: &'static str = "";
-    let mut stmt_start = 0;
-    let mut seen_eq = false;
-    let mut blanking_from: Option<usize> = None;
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if c == b'\n' {
-            p.line_starts.push(i + 1);
-            at_line_start = true;
-            if let (Some(from), true) = (blanking_from, stack.is_empty()) {
-                blank(&mut b, from..i);
-                blanking_from = None;
-            }
-            i += 1;
-            continue;
-        }
-        if c == b' ' || c == b'\t' || c == b'\r' {
-            i += 1;
-            continue;
-        }
-        if c == b'/' && b.get(i + 1) == Some(&b'/') {
-            while i < b.len() && b[i] != b'\n' {
-                i += 1;
-            }
-            continue;
-        }
-        if c == b'/' && b.get(i + 1) == Some(&b'*') {
-            let end = find(&b, i + 2, b"*/").map_or(b.len(), |e| e + 2);
-            for (k, &ch) in b[i..end].iter().enumerate() {
-                if ch == b'\n' {
-                    p.line_starts.push(i + k + 1);
-                }
-            }
-            i = end;
-            continue;
-        }
-        let line_start = std::mem::replace(&mut at_line_start, false);
-        // A statement keyword at column 0 starts a statement even after unbalanced
-        // brackets: recovery, so one broken statement does not swallow the rest.
-        if line_start && !stack.is_empty() && (i == 0 || b[i - 1] == b'\n') && blanking_from.is_none() {
-            let w = word_at(&b, i);
-            let next = b.get(i + w.len()).copied();
-            if STATEMENT_KEYWORDS.iter().any(|k| k.as_bytes() == w) && next.is_some_and(|x| x == b' ' || x == b'\t') {
-                stack.clear();
-            }
-        }
-        if line_start && stack.is_empty() && blanking_from.is_none() {
-            let w = word_at(&b, i);
-            let keyword = STATEMENT_KEYWORDS.iter().find(|k| k.as_bytes() == w).copied();
-            if c == b'@' || keyword.is_some() {
-                // Decorators belong to the statement that follows them.
-                if !after_decorators {
-                    if let Some(s) = chunk_start.filter(|&s| s < i) {
-                        p.chunks.push(s..i);
-                    }
-                    chunk_start = Some(i);
-                }
-                after_decorators = c == b'@';
-                if let Some(k) = keyword {
-                    stmt = k;
-                    stmt_start = i;
-                    seen_eq = false;
-                    if k == "extension" {
-                        blanking_from = Some(i);
-                    }
-                    if k == "param" && param_file {
-                        b[i..i + 5].copy_from_slice(b"var  ");
-                        p.param_assigns.insert(i);
-                    }
-                    if k == "var" || (k == "param" && param_file) {
-                        blank_var_type(&mut b, i + k.len());
-                    }
-                }
-            }
-        }
-        match c {
-            b'\'' => {
-                let end = skip_string(&b, i);
-                if end == TOO_DEEP {
-                    p.too_deep = true;
-                    break;
-                }
-                for (k, &ch) in b[i..end].iter().enumerate() {
-                    if ch == b'\n' {
-                        p.line_starts.push(i + k + 1);
-                    }
-                }
-                i = end;
-                continue;
-            }
-            b'{' | b'[' | b'(' => {
-                stack.push(c);
-                if stack.len() > MAX_NESTING {
-                    p.too_deep = true;
-                    break;
-                }
-            }
-            b'}' | b']' | b')' => {
-                stack.pop();
-            }
-            b'=' if stack.is_empty() && b.get(i + 1) != Some(&b'=') && b.get(i + 1) != Some(&b'>') => seen_eq = true,
-            b'?' if stack.is_empty() && !seen_eq && (stmt == "param" || stmt == "output") => {
-                let next = b.get(i + 1).copied().unwrap_or(b'\n');
-                if next.is_ascii_whitespace() || next == b'=' || next == b'/' {
-                    b[i] = b' ';
-                    p.nullable_params.insert(stmt_start);
-                }
-            }
-            // Non-null assertion `x!` (before `.`, `,`, `)`, a line end…): meaningless offline.
-            b'!' if i > 0
-                && (is_ident_byte(b[i - 1]) || b[i - 1] == b')' || b[i - 1] == b']')
-                && b.get(i + 1) != Some(&b'=') =>
-            {
-                b[i] = b' ';
-            }
-            b'.' if b[i..].starts_with(b"...") => {
-                match stack.last() {
-                    Some(b'{') => {
-                        b[i..i + 3].copy_from_slice(b"_s:");
-                        p.object_spreads.insert(i);
-                    }
-                    Some(b'[') => {
-                        blank(&mut b, i..i + 3);
-                        let mut j = i + 3;
-                        while j < b.len() && b[j].is_ascii_whitespace() {
-                            j += 1;
-                        }
-                        p.array_spreads.insert(j);
-                    }
-                    _ => {}
-                }
-                i += 3;
-                continue;
-            }
-            b'r' if (i == 0 || !is_ident_byte(b[i - 1])) => {
-                let w = word_at(&b, i);
-                if (w == b"resourceInput" || w == b"resourceOutput") && b.get(i + w.len()) == Some(&b'<') {
-                    let mut j = i + w.len() + 1;
-                    while j < b.len() && b[j] != b'>' && b[j] != b'\n' {
-                        if b[j] == b'\'' {
-                            j = skip_string(&b, j).min(b.len());
-                        } else {
-                            j += 1;
-                        }
-                    }
-                    if j < b.len() && b[j] == b'>' {
-                        j += 1;
-                        while j < b.len() && b[j] == b'.' && b.get(j + 1).is_some_and(|&x| is_ident_byte(x)) {
-                            j += 1 + word_at(&b, j + 1).len();
-                        }
-                        blank(&mut b, i..j);
-                        b[i..i + 6].copy_from_slice(b"object");
-                        i = j;
-                        continue;
-                    }
-                }
-                i += w.len().max(1);
-                continue;
-            }
-            _ if is_ident_byte(c) => {
-                i += word_at(&b, i).len().max(1);
-                continue;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    if let Some(from) = blanking_from {
-        let end = b.len();
-        blank(&mut b, from..end);
-    }
-    if let Some(s) = chunk_start {
-        p.chunks.push(s..b.len());
-    }
-    // Only ASCII bytes were written, over whole characters: still UTF-8.
-    p.text = String::from_utf8(b).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    p
-}
-
-// ---------------------------------------------------------------------------------------
 // Lowering.
 
 struct Lower<'a> {
     file: FileId,
-    text: &'a str,
+    /// The file as written: names and string values are read from it, not from the
+    /// rewritten text the grammar saw.
+    src: &'a str,
     prep: &'a Prepared,
     /// Spans of expressions written in parentheses (their IR node carries the span with
     /// the parentheses): re-association stops there.
@@ -716,7 +380,7 @@ impl<'a> Lower<'a> {
     }
 
     fn text(&self, n: Node) -> &'a str {
-        self.text.get(n.byte_range()).unwrap_or("")
+        self.src.get(n.byte_range()).unwrap_or("")
     }
 
     fn statements(&self, root: Node, out: &mut BicepFile) {
@@ -733,9 +397,10 @@ impl<'a> Lower<'a> {
                     return;
                 };
                 let default = after_token(n, "=").map(|e| self.expr(e, 0));
-                let header_end = kids.get(1).map_or(name.end_byte(), |t| t.end_byte());
-                let nullable = kids.get(1).is_some_and(|t| self.text(*t).trim_end().ends_with('?'))
-                    || self.prep.nullable_params.contains(&n.start_byte());
+                // The type was checked and replaced before parsing (see `prepare`).
+                let declared = self.prep.param_types.get(&n.start_byte());
+                let header_end = declared.map_or(name.end_byte(), |t| t.end);
+                let nullable = declared.is_some_and(|t| t.nullable);
                 out.params.push(Param {
                     name: self.text(*name).to_string(),
                     header: Span::new(self.file, n.start_byte()..header_end),
@@ -1230,6 +895,9 @@ impl<'a> Lower<'a> {
         let raw = self.text(n);
         if raw.starts_with("'''") {
             let inner = raw.get(3..raw.len().saturating_sub(3)).unwrap_or("");
+            // As in Bicep, a line end right after the opening quotes is not part of it.
+            let inner = inner.strip_prefix('\r').unwrap_or(inner);
+            let inner = inner.strip_prefix('\n').unwrap_or(inner);
             return Expr::new(ExprKind::Str(inner.to_string()), span);
         }
         let start = n.start_byte() + 1;
@@ -1245,7 +913,9 @@ impl<'a> Lower<'a> {
                 continue;
             }
             if c.start_byte() > pos {
-                parts.push(TemplatePart::Lit(unescape(&self.text[pos..c.start_byte()])));
+                parts.push(TemplatePart::Lit(unescape(
+                    self.src.get(pos..c.start_byte()).unwrap_or(""),
+                )));
             }
             match named_children(c).first() {
                 Some(e) => parts.push(TemplatePart::Interp(self.expr(*e, d))),
@@ -1254,7 +924,7 @@ impl<'a> Lower<'a> {
             pos = c.end_byte();
         }
         if end > pos {
-            parts.push(TemplatePart::Lit(unescape(self.text.get(pos..end).unwrap_or(""))));
+            parts.push(TemplatePart::Lit(unescape(self.src.get(pos..end).unwrap_or(""))));
         }
         match parts.as_slice() {
             [] => Expr::new(ExprKind::Str(String::new()), span),
@@ -1383,7 +1053,7 @@ pub fn sexp(e: &Expr) -> String {
 
 /// Offsets of the statements in a file that failed to parse, for tests and tools.
 pub fn statement_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
-    prepare(text, false).chunks
+    prepare(text, false).chunks.into_iter().map(|c| c.range).collect()
 }
 
 #[cfg(test)]
@@ -1567,7 +1237,9 @@ mod tests {
     fn strings_interpolation_escapes_and_multiline() {
         assert_eq!(var("var s = '${a.id}/dbs/${b}'"), "(tpl (. a id) '/dbs/' b)");
         assert_eq!(var(r"var s = 'it\'s \${x}'"), "'it's ${x}'");
-        assert_eq!(var("var s = '''\nline ${x}\n'''"), "'\nline ${x}\n'");
+        // The line end right after `'''` is not part of the value.
+        assert_eq!(var("var s = '''\nline ${x}\n'''"), "'line ${x}\n'");
+        assert_eq!(var("var s = '''a//b'''"), "'a//b'");
     }
 
     #[test]
@@ -1644,5 +1316,194 @@ mod tests {
             let _ = parse(FileId(0), &src);
             let _ = parse_params(FileId(0), &src);
         }
+    }
+
+    // Valid Bicep the grammar alone rejects or misreads (issue #12: 47 syntax errors in
+    // Azure/bicep-registry-modules). Each test names the construct.
+
+    #[test]
+    fn double_slash_inside_strings_is_not_a_comment() {
+        assert_eq!(var("var p = split(parts, '//')"), "(split parts '//')");
+        assert_eq!(var("var p = '${a}//'"), "(tpl a '//')");
+        assert_eq!(var("var p = '${scheme}://${host}/a'"), "(tpl scheme '://' host '/a')");
+        assert_eq!(var("var p = 'https://x'"), "'https://x'");
+        assert_eq!(var("var p = '//${a}'"), "(tpl '//' a)");
+        assert_eq!(var("var p = '/*'"), "'/*'");
+        assert_eq!(
+            var("var p = split(c ? id : '///////////', '/')"),
+            "(split (? c id '///////////') '/')"
+        );
+        // Escaped quotes around `//`, as in an ARM expression kept in a Bicep string.
+        assert_eq!(var(r"var p = '@replace(x,\'//\',\'/\')'"), "'@replace(x,'//','/')'");
+    }
+
+    #[test]
+    fn double_slash_inside_a_multi_line_call() {
+        let src = "resource r 'Microsoft.X/y@2020-01-01' existing = {\n\
+                   \x20 name: 'r'\n\
+                   \x20 scope: resourceGroup(\n\
+                   \x20   split((!empty(id) ? id : '//'), '/')[2],\n\
+                   \x20   split((!empty(id) ? id : '////'), '/')[4]\n\
+                   \x20 )\n\
+                   }\n";
+        let f = parse(FileId(0), src);
+        assert!(f.problems.is_empty(), "{:?}", f.problems);
+        assert_eq!(
+            sexp(&f.resources[0].resource.body),
+            "{name: 'r', scope: (resourceGroup ([] (split (? (! (empty id)) id '//') '/') 2) \
+             ([] (split (? (! (empty id)) id '////') '/') 4))}"
+        );
+    }
+
+    #[test]
+    fn non_null_assertions_inside_interpolation() {
+        assert_eq!(var("var u = '${k!.v!}'"), "(tpl (. k v))");
+        assert_eq!(
+            var("var u = '${cMKKeyVault::cMKKey!.properties.keyUri}/${customerManagedKey!.keyVersion!}'"),
+            "(tpl (. (. cMKKeyVault::cMKKey properties) keyUri) '/' (. customerManagedKey keyVersion))"
+        );
+        assert_eq!(var("var u = 'SQL_${last(w!)}'"), "(tpl 'SQL_' (last w))");
+        assert_eq!(var("var u = { '${m!.id!}': {} }"), "{?: {}}");
+        // `!=` and `!~` are operators, not assertions.
+        assert_eq!(var("var u = a!=b"), "(NotEq a b)");
+        assert_eq!(var("var u = '${a !~ b}'"), "(tpl (!~ a b))");
+    }
+
+    #[test]
+    fn whitespace_between_interpolations_is_kept() {
+        assert_eq!(var("var d = 'for ${a} ${b}'"), "(tpl 'for ' a ' ' b)");
+    }
+
+    #[test]
+    fn import_lists_one_per_line_without_commas() {
+        let src = "import {\n  lockType\n  roleAssignmentType as ra\n} from 'br/public:avm/utl/types/avm-common-types:0.7.0'\n\
+                   import { a, b } from 'x.bicep'\nimport * as t from 'y.bicep'\nparam lock lockType?\n";
+        let f = parse(FileId(0), src);
+        assert!(f.problems.is_empty(), "{:?}", f.problems);
+        assert_eq!(f.params.len(), 1);
+        assert!(f.params[0].nullable);
+    }
+
+    #[test]
+    fn types_beyond_the_grammar() {
+        let src = "param actions resourceInput<'Microsoft.Authorization/roleDefinitions@2022-05-01-preview'>.properties.permissions[*].actions?\n\
+                   type sku = {\n\
+                   \x20 capacity: (100 | 200 | 300)\n\
+                   \x20 tier: ('Basic'\n\
+                   \x20   | 'StandardV2')\n\
+                   \x20 zone: (-1 | 1 | 2 | 3)\n\
+                   \x20 map: resourceInput<'Microsoft.X/y@2020-01-01'>.properties.*\n\
+                   }\n\
+                   @export()\n\
+                   type requestType =\n\
+                   \x20 | 'AdminAssign'\n\
+                   \x20 | 'AdminExtend'\n\
+                   param createMode\n\
+                   \x20 | 'Default'\n\
+                   \x20 | 'Copy' = 'Default'\n\
+                   var typed string = 'a'\n\
+                   output o resource 'Microsoft.X/y@2020-01-01' = r\n\
+                   func f(a string?, b { c: int }) string => a ?? 'x'\n";
+        let f = parse(FileId(0), src);
+        assert!(f.problems.is_empty(), "{:?}", f.problems);
+        let params: Vec<(&str, bool, String, &str)> = f
+            .params
+            .iter()
+            .map(|p| {
+                let d = p.default.as_ref().map_or("-".to_string(), sexp);
+                (p.name.as_str(), p.nullable, d, &src[p.header.range()])
+            })
+            .collect();
+        assert_eq!(
+            params,
+            [
+                (
+                    "actions",
+                    true,
+                    "-".to_string(),
+                    "param actions resourceInput<'Microsoft.Authorization/roleDefinitions@2022-05-01-preview'>.properties.permissions[*].actions?"
+                ),
+                (
+                    "createMode",
+                    false,
+                    "'Default'".to_string(),
+                    "param createMode\n  | 'Default'\n  | 'Copy'"
+                ),
+            ]
+        );
+        assert_eq!(f.vars.iter().map(|v| sexp(&v.value)).collect::<Vec<_>>(), ["'a'"]);
+        assert_eq!(f.outputs.len(), 1);
+    }
+
+    #[test]
+    fn broken_types_are_syntax_errors_and_the_default_is_kept() {
+        let f = parse(FileId(0), "param p { a: string b: int } = { a: 'x' }\nvar v = 1\n");
+        let messages: Vec<&str> = f.problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(messages, ["syntax error: unexpected `b`"]);
+        assert_eq!(f.problems[0].span.start, 20);
+        assert_eq!(
+            f.params
+                .iter()
+                .map(|p| p.default.as_ref().map(sexp))
+                .collect::<Vec<_>>(),
+            [Some("{a: 'x'}".into())]
+        );
+        assert_eq!(f.vars.len(), 1);
+    }
+
+    #[test]
+    fn an_unterminated_string_costs_only_its_statement() {
+        // A hole cannot span lines in Bicep: the string ends with its line.
+        let src = "var a = {\n  b: '${x\n}\nvar c = 1\nvar d = 'e\nvar f = 2\n";
+        let f = parse(FileId(0), src);
+        let messages: Vec<(&str, &str)> = f
+            .problems
+            .iter()
+            .map(|p| (p.message.as_str(), &src[p.span.range()]))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                ("syntax error: unterminated string", "'${x"),
+                ("syntax error: unterminated string", "'e")
+            ]
+        );
+        // The grammar recovers `var d` (its string is closed by a missing quote).
+        assert_eq!(
+            f.vars.iter().map(|v| v.name.as_str()).collect::<Vec<_>>(),
+            ["c", "d", "f"]
+        );
+    }
+
+    #[test]
+    fn directives_and_comments_with_quotes() {
+        let src = "#disable-next-line BCP081 // it's fine\nvar a = 1 // don't\n/* it's\n*/ var b = '#x'\n";
+        let f = parse(FileId(0), src);
+        assert!(f.problems.is_empty(), "{:?}", f.problems);
+        assert_eq!(f.vars.iter().map(|v| sexp(&v.value)).collect::<Vec<_>>(), ["1", "'#x'"]);
+    }
+
+    #[test]
+    fn carriage_returns_end_lines() {
+        let f = parse(FileId(0), "var a = 'x'\rvar b = 2\r\nvar c = 3\r");
+        assert!(f.problems.is_empty(), "{:?}", f.problems);
+        assert_eq!(f.vars.len(), 3);
+    }
+
+    #[test]
+    fn bicepparam_using_none_and_extension_config() {
+        let f = parse_params(
+            FileId(0),
+            "using none\nextensionConfig k8s with {\n  namespace: 'a'\n}\nparam p = 'v'\n",
+        );
+        assert!(f.problems.is_empty(), "{:?}", f.problems);
+        assert!(f.using.is_none());
+        assert_eq!(f.param_values.len(), 1);
+        let f = parse_params(
+            FileId(0),
+            "using './main.bicep' with {\n  mode: 'stack'\n}\nparam p = 1\n",
+        );
+        assert!(f.problems.is_empty(), "{:?}", f.problems);
+        assert_eq!(f.using.as_ref().map(|u| u.0.as_str()), Some("./main.bicep"));
     }
 }
