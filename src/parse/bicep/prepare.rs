@@ -65,6 +65,28 @@ pub struct Chunk {
     pub problems: Vec<(Range<usize>, String)>,
     /// Brackets and interpolations nest deeper than [`MAX_NESTING`]: not parsed.
     pub too_deep: bool,
+    /// The boundary before this statement may be wrong: it was found inside unclosed
+    /// brackets (recovery), or after a token that cannot end a statement. Only then is a
+    /// broken statement worth parsing again together with the one before it.
+    pub joins_previous: bool,
+}
+
+/// Whether a statement cannot end with a token of this kind (the next line continues it).
+fn continues(last: T) -> bool {
+    !matches!(
+        last,
+        T::Ident
+            | T::Int
+            | T::Str
+            | T::StrRight
+            | T::MultiStr
+            | T::RBrace
+            | T::RParen
+            | T::RSquare
+            | T::Question
+            | T::Bang
+            | T::NewLine
+    )
 }
 
 impl Chunk {
@@ -145,6 +167,7 @@ pub fn prepare(text: &str, param_file: bool) -> Prepared {
         chunk_start: 0,
         keyword: None,
         too_deep: false,
+        joins_previous: false,
         errors_used: 0,
     };
     let mut lexer = Lexer::new(src);
@@ -153,6 +176,7 @@ pub fn prepare(text: &str, param_file: bool) -> Prepared {
     let mut line_start = true;
     let mut after_decorators = false;
     let mut prev = T::NewLine;
+    let mut last_significant = T::NewLine;
     let mut array_spread_pending = false;
     while let Some(t) = lexer.next() {
         if t.kind == T::NewLine {
@@ -168,13 +192,18 @@ pub fn prepare(text: &str, param_file: bool) -> Prepared {
         if std::mem::replace(&mut line_start, false) {
             let keyword = t.kind == T::Ident && STATEMENT_KEYWORDS.iter().any(|k| k.as_bytes() == &src[t.start..t.end]);
             let column0 = t.start == 0 || matches!(src[t.start - 1], b'\n' | b'\r');
+            let mut recovered = false;
             if keyword && !stack.is_empty() && column0 && matches!(src.get(t.end), Some(b' ' | b'\t')) {
                 stack.clear();
+                recovered = true;
             }
             if stack.is_empty() && (keyword || t.kind == T::At) {
                 // Decorators belong to the statement that follows them.
                 if !after_decorators {
                     st.finish(t.start, &lexer.errors, &mut p);
+                    // The boundary is certain unless brackets were still open or the
+                    // previous line cannot end a statement (`x =`, `a ?`, `f(`…).
+                    st.joins_previous = recovered || continues(last_significant);
                 }
                 after_decorators = t.kind == T::At;
                 if keyword {
@@ -241,6 +270,7 @@ pub fn prepare(text: &str, param_file: bool) -> Prepared {
             st.too_deep = true;
         }
         prev = t.kind;
+        last_significant = t.kind;
         st.toks.push(t);
     }
     st.finish(src.len(), &lexer.errors, &mut p);
@@ -261,6 +291,7 @@ struct Splitter<'a> {
     /// Index in `toks` of the statement keyword.
     keyword: Option<usize>,
     too_deep: bool,
+    joins_previous: bool,
     /// Lexical errors already given to earlier statements.
     errors_used: usize,
 }
@@ -276,6 +307,7 @@ impl Splitter<'_> {
             range: self.chunk_start..end,
             problems: Vec::new(),
             too_deep: self.too_deep,
+            joins_previous: self.joins_previous,
         };
         while let Some(e) = errors.get(self.errors_used).filter(|e| e.at.start < end) {
             // One problem per statement, as for the grammar's errors: the first in the text
@@ -295,6 +327,7 @@ impl Splitter<'_> {
         self.chunk_start = end;
         self.keyword = None;
         self.too_deep = false;
+        self.joins_previous = false;
     }
 
     /// Rewrites that depend on the kind of statement whose keyword is `toks[k]`.
@@ -956,5 +989,96 @@ mod tests {
         let src = format!("var a = {}\nvar b = 1\n", "[".repeat(300));
         let p = prepare(&src, false);
         assert_eq!(p.chunks.iter().map(|c| c.too_deep).collect::<Vec<_>>(), [true, false]);
+    }
+
+    /// Random statements built from the fragments that matter to the lexer and the
+    /// rewrites: every rewrite keeps the length, the line ends and valid UTF-8, and
+    /// statements are ordered and disjoint. (Deterministic: a fixed LCG.)
+    #[test]
+    fn rewrites_keep_offsets_on_random_input() {
+        const FRAGMENTS: &[&str] = &[
+            "'",
+            "${",
+            "}",
+            "{",
+            "[",
+            "(",
+            ")",
+            "]",
+            "//",
+            "/*",
+            "*/",
+            "'''",
+            "\\",
+            "\\'",
+            "\n",
+            "\r",
+            "\r\n",
+            "param ",
+            "var ",
+            "type ",
+            "output ",
+            "func ",
+            "import {",
+            "extension ",
+            "using ",
+            "@d()\n",
+            "|",
+            "?",
+            "!",
+            "...",
+            "x",
+            " ",
+            "=",
+            "é",
+            "€",
+            "#",
+            ":",
+            ",",
+            "<",
+            ">",
+            ".",
+            "*",
+            "'a'",
+            "=>",
+            "as ",
+            "from ",
+            "resource ",
+            "none",
+            "1",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) as usize
+        };
+        for _ in 0..5_000 {
+            let n = next() % 40;
+            let src: String = (0..n).map(|_| FRAGMENTS[next() % FRAGMENTS.len()]).collect();
+            for param_file in [false, true] {
+                let p = prepare(&src, param_file);
+                assert_eq!(p.text.len(), src.len(), "{src:?}");
+                for (a, b) in src.bytes().zip(p.text.bytes()) {
+                    assert_eq!(a == b'\n', b == b'\n', "{src:?} -> {:?}", p.text);
+                    assert_eq!(a == b'\r', b == b'\r', "{src:?} -> {:?}", p.text);
+                }
+                let mut end = 0;
+                for c in &p.chunks {
+                    assert!(c.range.start >= end && c.range.start < c.range.end, "{src:?}");
+                    assert!(c.range.end <= src.len(), "{src:?}");
+                    end = c.range.end;
+                    for (at, _) in &c.problems {
+                        assert!(at.start <= at.end && at.end <= src.len(), "{src:?}");
+                    }
+                }
+                let _ = if param_file {
+                    super::super::parse_params(crate::source::FileId(0), &src)
+                } else {
+                    super::super::parse(crate::source::FileId(0), &src)
+                };
+            }
+        }
     }
 }
