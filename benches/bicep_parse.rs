@@ -2,7 +2,8 @@
 //! of evaluation + model building, in bytes per second, on synthetic templates: one clean
 //! file and one that needs every workaround (spread, nullable params, `resourceInput<…>`,
 //! `extension`), which takes the per-statement error-isolation path only when the grammar
-//! still reports an error.
+//! still reports an error; and runs of broken statements (linear: same throughput at two
+//! sizes).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
@@ -50,6 +51,22 @@ fn synthetic(n: usize, newer_syntax: bool) -> String {
     s
 }
 
+/// `n` broken statements, one after another, of the shapes that were slow (issue #13):
+/// a missing value, an unclosed bracket, an unterminated interpolation, a broken type.
+/// Parsing them must stay linear: the throughput of 2,000 and of 8,000 is the same.
+fn broken_statements(n: usize) -> String {
+    let mut s = String::new();
+    for i in 0..n {
+        s.push_str(&match i % 4 {
+            0 => format!("param p{i} string =\n"),
+            1 => format!("var v{i} = [\n"),
+            2 => format!("resource r{i} 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {{\n  name: 'a${{'\n}}\n"),
+            _ => format!("param t{i} {{ a: string b: int }}\n"),
+        });
+    }
+    s
+}
+
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("bicep_parse");
     // Every statement's closing brace removed: tree-sitter's error recovery on each.
@@ -61,6 +78,16 @@ fn bench(c: &mut Criterion) {
     ] {
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_function(name, |b| {
+            b.iter(|| bicep::parse(FileId(0), std::hint::black_box(&text)))
+        });
+    }
+    group.finish();
+    let mut group = c.benchmark_group("bicep_parse_broken_statements");
+    group.sample_size(10);
+    for n in [2_000, 8_000] {
+        let text = broken_statements(n);
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(n.to_string(), |b| {
             b.iter(|| bicep::parse(FileId(0), std::hint::black_box(&text)))
         });
     }
