@@ -1,9 +1,8 @@
-//! Throughput of the Bicep parser (tree-sitter-bicep plus our rewrites and lowering) and
+//! Throughput of the Bicep parser (lexer, statement finder, parser and lowering to IR) and
 //! of evaluation + model building, in bytes per second, on synthetic templates: one clean
-//! file and one that needs every workaround (spread, nullable params, `resourceInput<…>`,
-//! `extension`), which takes the per-statement error-isolation path only when the grammar
-//! still reports an error; and runs of broken statements (linear: same throughput at two
-//! sizes).
+//! file, one with newer syntax (spread, nullable params, `resourceInput<…>`, `extension`),
+//! one with every closing brace missing (error recovery), and runs of broken statements
+//! (linear: the same throughput at two sizes).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
@@ -69,7 +68,7 @@ fn broken_statements(n: usize) -> String {
 
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("bicep_parse");
-    // Every statement's closing brace removed: tree-sitter's error recovery on each.
+    // Every statement's closing brace removed: error recovery on each.
     let broken = synthetic(200, false).replace("}\n\n", "\n\n");
     for (name, text) in [
         ("clean", synthetic(200, false)),

@@ -1,6 +1,4 @@
-//! Bicep tokens as the Bicep compiler forms them (`Bicep.Core/Parsing/Lexer.cs`), so that
-//! statement boundaries and rewrites agree with the language rather than with the
-//! published grammar, which lexes `//` inside a string as a comment.
+//! Bicep tokens as the Bicep compiler forms them (`Bicep.Core/Parsing/Lexer.cs`).
 //!
 //! The rules that matter here:
 //! - A `'…'` string ends at the next unescaped `'`; `\` escapes one character (`\'`,
@@ -9,7 +7,8 @@
 //!   string or a hole cannot span lines: a line end inside one is an unterminated string.
 //!   Inside a hole, `{` opens an object and `}` closes either that object or the hole.
 //! - `'''…'''` is verbatim (no escapes, no interpolation) and may span lines; quotes
-//!   right after the closing `'''` belong to the string.
+//!   right after the closing `'''` belong to the string. `$'''…${x}…'''` interpolates,
+//!   and `$$'''…$${x}…'''` needs as many `$` before `{` as before the quotes.
 //! - `//` comments run to the line end, `/* … */` comments may span lines and are not
 //!   line ends; `#…` lines (`#disable-next-line`) are trivia.
 //! - A line end is `\n`, `\r` or `\r\n`.
@@ -17,7 +16,7 @@
 //! The lexer is an iterator over significant tokens (line ends included, trivia
 //! skipped). It never fails: lexical errors are collected with their position.
 
-/// What a token is. Operators the statement finder does not care about are `Op`.
+/// What a token is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum T {
     Ident,
@@ -55,8 +54,24 @@ pub(super) enum T {
     Assign,
     Arrow,
     Pipe,
-    /// Any other operator: `+ / % == != =~ !~ <= >= && || ?? ;`.
-    Op,
+    Plus,
+    Slash,
+    Percent,
+    /// `^` (index from the end, `a[^1]`).
+    Hat,
+    EqEq,
+    NotEq,
+    /// `=~`
+    EqI,
+    /// `!~`
+    NotEqI,
+    Le,
+    Ge,
+    AndAnd,
+    OrOr,
+    /// `??`
+    Coalesce,
+    Semicolon,
     NewLine,
     /// A character Bicep does not know (`"`, `&`, non-ASCII outside strings…).
     Unknown,
@@ -69,16 +84,22 @@ pub(super) struct Tok {
     pub end: usize,
     /// False for a string (segment) that runs into a line end or the end of the input.
     pub closed: bool,
+    /// Strings: 0 for `'…'`, else a multi-line string whose holes need this many `$`
+    /// (`'''…'''` has none: it cannot interpolate).
+    pub multiline: Option<u8>,
 }
 
 impl Tok {
     /// The literal text of a closed string token, between its delimiters, as a byte
     /// range: `'ab${` → `ab`, `}cd'` → `cd`. `None` for other tokens.
     pub fn literal(&self) -> Option<std::ops::Range<usize>> {
-        let (open, close) = match self.kind {
-            T::Str | T::StrRight => (1, 1),
-            T::StrLeft | T::StrMid => (1, 2),
-            T::MultiStr => (3, 3),
+        let (open, close) = match (self.kind, self.multiline) {
+            (T::Str | T::StrRight, None) => (1, 1),
+            (T::StrLeft | T::StrMid, None) => (1, 2),
+            (T::MultiStr, Some(d)) => (3 + usize::from(d), 3),
+            (T::StrLeft, Some(d)) => (3 + usize::from(d), 1 + usize::from(d)),
+            (T::StrMid, Some(d)) => (1, 1 + usize::from(d)),
+            (T::StrRight, Some(_)) => (1, 3),
             _ => return None,
         };
         (self.closed && self.end - self.start >= open + close).then(|| self.start + open..self.end - close)
@@ -101,8 +122,9 @@ enum Segment {
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
-    /// An interpolation hole (`${ … }`) of the string that starts at this offset.
-    Hole(usize),
+    /// An interpolation hole (`${ … }`) of the string that starts at this offset; for a
+    /// multi-line string, the number of `$` its holes need.
+    Hole(usize, Option<u8>),
     /// An object brace opened inside a hole.
     Brace,
 }
@@ -128,6 +150,18 @@ impl<'a> Lexer<'a> {
         Lexer {
             b,
             pos: 0,
+            modes: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// A lexer for `range` of `b` only (a statement: it never starts inside a string or a
+    /// comment), with offsets into `b`.
+    pub fn over(b: &'a [u8], range: std::ops::Range<usize>) -> Self {
+        let end = range.end.min(b.len());
+        Lexer {
+            b: &b[..end],
+            pos: range.start.min(end),
             modes: Vec::new(),
             errors: Vec::new(),
         }
@@ -161,8 +195,8 @@ impl<'a> Lexer<'a> {
                         }
                     }
                 }
-                // `#disable-next-line …` and other directives: the grammar takes any `#…`
-                // outside a string as a comment to the line end, and so do we.
+                // `#disable-next-line …` and other directives (Bicep only knows them at the
+                // start of a line; anywhere else `#` is not valid Bicep either way).
                 b'#' => {
                     while self.peek(0).is_some_and(|c| c != b'\n' && c != b'\r') {
                         self.pos += 1;
@@ -201,6 +235,43 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// Scans the rest of a multi-line string after `'''` or a hole's `}`: up to `'''`
+    /// (and the quotes right after it), or a hole (`dollars` × `$` then `{`; never when
+    /// `dollars` is 0).
+    fn multiline_segment(&mut self, string_start: usize, dollars: u8) -> Segment {
+        while let Some(c) = self.peek(0) {
+            match c {
+                b'$' => {
+                    let mut n = 0usize;
+                    while self.peek(0) == Some(b'$') {
+                        self.pos += 1;
+                        n += 1;
+                    }
+                    if dollars > 0 && n >= usize::from(dollars) && self.peek(0) == Some(b'{') {
+                        self.pos += 1;
+                        return Segment::Hole;
+                    }
+                }
+                b'\'' => {
+                    let mut n = 0;
+                    while self.peek(0) == Some(b'\'') {
+                        self.pos += 1;
+                        n += 1;
+                    }
+                    if n >= 3 {
+                        return Segment::Closed;
+                    }
+                }
+                _ => self.pos += 1,
+            }
+        }
+        self.error(
+            string_start..(string_start + 3).min(self.b.len()),
+            "unterminated multi-line string",
+        );
+        Segment::Unterminated
+    }
+
     fn op(&mut self, kind: T, len: usize) -> T {
         self.pos += len;
         kind
@@ -211,9 +282,10 @@ impl<'a> Lexer<'a> {
         let start = self.pos;
         let c = self.peek(0)?;
         let mut closed = true;
+        let mut multiline = None;
         let kind = match c {
             b'\n' | b'\r' => {
-                if let Some(Mode::Hole(string_start)) = self.modes.first().copied() {
+                if let Some(Mode::Hole(string_start, _)) = self.modes.first().copied() {
                     // The string of an open hole never closed on this line.
                     self.error(string_start..self.pos, "unterminated string");
                     self.modes.clear();
@@ -224,26 +296,40 @@ impl<'a> Lexer<'a> {
                 T::NewLine
             }
             b'\'' if self.peek(1) == Some(b'\'') && self.peek(2) == Some(b'\'') => {
-                match find(self.b, self.pos + 3, b"'''") {
-                    Some(e) => {
-                        self.pos = e + 3;
-                        while self.peek(0) == Some(b'\'') {
-                            self.pos += 1;
+                self.pos += 3;
+                multiline = Some(0);
+                closed = self.multiline_segment(start, 0) == Segment::Closed;
+                T::MultiStr
+            }
+            b'$' => {
+                let mut n = 0usize;
+                while self.peek(n) == Some(b'$') {
+                    n += 1;
+                }
+                if n <= usize::from(u8::MAX) && self.b.get(self.pos + n..self.pos + n + 3) == Some(b"'''") {
+                    let dollars = n as u8;
+                    self.pos += n + 3;
+                    multiline = Some(dollars);
+                    match self.multiline_segment(start, dollars) {
+                        Segment::Hole => {
+                            self.modes.push(Mode::Hole(start, Some(dollars)));
+                            T::StrLeft
+                        }
+                        Segment::Closed => T::MultiStr,
+                        Segment::Unterminated => {
+                            closed = false;
+                            T::MultiStr
                         }
                     }
-                    None => {
-                        self.pos = self.b.len();
-                        self.error(start..start + 3, "unterminated multi-line string");
-                        closed = false;
-                    }
+                } else {
+                    self.op(T::Unknown, 1)
                 }
-                T::MultiStr
             }
             b'\'' => {
                 self.pos += 1;
                 match self.string_segment(start) {
                     Segment::Hole => {
-                        self.modes.push(Mode::Hole(start));
+                        self.modes.push(Mode::Hole(start, None));
                         T::StrLeft
                     }
                     Segment::Closed => T::Str,
@@ -260,9 +346,14 @@ impl<'a> Lexer<'a> {
                 self.op(T::LBrace, 1)
             }
             b'}' => match self.modes.last().copied() {
-                Some(Mode::Hole(string_start)) => {
+                Some(Mode::Hole(string_start, ml)) => {
                     self.pos += 1;
-                    match self.string_segment(string_start) {
+                    multiline = ml;
+                    let segment = match ml {
+                        Some(dollars) => self.multiline_segment(string_start, dollars),
+                        None => self.string_segment(string_start),
+                    };
+                    match segment {
                         Segment::Hole => T::StrMid,
                         other => {
                             closed = other == Segment::Closed;
@@ -285,25 +376,31 @@ impl<'a> Lexer<'a> {
             b',' => self.op(T::Comma, 1),
             b'.' if self.peek(1) == Some(b'.') && self.peek(2) == Some(b'.') => self.op(T::Ellipsis, 3),
             b'.' => self.op(T::Dot, 1),
-            b'?' if self.peek(1) == Some(b'?') => self.op(T::Op, 2),
+            b'?' if self.peek(1) == Some(b'?') => self.op(T::Coalesce, 2),
             b'?' => self.op(T::Question, 1),
             b':' if self.peek(1) == Some(b':') => self.op(T::DoubleColon, 2),
             b':' => self.op(T::Colon, 1),
             b'-' => self.op(T::Minus, 1),
             b'*' => self.op(T::Star, 1),
-            b'!' if matches!(self.peek(1), Some(b'=' | b'~')) => self.op(T::Op, 2),
+            b'!' if self.peek(1) == Some(b'=') => self.op(T::NotEq, 2),
+            b'!' if self.peek(1) == Some(b'~') => self.op(T::NotEqI, 2),
             b'!' => self.op(T::Bang, 1),
-            b'<' if self.peek(1) == Some(b'=') => self.op(T::Op, 2),
+            b'<' if self.peek(1) == Some(b'=') => self.op(T::Le, 2),
             b'<' => self.op(T::Lt, 1),
-            b'>' if self.peek(1) == Some(b'=') => self.op(T::Op, 2),
+            b'>' if self.peek(1) == Some(b'=') => self.op(T::Ge, 2),
             b'>' => self.op(T::Gt, 1),
             b'=' if self.peek(1) == Some(b'>') => self.op(T::Arrow, 2),
-            b'=' if matches!(self.peek(1), Some(b'=' | b'~')) => self.op(T::Op, 2),
+            b'=' if self.peek(1) == Some(b'=') => self.op(T::EqEq, 2),
+            b'=' if self.peek(1) == Some(b'~') => self.op(T::EqI, 2),
             b'=' => self.op(T::Assign, 1),
-            b'&' if self.peek(1) == Some(b'&') => self.op(T::Op, 2),
-            b'|' if self.peek(1) == Some(b'|') => self.op(T::Op, 2),
+            b'&' if self.peek(1) == Some(b'&') => self.op(T::AndAnd, 2),
+            b'|' if self.peek(1) == Some(b'|') => self.op(T::OrOr, 2),
             b'|' => self.op(T::Pipe, 1),
-            b'+' | b'/' | b'%' | b';' => self.op(T::Op, 1),
+            b'+' => self.op(T::Plus, 1),
+            b'/' => self.op(T::Slash, 1),
+            b'%' => self.op(T::Percent, 1),
+            b'^' => self.op(T::Hat, 1),
+            b';' => self.op(T::Semicolon, 1),
             c if c.is_ascii_digit() => {
                 while self.peek(0).is_some_and(|c| c.is_ascii_digit()) {
                     self.pos += 1;
@@ -333,6 +430,7 @@ impl<'a> Lexer<'a> {
             start,
             end: self.pos,
             closed,
+            multiline,
         })
     }
 }
@@ -462,33 +560,57 @@ mod tests {
 
     #[test]
     fn operators() {
-        let ks: Vec<T> = kinds("a!=b !~ c => d == e =~ f ?? g .? ... :: ! = |")
+        let ks: Vec<T> = kinds("a!=b !~ c => d == e =~ f ?? g .? ... :: ! = | <= >= && || + / % ^ ;")
             .iter()
             .map(|k| k.0)
+            .filter(|k| *k != T::Ident)
             .collect();
         assert_eq!(
             ks,
             [
-                T::Ident,
-                T::Op,
-                T::Ident,
-                T::Op,
-                T::Ident,
+                T::NotEq,
+                T::NotEqI,
                 T::Arrow,
-                T::Ident,
-                T::Op,
-                T::Ident,
-                T::Op,
-                T::Ident,
-                T::Op,
-                T::Ident,
+                T::EqEq,
+                T::EqI,
+                T::Coalesce,
                 T::Dot,
                 T::Question,
                 T::Ellipsis,
                 T::DoubleColon,
                 T::Bang,
                 T::Assign,
-                T::Pipe
+                T::Pipe,
+                T::Le,
+                T::Ge,
+                T::AndAnd,
+                T::OrOr,
+                T::Plus,
+                T::Slash,
+                T::Percent,
+                T::Hat,
+                T::Semicolon
+            ]
+        );
+    }
+
+    #[test]
+    fn interpolated_multiline_strings() {
+        let src = "$'''\na ${b}\n''' $$'''${c} $${d}'''";
+        let toks: Vec<Tok> = Lexer::new(src.as_bytes()).collect();
+        let got: Vec<(T, &str, Option<&str>)> = toks
+            .iter()
+            .map(|t| (t.kind, &src[t.start..t.end], t.literal().map(|r| &src[r])))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (T::StrLeft, "$'''\na ${", Some("\na ")),
+                (T::Ident, "b", None),
+                (T::StrRight, "}\n'''", Some("\n")),
+                (T::StrLeft, "$$'''${c} $${", Some("${c} ")),
+                (T::Ident, "d", None),
+                (T::StrRight, "}'''", Some("")),
             ]
         );
     }
