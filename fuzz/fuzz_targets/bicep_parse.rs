@@ -1,5 +1,5 @@
-//! Bicep parse + lowering (templates and .bicepparam files), with the in-place rewrites
-//! for syntax the grammar lacks, must never panic.
+//! Bicep lexing, statement splitting, parsing and lowering (templates and .bicepparam
+//! files) must never panic.
 #![no_main]
 
 use cosmolint::parse::bicep;
