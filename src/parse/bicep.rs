@@ -1032,4 +1032,20 @@ mod tests {
             ["(opaque syntax error)", "1"]
         );
     }
+
+    #[test]
+    fn bodies_conditions_and_loops_across_lines() {
+        let src = "module m './m.bicep' =\n  if (deploy) {\n  name: 'm'\n  params: { a: 1 }\n}\n\
+                   resource r 'Microsoft.X/y@2020-01-01' = [\n  for (x, i) in xs:\n    if (x.on) {\n      name: x.name\n    }\n]\n";
+        let f = parse(FileId(0), src);
+        assert!(f.problems.is_empty(), "{:?}", f.problems);
+        let m = &f.modules[0];
+        assert_eq!(
+            (m.condition.as_ref().map(sexp), m.params.len(), m.path.as_deref()),
+            (Some("deploy".to_string()), 1, Some("./m.bicep"))
+        );
+        let r = &f.resources[0];
+        assert_eq!(r.loop_vars, ["x", "i"]);
+        assert_eq!(sexp(&r.resource.body), "{name: (. x name), condition: (. x on)}");
+    }
 }
