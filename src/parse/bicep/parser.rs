@@ -166,7 +166,13 @@ impl<'a> Parser<'a> {
                     (t.start..t.start + 1, "syntax error: unexpected line end".into())
                 }
                 (Some(t), _) => {
-                    let snippet: String = self.text(t).chars().take(40).collect();
+                    // The token's first line (a `'''` string may span several).
+                    let snippet: String = self
+                        .text(t)
+                        .chars()
+                        .take_while(|c| !matches!(c, '\n' | '\r'))
+                        .take(40)
+                        .collect();
                     (t.start..t.end, format!("syntax error: unexpected `{}`", snippet.trim()))
                 }
                 (None, what) => {
