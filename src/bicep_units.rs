@@ -33,11 +33,6 @@ pub struct Outcome {
     pub files_read: usize,
 }
 
-/// Identity of a file.
-fn file_key(path: &Path) -> PathBuf {
-    crate::source::path_key(path)
-}
-
 struct Parsed {
     file: Arc<BicepFile>,
     display: String,
@@ -60,7 +55,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 impl Loader<'_> {
     fn get(&self, path: &Path) -> Option<Arc<Parsed>> {
-        let key = file_key(path);
+        let key = self.files.key(path);
         if let Some(p) = lock(&self.parsed).get(&key) {
             return p.clone();
         }
@@ -111,7 +106,7 @@ impl BicepLoader for Loader<'_> {
     }
 
     fn load_json(&self, path: &Path) -> Result<Arc<Expr>, String> {
-        let key = file_key(path);
+        let key = self.files.key(path);
         if let Some(j) = lock(&self.json).get(&key) {
             return j.clone();
         }
@@ -153,13 +148,13 @@ impl Loader<'_> {
 }
 
 /// The template a `.bicepparam` file's `using` names.
-fn using_target(param_path: &Path, file: &BicepFile) -> Option<PathBuf> {
+fn using_target(files: &Files, param_path: &Path, file: &BicepFile) -> Option<PathBuf> {
     let (using, _) = file.using.as_ref()?;
     if !is_local_module(using) {
         return None;
     }
     let dir = param_path.parent().unwrap_or(Path::new("."));
-    Some(file_key(&dir.join(using)))
+    Some(files.key(&dir.join(using)))
 }
 
 /// Adds what named files need: the templates that call a named template as a module
@@ -215,7 +210,7 @@ fn add_named_context(
                 let dir = p.parent().unwrap_or(Path::new(".")).to_path_buf();
                 let targets: Vec<PathBuf> = match (&text, kind) {
                     (Ok(text), Some(_)) => quoted_paths_ending_with(text, ".bicep")
-                        .map(|literal| file_key(&dir.join(literal)))
+                        .map(|literal| files.key(&dir.join(literal)))
                         .collect(),
                     _ => Vec::new(),
                 };
@@ -228,13 +223,13 @@ fn add_named_context(
         }
         index
     };
-    let mut closure: HashSet<PathBuf> = targets.iter().map(|t| file_key(t)).collect();
+    let mut closure: HashSet<PathBuf> = targets.iter().map(|t| files.key(t)).collect();
     let mut frontier = targets.clone();
-    let mut listed: HashSet<PathBuf> = templates.iter().map(|(t, _)| file_key(t)).collect();
+    let mut listed: HashSet<PathBuf> = templates.iter().map(|(t, _)| files.key(t)).collect();
     while let Some(target) = frontier.pop() {
-        let target_key = file_key(&target);
+        let target_key = files.key(&target);
         for (p, kind) in named_by.get(&target_key).into_iter().flatten() {
-            if *kind != FileKind::Bicep || closure.contains(&file_key(p)) {
+            if *kind != FileKind::Bicep || closure.contains(&files.key(p)) {
                 continue;
             }
             let Some(parsed) = loader.get(p) else { continue };
@@ -242,19 +237,19 @@ fn add_named_context(
             let calls = parsed.file.modules.iter().any(|m| {
                 m.path
                     .as_deref()
-                    .is_some_and(|src| is_local_module(src) && file_key(&dir.join(src)) == target_key)
+                    .is_some_and(|src| is_local_module(src) && files.key(&dir.join(src)) == target_key)
             });
             if calls {
-                closure.insert(file_key(p));
+                closure.insert(files.key(p));
                 frontier.push(p.clone());
-                if listed.insert(file_key(p)) {
+                if listed.insert(files.key(p)) {
                     templates.push((p.clone(), Reported::Touching));
                 }
             }
         }
     }
     for t in &targets {
-        if listed.insert(file_key(t)) {
+        if listed.insert(files.key(t)) {
             templates.push((t.clone(), Reported::Touching));
         }
     }
@@ -267,13 +262,13 @@ fn add_named_context(
         .collect();
     candidates.sort();
     candidates.dedup();
-    let known: HashSet<PathBuf> = params.iter().map(|(q, _)| file_key(q)).collect();
+    let known: HashSet<PathBuf> = params.iter().map(|(q, _)| files.key(q)).collect();
     for p in candidates {
-        if known.contains(&file_key(p)) {
+        if known.contains(&files.key(p)) {
             continue;
         }
         let Some(parsed) = loader.get(p) else { continue };
-        if using_target(p, &parsed.file).is_some_and(|t| closure.contains(&t)) {
+        if using_target(files, p, &parsed.file).is_some_and(|t| closure.contains(&t)) {
             params.push((p.clone(), Reported::Touching));
         }
     }
@@ -327,7 +322,7 @@ pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, named: &Nam
         .cloned()
         .collect();
     for p in &explicit_params {
-        if !param_paths.iter().any(|(q, _)| file_key(q) == file_key(p)) {
+        if !param_paths.iter().any(|(q, _)| files.key(q) == files.key(p)) {
             param_paths.push((p.clone(), Reported::All));
         }
     }
@@ -340,9 +335,9 @@ pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, named: &Nam
     let reported: HashMap<PathBuf, Reported> = templates
         .iter()
         .chain(param_paths.iter())
-        .map(|(p, r)| (file_key(p), *r))
+        .map(|(p, r)| (files.key(p), *r))
         .collect();
-    let reported_of = |path: &Path| reported.get(&file_key(path)).copied();
+    let reported_of = |path: &Path| reported.get(&files.key(path)).copied();
 
     // Parse everything named or found, in parallel.
     let all: Vec<&PathBuf> = templates.iter().chain(param_paths.iter()).map(|(p, _)| p).collect();
@@ -350,21 +345,21 @@ pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, named: &Nam
     let parsed_of: HashMap<PathBuf, Arc<Parsed>> = all
         .iter()
         .zip(&parsed)
-        .filter_map(|(p, x)| Some((file_key(p), x.clone()?)))
+        .filter_map(|(p, x)| Some((files.key(p), x.clone()?)))
         .collect();
 
     // Parameter files per template; `--parameters` replaces those found by the walk.
     let mut by_template: BTreeMap<PathBuf, Vec<(PathBuf, bool)>> = BTreeMap::new();
     for (p, _) in &param_paths {
-        let Some(parsed) = parsed_of.get(&file_key(p)) else {
+        let Some(parsed) = parsed_of.get(&files.key(p)) else {
             continue;
         };
-        let Some(target) = using_target(p, &parsed.file) else {
+        let Some(target) = using_target(files, p, &parsed.file) else {
             continue;
         };
         let explicit = explicit_params.contains(p);
         let list = by_template.entry(target).or_default();
-        if !list.iter().any(|(q, _)| file_key(q) == file_key(p)) {
+        if !list.iter().any(|(q, _)| files.key(q) == files.key(p)) {
             list.push((p.clone(), explicit));
         }
     }
@@ -377,14 +372,14 @@ pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, named: &Nam
     // Templates some linted template calls as a local module.
     let mut called: BTreeSet<PathBuf> = BTreeSet::new();
     for (path, _) in &templates {
-        let Some(p) = parsed_of.get(&file_key(path)) else {
+        let Some(p) = parsed_of.get(&files.key(path)) else {
             continue;
         };
         let dir = path.parent().unwrap_or(Path::new("."));
         for m in &p.file.modules {
             if let Some(src) = m.path.as_deref().filter(|s| is_local_module(s)) {
-                let target = file_key(&dir.join(src));
-                if target != file_key(path) {
+                let target = files.key(&dir.join(src));
+                if target != files.key(path) {
                     called.insert(target);
                 }
             }
@@ -392,7 +387,7 @@ pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, named: &Nam
     }
     let mut roots: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
     for (path, _) in &templates {
-        let key = file_key(path);
+        let key = files.key(path);
         if !called.contains(&key) || by_template.contains_key(&key) {
             roots.insert(key, path.clone());
         }
@@ -400,7 +395,7 @@ pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, named: &Nam
     if roots.is_empty() {
         // Every template calls another (a cycle): lint them all rather than nothing.
         for (path, _) in &templates {
-            roots.insert(file_key(path), path.clone());
+            roots.insert(files.key(path), path.clone());
         }
     }
     // A parameter file names its template: lint that template even if it was not found.
@@ -448,14 +443,14 @@ pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, named: &Nam
             .iter()
             .chain(param_paths.iter())
             .filter(|(_, r)| *r == Reported::All)
-            .map(|(p, _)| file_key(p))
+            .map(|(p, _)| files.key(p))
             .collect();
         reported_files.extend(results.iter().flat_map(|r| r.files.iter().cloned()));
         diagnostics.retain(|d| {
             named.file_named(files, d.span.file)
                 || files
                     .get(d.span.file)
-                    .is_some_and(|f| reported_files.contains(&file_key(&f.path)))
+                    .is_some_and(|f| reported_files.contains(&files.key(&f.path)))
         });
     }
     diagnostics.extend(notices);
@@ -516,9 +511,9 @@ fn lint_root(loader: &Loader, path: &Path, params: Option<&Path>, reported: Repo
                 .instances
                 .iter()
                 .filter(|i| !i.path.as_os_str().is_empty())
-                .map(|i| file_key(&i.path))
+                .map(|i| loader.files.key(&i.path))
                 .collect();
-            read.extend(params.map(file_key));
+            read.extend(params.map(|p| loader.files.key(p)));
         }
         Reported::All => {}
     }

@@ -506,6 +506,8 @@ pub struct Files {
     files: RwLock<Vec<Arc<SourceFile>>>,
     base: Option<PathBuf>,
     policy: ReadPolicy,
+    /// Identity of the run's paths (canonical, cached).
+    keys: PathKeys,
 }
 
 impl Files {
@@ -519,12 +521,19 @@ impl Files {
             files: RwLock::default(),
             base,
             policy,
+            keys: PathKeys::default(),
         }
     }
 
     /// What this run may read.
     pub fn policy(&self) -> &ReadPolicy {
         &self.policy
+    }
+
+    /// The identity of a file or directory, as [`path_key`] gives it, cached for the run
+    /// ([`PathKeys`]).
+    pub fn key(&self, path: &Path) -> PathBuf {
+        self.keys.key(path)
     }
 
     /// Reads and registers a source file: the one way cosmolint reads a file (through
@@ -693,9 +702,73 @@ pub fn path_key(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| normalize(path))
 }
 
+/// [`path_key`] for one run, cached by directory. Canonicalizing costs a system call per
+/// path component, so keying every directory of a deep tree from scratch is quadratic (a
+/// chain of 450 nested module directories took 5 s, 1 M `readlink` calls); with each
+/// parent's key cached, a new path costs one `symlink_metadata`. Per run, not global: a
+/// long-running editor session must see renamed directories and new links.
+#[derive(Debug, Default)]
+pub struct PathKeys {
+    cache: std::sync::Mutex<std::collections::HashMap<PathBuf, PathBuf>>,
+}
+
+impl PathKeys {
+    /// The same key [`path_key`] gives.
+    pub fn key(&self, path: &Path) -> PathBuf {
+        let abs = std::path::absolute(path).map_or_else(|_| normalize(path), |p| normalize(&p));
+        self.key_of(&abs).unwrap_or_else(|| normalize(path))
+    }
+
+    /// The canonical form of an absolute normalized path; `None` when it does not exist.
+    fn key_of(&self, abs: &Path) -> Option<PathBuf> {
+        let cache = || self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(k) = cache().get(abs) {
+            return Some(k.clone());
+        }
+        let key = match (abs.parent(), abs.file_name()) {
+            (Some(parent), Some(name)) => {
+                let candidate = self.key_of(parent)?.join(name);
+                match std::fs::symlink_metadata(&candidate) {
+                    Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(&candidate).ok()?,
+                    Ok(_) => candidate,
+                    Err(_) => return None,
+                }
+            }
+            _ => std::fs::canonicalize(abs).ok()?,
+        };
+        cache().insert(abs.to_path_buf(), key.clone());
+        Some(key)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cached_path_keys_are_the_canonical_keys() {
+        let tmp = std::env::temp_dir().join(format!("cosmolint-keys-{}", std::process::id()));
+        let deep = tmp.join("a/b/c");
+        std::fs::create_dir_all(&deep).unwrap();
+        std::fs::write(deep.join("main.tf"), "").unwrap();
+        let keys = PathKeys::default();
+        for p in [
+            deep.join("main.tf"),
+            deep.join("../c/./main.tf"),
+            tmp.join("a/b"),
+            tmp.join("missing/x.tf"),
+        ] {
+            assert_eq!(keys.key(&p), path_key(&normalize(&p)), "{}", p.display());
+        }
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(tmp.join("a/b"), tmp.join("link")).unwrap();
+            let via_link = tmp.join("link/c/main.tf");
+            assert_eq!(keys.key(&via_link), path_key(&via_link));
+            assert_eq!(keys.key(&via_link), keys.key(&deep.join("main.tf")));
+        }
+        std::fs::remove_dir_all(&tmp).unwrap();
+    }
 
     fn file(text: &str) -> SourceFile {
         SourceFile::new(FileId(0), "t".into(), "t".into(), text.into())

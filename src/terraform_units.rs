@@ -51,16 +51,6 @@ fn push(problems: &Mutex<Vec<Diagnostic>>, d: Diagnostic) {
     problems.lock().unwrap_or_else(|e| e.into_inner()).push(d);
 }
 
-/// Identity of a directory.
-fn dir_key(dir: &Path) -> PathBuf {
-    source::path_key(dir)
-}
-
-/// Identity of a file.
-fn file_key(path: &Path) -> PathBuf {
-    source::path_key(path)
-}
-
 use crate::named::parent_dir;
 
 fn is_local_source(source: &str) -> bool {
@@ -94,7 +84,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 impl<'f> Loader<'f> {
     /// The directory's files; `None` when it has no `.tf` file.
     fn listing(&self, dir: &Path) -> Option<Arc<Listing>> {
-        let key = dir_key(dir);
+        let key = self.files.key(dir);
         if let Some(l) = lock(&self.listings).get(&key) {
             return l.clone();
         }
@@ -144,7 +134,7 @@ impl<'f> Loader<'f> {
 
     /// A module directory, parsed once and kept for every unit that calls it.
     fn load_dir(&self, dir: &Path) -> Option<Arc<TfModule>> {
-        let key = dir_key(dir);
+        let key = self.files.key(dir);
         if let Some(m) = lock(&self.modules).get(&key) {
             return m.clone();
         }
@@ -155,7 +145,7 @@ impl<'f> Loader<'f> {
     /// A directory parsed for linting it as a root: the kept module when some unit loaded
     /// it already, else a fresh parse that is not kept.
     fn root_dir(&self, dir: &Path) -> Option<Arc<TfModule>> {
-        if let Some(m) = lock(&self.modules).get(&dir_key(dir)) {
+        if let Some(m) = lock(&self.modules).get(&self.files.key(dir)) {
             return m.clone();
         }
         self.parse_dir(dir)
@@ -219,7 +209,7 @@ impl ModuleLoader for UnitLoader<'_, '_> {
             ));
         }
         if let Some(boundary) = boundary {
-            if !dir_key(&dir).starts_with(boundary) {
+            if !self.shared.files.key(&dir).starts_with(boundary) {
                 return Err(format!(
                     "module source `{source}` points outside the repository; it is not followed"
                 ));
@@ -290,7 +280,7 @@ pub fn lint(
             continue;
         }
         if c.explicit && c.kind == Some(FileKind::TfVars) && !is_auto_tfvars(&c.path) {
-            if !opts.var_files.iter().any(|v| file_key(v) == file_key(&c.path)) {
+            if !opts.var_files.iter().any(|v| files.key(v) == files.key(&c.path)) {
                 notices.push(crate::named::not_linted(
                     files,
                     &c.path,
@@ -334,8 +324,8 @@ pub fn lint(
                 .iter()
                 .flat_map(|src| tfparse::source_literals(&src.text))
                 .filter(|s| is_local_source(s))
-                .map(|s| dir_key(&d.join(s)))
-                .filter(|target| *target != dir_key(d))
+                .map(|s| files.key(&d.join(s)))
+                .filter(|target| *target != files.key(d))
                 .collect::<Vec<_>>()
         })
         .collect();
@@ -360,8 +350,8 @@ pub fn lint(
         m.modules
             .iter()
             .filter_map(|c| c.source.as_deref().filter(|s| is_local_source(s)))
-            .map(|s| dir_key(&dir.join(s)))
-            .filter(|target| *target != dir_key(dir))
+            .map(|s| files.key(&dir.join(s)))
+            .filter(|target| *target != files.key(dir))
             .collect()
     };
     let linted: Vec<Linted> = (0..dir_list.len())
@@ -369,7 +359,7 @@ pub fn lint(
         .filter(|&i| listings[i].is_some())
         .map(|i| {
             let dir = dir_list[i].0;
-            if guessed.contains(&dir_key(dir)) {
+            if guessed.contains(&files.key(dir)) {
                 let calls = loader.load_dir(dir).map(|m| calls_of(dir, &m)).unwrap_or_default();
                 return Linted {
                     index: i,
@@ -394,7 +384,7 @@ pub fn lint(
 
     // Directories some linted directory calls as a local module are not roots.
     let called: HashSet<PathBuf> = linted.iter().flat_map(|l| l.calls.iter().cloned()).collect();
-    let is_root = |i: usize| !called.contains(&dir_key(dir_list[i].0));
+    let is_root = |i: usize| !called.contains(&files.key(dir_list[i].0));
     // Every directory calls another (a cycle): lint them all rather than nothing.
     let all_called = !linted.iter().any(|l| is_root(l.index));
     let late: Vec<Option<RootResult>> = linted
@@ -420,14 +410,14 @@ pub fn lint(
         let mut reported_dirs: HashSet<PathBuf> = dirs
             .iter()
             .filter(|(_, r)| **r == Reported::All)
-            .map(|(d, _)| dir_key(d))
+            .map(|(d, _)| files.key(d))
             .collect();
         reported_dirs.extend(results.iter().flat_map(|r| r.dirs.iter().cloned()));
         diagnostics.retain(|d| {
             named.file_named(files, d.span.file)
                 || files
                     .get(d.span.file)
-                    .is_some_and(|f| reported_dirs.contains(&dir_key(&parent_dir(&f.path))))
+                    .is_some_and(|f| reported_dirs.contains(&files.key(&parent_dir(&f.path))))
         });
     }
     diagnostics.extend(notices);
@@ -480,22 +470,22 @@ fn add_callers_of_named_modules(files: &Files, loader: &Loader, named: &Named, d
                 .modules
                 .iter()
                 .filter_map(|c| c.source.as_deref().filter(|s| is_local_source(s)))
-                .map(|s| dir_key(&d.join(s)))
+                .map(|s| files.key(&d.join(s)))
                 .collect();
             (!targets.is_empty()).then(|| (d.clone(), targets))
         })
         .collect();
     // Walk up from each named module to the roots that call it (transitively).
-    let mut listed: HashSet<PathBuf> = dirs.keys().map(|d| dir_key(d)).collect();
+    let mut listed: HashSet<PathBuf> = dirs.keys().map(|d| files.key(d)).collect();
     for dir in touching {
-        let mut frontier = vec![dir_key(&dir)];
+        let mut frontier = vec![files.key(&dir)];
         let mut seen: HashSet<PathBuf> = frontier.iter().cloned().collect();
         while let Some(target) = frontier.pop() {
             for (caller, targets) in &calls {
-                if targets.contains(&target) && seen.insert(dir_key(caller)) {
-                    frontier.push(dir_key(caller));
+                if targets.contains(&target) && seen.insert(files.key(caller)) {
+                    frontier.push(files.key(caller));
                     // The caller may be listed under another spelling of its path.
-                    if listed.insert(dir_key(caller)) {
+                    if listed.insert(files.key(caller)) {
                         dirs.insert(caller.clone(), Reported::Touching);
                     }
                 }
@@ -651,7 +641,7 @@ fn lint_root(
     let (inventory, unresolved, dirs) = loader.clock.time(Phase::Evaluate, || {
         let unit = TfUnit::new(module.clone(), tfvars, &unit_loader);
         let dirs = if reported == Reported::All && !named.is_empty() {
-            unit.instances.iter().map(|i| dir_key(&i.module.dir)).collect()
+            unit.instances.iter().map(|i| files.key(&i.module.dir)).collect()
         } else {
             Vec::new()
         };
