@@ -337,7 +337,9 @@ fn lint_template(
         .collect();
     let (inventory, unresolved) = clock.time(Phase::Evaluate, || {
         let unit = ArmUnit::new(root, &t.src.text, &params);
-        crate::model::arm::build(&unit, &unit.resources)
+        let built = crate::model::arm::build(&unit, &unit.resources);
+        clock.note_work(&unit.budget);
+        built
     });
     let diagnostics = clock.time(Phase::Rules, || crate::rules::run(&inventory, |r| r.enabled_by_default));
     (diagnostics, unresolved)

@@ -487,6 +487,7 @@ fn lint_root(loader: &Loader, path: &Path, params: Option<&Path>, reported: Repo
     let (unit, inventory, mut unresolved) = loader.clock.time(Phase::Evaluate, || {
         let unit = BicepUnit::new(root.file.clone(), normalize(path), param_file, loader);
         let (inventory, unresolved) = crate::model::arm::build(&unit, &unit.resources);
+        loader.clock.note_work(&unit.budget);
         (unit, inventory, unresolved)
     });
     let mut diagnostics = loader

@@ -350,7 +350,11 @@ fn module_may_hide_findings(files: &Files, span: Span) -> bool {
         return true;
     };
     let source = file.slice(span).trim_matches(['"', '\'']).to_ascii_lowercase();
-    let local = source.starts_with("./") || source.starts_with("../") || source.starts_with(".\\");
+    // Bicep paths are relative without `./` (`module m 'cosmos.bicep'`).
+    let local = source.starts_with("./")
+        || source.starts_with("../")
+        || source.starts_with(".\\")
+        || (source.ends_with(".bicep") && eval::bicep::is_local_module(&source));
     local
         || ["cosmos", "documentdb", "document-db"]
             .iter()
@@ -420,6 +424,7 @@ pub fn lint_text(name: &str, text: &str) -> Report {
         timings: timings::Timings {
             phases: Vec::new(),
             total: started.elapsed(),
+            work: Default::default(),
         },
         warnings: Vec::new(),
     }

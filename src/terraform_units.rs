@@ -646,6 +646,7 @@ fn lint_root(
             Vec::new()
         };
         let (inventory, unresolved) = crate::model::azurerm::build(&unit);
+        loader.clock.note_work(&unit.budget);
         (inventory, unresolved, dirs)
     });
     let mut diagnostics = loader

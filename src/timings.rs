@@ -23,10 +23,15 @@ const PHASES: [(Phase, &str); 5] = [
     (Phase::Rules, "rules"),
 ];
 
-/// Accumulates nanoseconds per phase from any thread.
+/// Accumulates nanoseconds per phase from any thread, and the evaluation work units spent
+/// (see [`crate::eval::budget`]).
 #[derive(Debug, Default)]
 pub struct Clock {
     nanos: [AtomicU64; 5],
+    work: AtomicU64,
+    max_work: AtomicU64,
+    units: AtomicU64,
+    exhausted: AtomicU64,
 }
 
 impl Clock {
@@ -42,6 +47,38 @@ impl Clock {
     pub fn get(&self, phase: Phase) -> Duration {
         Duration::from_nanos(self.nanos[phase as usize].load(Ordering::Relaxed))
     }
+
+    /// Records the work one evaluation unit spent.
+    pub fn note_work(&self, budget: &crate::eval::Budget) {
+        self.work.fetch_add(budget.used(), Ordering::Relaxed);
+        self.max_work.fetch_max(budget.used(), Ordering::Relaxed);
+        self.units.fetch_add(1, Ordering::Relaxed);
+        if budget.exhausted() {
+            self.exhausted.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    pub fn work(&self) -> Work {
+        Work {
+            units: self.units.load(Ordering::Relaxed),
+            total: self.work.load(Ordering::Relaxed),
+            max: self.max_work.load(Ordering::Relaxed),
+            exhausted: self.exhausted.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// Evaluation work of a run, in budget units: deterministic, unlike the times.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Work {
+    /// Evaluation units (roots, templates) evaluated.
+    pub units: u64,
+    /// Work units spent in all of them.
+    pub total: u64,
+    /// The most one unit spent.
+    pub max: u64,
+    /// Units that spent their whole budget.
+    pub exhausted: u64,
 }
 
 /// A finished run's timings.
@@ -49,6 +86,7 @@ impl Clock {
 pub struct Timings {
     pub phases: Vec<(&'static str, Duration)>,
     pub total: Duration,
+    pub work: Work,
 }
 
 impl Timings {
@@ -56,6 +94,7 @@ impl Timings {
         Timings {
             phases: PHASES.iter().map(|(p, name)| (*name, clock.get(*p))).collect(),
             total,
+            work: clock.work(),
         }
     }
 
@@ -68,6 +107,15 @@ impl Timings {
         }
         s.push_str(&format!("  {:<9} {:>10.2} ms\n", "report", ms(report)));
         s.push_str(&format!("  {:<9} {:>10.2} ms wall\n", "total", ms(self.total + report)));
+        let w = &self.work;
+        s.push_str(&format!(
+            "evaluation work: {} units in {} evaluation units, at most {} in one (budget {} each; {} ran out)\n",
+            w.total,
+            w.units,
+            w.max,
+            crate::eval::budget::UNIT_BUDGET,
+            w.exhausted
+        ));
         s
     }
 }

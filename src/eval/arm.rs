@@ -64,6 +64,8 @@ pub struct ArmUnit<'d> {
     /// Nested deployments that could not be followed (linked templates), with why.
     pub skipped: Vec<(Span, String)>,
     memo: super::Memo,
+    /// The unit's evaluation budget.
+    pub budget: super::Budget,
 }
 
 const PARAM: u8 = 0;
@@ -435,6 +437,7 @@ impl<'d> ArmUnit<'d> {
             resources: Vec::new(),
             skipped: b.skipped,
             memo: super::Memo::default(),
+            budget: super::Budget::default(),
         };
         let resources: Vec<UnitResource> = {
             let ev = Evaluator::new(&unit);
@@ -530,7 +533,7 @@ impl<'d> ArmUnit<'d> {
         };
         if let Some(name) = loop_name {
             let key = copy_binding(&name);
-            if let Some((_, v)) = scope.bindings.iter().rev().find(|(k, _)| *k == key) {
+            if let Some(v) = scope.lookup(&key) {
                 if let Kind::Number(n) = v.kind {
                     return Value::new(Kind::Number(n + offset), span);
                 }
@@ -558,6 +561,10 @@ fn unknown_object(what: &str, names: &[&str], span: Span) -> Value {
 }
 
 impl Env for ArmUnit<'_> {
+    fn budget(&self) -> &super::Budget {
+        &self.budget
+    }
+
     fn dialect(&self) -> Dialect {
         Dialect::Arm
     }

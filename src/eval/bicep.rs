@@ -21,8 +21,7 @@ use crate::ir::{BinaryOp, Dialect, Expr, ExprKind, Field};
 use crate::parse::bicep::{BicepFile, ModuleDecl};
 use crate::source::Span;
 
-/// Module calls nest at most this deep.
-pub const MAX_MODULE_DEPTH: usize = 16;
+pub use super::MAX_MODULE_DEPTH;
 
 /// Finds and loads the files local modules refer to.
 pub trait BicepLoader {
@@ -71,6 +70,10 @@ pub struct BicepUnit {
     memo: super::Memo,
     /// Module calls that could not be followed, with why (for `--show-unresolved`).
     pub skipped_modules: Vec<(Span, String)>,
+    /// The unit's evaluation budget.
+    pub budget: super::Budget,
+    /// File instances (the root and module instances), for the instance limit.
+    files: usize,
 }
 
 const PARAM: u8 = 0;
@@ -95,6 +98,8 @@ impl BicepUnit {
             json: HashMap::new(),
             memo: super::Memo::default(),
             skipped_modules: Vec::new(),
+            budget: super::Budget::default(),
+            files: 0,
         };
         let mut stack = vec![path.clone()];
         let root_id = unit.instantiate(root, path, String::new(), None, loader, &mut stack);
@@ -130,6 +135,7 @@ impl BicepUnit {
         stack: &mut Vec<PathBuf>,
     ) -> u32 {
         let has_condition = caller.as_ref().is_some_and(|(_, m)| m.condition.is_some());
+        self.files += 1;
         let id = self.push_instance(Instance {
             file: file.clone(),
             path: path.clone(),
@@ -208,11 +214,8 @@ impl BicepUnit {
                 continue;
             }
             let target = normalize(&dir.join(source));
-            if stack.len() >= MAX_MODULE_DEPTH || stack.contains(&target) {
-                self.skipped_modules.push((
-                    call.path_span,
-                    format!("module `{}` calls itself or nests too deeply", call.name),
-                ));
+            if let Some(why) = super::module_limit(&call.name, stack.len(), stack.contains(&target), self.files) {
+                self.skipped_modules.push((call.path_span, why));
                 continue;
             }
             let Some(child) = loader.load(&target) else {
@@ -476,6 +479,10 @@ fn attr<'a>(segs: &[Seg<'a>], i: usize) -> Option<&'a str> {
 pub use crate::source::normalize;
 
 impl Env for BicepUnit {
+    fn budget(&self) -> &super::Budget {
+        &self.budget
+    }
+
     fn dialect(&self) -> Dialect {
         Dialect::Bicep
     }

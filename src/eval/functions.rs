@@ -10,7 +10,14 @@ use crate::source::Span;
 
 pub fn call(ev: &Evaluator, scope: &Scope, dialect: Dialect, name: &str, args: &[Expr], span: Span) -> Value {
     let args: Vec<Value> = args.iter().map(|a| ev.eval(scope, a)).collect();
-    call_values(dialect, name, args, span)
+    let out = call_values(dialect, name, args, span);
+    // What a function builds costs what it weighs (`range`, `split`, `flatten`, strings);
+    // inputs whose result would be too large are refused before building it.
+    if ev.budget.charge_value(&out) {
+        out
+    } else {
+        Value::unknown(super::budget::EXCEEDED, span)
+    }
 }
 
 /// A function applied to already evaluated arguments.
@@ -52,8 +59,9 @@ pub fn call_values(dialect: Dialect, name: &str, args: Vec<Value>, span: Span) -
                     if !(f.is_empty()
                         || dialect == Dialect::Terraform && f.len() > 1 && f.starts_with('/') && f.ends_with('/')) =>
                 {
-                    let r = s.replace(&f, &t);
-                    (r.len() <= MAX_STRING).then(|| lit(&r, span))
+                    // The size is known before building: a 1 MB string with every byte
+                    // replaced by 1 MB must not be built to find out it is too long.
+                    (replaced_len(&s, &f, &t) <= MAX_STRING).then(|| lit(&s.replace(&f, &t), span))
                 }
                 // A partially known string (`resourceId(…)` with an unknown subscription):
                 // replace inside its literal pieces. A match that would straddle an unknown
@@ -61,8 +69,14 @@ pub fn call_values(dialect: Dialect, name: &str, args: Vec<Value>, span: Span) -
                 (None, Some(f), Some(t)) if !(f.is_empty() || dialect == Dialect::Terraform && f.starts_with('/')) => {
                     match arg(0).map(|v| &v.kind) {
                         Some(Kind::Str(p)) => {
-                            let r = p.clone().map_lit(|x| x.replace(&f, &t));
-                            (r.lit_len() <= MAX_STRING).then(|| str_val(r, span))
+                            let len: usize =
+                                p.0.iter()
+                                    .map(|piece| match piece {
+                                        Piece::Lit(x) => replaced_len(x, &f, &t),
+                                        _ => 16,
+                                    })
+                                    .sum();
+                            (len <= MAX_STRING).then(|| str_val(p.clone().map_lit(|x| x.replace(&f, &t)), span))
                         }
                         _ => None,
                     }
@@ -78,7 +92,13 @@ pub fn call_values(dialect: Dialect, name: &str, args: Vec<Value>, span: Span) -
                 (arg(1), arg(0))
             };
             match (sep.and_then(|s| s.as_str()), list.and_then(|l| l.as_array())) {
-                (Some(sep), Some(items)) => {
+                (Some(sep), Some(items))
+                    if items
+                        .iter()
+                        .map(|i| i.as_pstr().map_or(16, |p| p.lit_len()) + sep.len())
+                        .sum::<usize>()
+                        <= MAX_STRING =>
+                {
                     let mut out = PStr::default();
                     for (i, item) in items.iter().enumerate() {
                         if i > 0 {
@@ -125,30 +145,12 @@ pub fn call_values(dialect: Dialect, name: &str, args: Vec<Value>, span: Span) -
             _ => None,
         },
         "merge" | "union" if args.iter().all(|a| matches!(a.kind, Kind::Object(_))) => {
-            let mut fields: Vec<(String, Value)> = Vec::new();
-            for a in &args {
-                if let Kind::Object(fs) = &a.kind {
-                    for (k, v) in fs {
-                        fields.retain(|(x, _)| x != k);
-                        fields.push((k.clone(), v.clone()));
-                    }
-                }
-            }
-            Some(Value::new(Kind::Object(fields), span))
+            Some(Value::new(Kind::Object(merge_fields(args.iter())), span))
         }
         // ARM `shallowMerge([obj1, obj2, …])`: later objects' top-level fields win.
         "shallowmerge" if dialect != Dialect::Terraform => match arg(0).map(|v| &v.kind) {
             Some(Kind::Array(items)) if items.iter().all(|i| matches!(i.kind, Kind::Object(_) | Kind::Null)) => {
-                let mut fields: Vec<(String, Value)> = Vec::new();
-                for item in items {
-                    if let Kind::Object(fs) = &item.kind {
-                        for (k, v) in fs {
-                            fields.retain(|(x, _)| x != k);
-                            fields.push((k.clone(), v.clone()));
-                        }
-                    }
-                }
-                Some(Value::new(Kind::Object(fields), span))
+                Some(Value::new(Kind::Object(merge_fields(items.iter())), span))
             }
             _ => None,
         },
@@ -366,6 +368,33 @@ pub fn call_values(dialect: Dialect, name: &str, args: Vec<Value>, span: Span) -
         }
         None => unknown(),
     }
+}
+
+/// The length of `s.replace(from, to)`, without building it (`from` is not empty).
+fn replaced_len(s: &str, from: &str, to: &str) -> usize {
+    let n = s.matches(from).count();
+    (s.len() - n * from.len()).saturating_add(n.saturating_mul(to.len()))
+}
+
+/// The fields of objects merged left to right: a later object's field replaces an earlier
+/// one in place. Linear: an index by key, not a search per field.
+fn merge_fields<'v>(objects: impl Iterator<Item = &'v Value>) -> Vec<(String, Value)> {
+    let mut fields: Vec<(String, Value)> = Vec::new();
+    let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for o in objects {
+        if let Kind::Object(fs) = &o.kind {
+            for (k, v) in fs {
+                match at.get(k) {
+                    Some(&i) => fields[i].1 = v.clone(),
+                    None => {
+                        at.insert(k.clone(), fields.len());
+                        fields.push((k.clone(), v.clone()));
+                    }
+                }
+            }
+        }
+    }
+    fields
 }
 
 /// `resourceId([subscriptionId], [resourceGroupName], type, name1, name2, …)` as a

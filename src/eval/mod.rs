@@ -5,18 +5,22 @@
 //! scoping; functions come from [`functions`]. Nothing here fails: what cannot be known
 //! offline is [`Kind::Unknown`] with a reason.
 //!
-//! Limits keep hostile input bounded: reference hops nest at most [`MAX_DEPTH`] deep (cycles
-//! are detected by the environment and also stop here), strings are capped at
-//! [`value::MAX_STRING`] bytes and collections built by `for` at [`MAX_ITEMS`] items.
+//! Limits keep hostile input bounded: every unit has one work [`Budget`] (see
+//! [`budget`]); reference hops nest at most [`MAX_DEPTH`] deep (cycles are detected by the
+//! environment and also stop here), strings are capped at [`value::MAX_STRING`] bytes and
+//! collections built by `for` at [`MAX_ITEMS`] items.
 
 pub mod arm;
 pub mod bicep;
+pub mod budget;
 pub mod functions;
 pub mod terraform;
 pub mod value;
 
 use std::cell::Cell;
+use std::rc::Rc;
 
+pub use budget::Budget;
 pub use value::{Kind, Origin, PStr, Piece, ResKey, Symbol, Value, Via};
 
 use crate::ir::{BinaryOp, Dialect, Expr, ExprKind, TemplatePart, UnaryOp};
@@ -24,6 +28,30 @@ use crate::source::Span;
 
 pub const MAX_DEPTH: u32 = 64;
 pub const MAX_ITEMS: usize = 10_000;
+/// Local module calls nest at most this deep (Terraform and Bicep).
+pub const MAX_MODULE_DEPTH: usize = 16;
+/// Module instances one unit evaluates at most (a module calling the next ten times, six
+/// levels deep, is a million instances).
+pub const MAX_MODULE_INSTANCES: usize = 1024;
+
+/// Why a module call is not followed when a limit stops it; `None` when it may be.
+pub fn module_limit(name: &str, stack_depth: usize, calls_itself: bool, instances: usize) -> Option<String> {
+    if calls_itself {
+        Some(format!(
+            "module `{name}` calls itself; it is evaluated once, not again inside itself"
+        ))
+    } else if stack_depth >= MAX_MODULE_DEPTH {
+        Some(format!(
+            "module `{name}` nests deeper than {MAX_MODULE_DEPTH} module levels; it is not evaluated, so its resources are not checked"
+        ))
+    } else if instances >= MAX_MODULE_INSTANCES {
+        Some(format!(
+            "module `{name}` is past the limit of {MAX_MODULE_INSTANCES} module instances per unit; it is not evaluated, so its resources are not checked"
+        ))
+    } else {
+        None
+    }
+}
 
 /// A resource of an evaluation unit (a Terraform root with its modules, an ARM template
 /// with its nested deployments, a Bicep file with its modules).
@@ -59,6 +87,9 @@ impl Memo {
         f: impl FnOnce() -> Value,
     ) -> Value {
         if let Some(v) = self.cache.borrow().get(&key) {
+            if !ev.budget.charge_value(v) {
+                return Value::unknown(budget::EXCEEDED, span);
+            }
             return v.clone();
         }
         if !self.in_progress.borrow_mut().insert(key.clone()) {
@@ -75,7 +106,10 @@ impl Memo {
             );
         }
         self.in_progress.borrow_mut().remove(&key);
-        self.cache.borrow_mut().insert(key, v.clone());
+        // Keeping a copy costs what copying does; past the budget nothing more is kept.
+        if ev.budget.charge_value(&v) {
+            self.cache.borrow_mut().insert(key, v.clone());
+        }
         v
     }
 }
@@ -95,6 +129,9 @@ pub trait Env {
     /// it consumed; `None` when `root` is not a name this environment knows.
     fn resolve(&self, ev: &Evaluator, scope: &Scope, root: &str, path: &[Seg], span: Span) -> Option<(Value, usize)>;
 
+    /// The unit's work budget, shared by every evaluator of the unit.
+    fn budget(&self) -> &Budget;
+
     /// A dialect function that needs the environment (ARM `parameters()`); `None` falls
     /// through to [`functions::call`].
     fn call(&self, _ev: &Evaluator, _scope: &Scope, _name: &str, _args: &[Expr], _span: Span) -> Option<Value> {
@@ -104,10 +141,13 @@ pub trait Env {
 
 /// Where an expression is evaluated: which module instance / template, and the local
 /// bindings of enclosing `for` expressions and `dynamic` blocks.
+///
+/// Bindings are shared (`Rc`): entering a loop body copies pointers, not the values bound
+/// by the enclosing loops.
 #[derive(Clone, Debug, Default)]
 pub struct Scope {
     pub instance: u32,
-    pub bindings: Vec<(String, Value)>,
+    pub bindings: Vec<Rc<(String, Value)>>,
 }
 
 impl Scope {
@@ -120,17 +160,18 @@ impl Scope {
 
     pub fn with(&self, bindings: impl IntoIterator<Item = (String, Value)>) -> Scope {
         let mut s = self.clone();
-        s.bindings.extend(bindings);
+        s.bindings.extend(bindings.into_iter().map(Rc::new));
         s
     }
 
-    fn lookup(&self, name: &str) -> Option<&Value> {
-        self.bindings.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v)
+    pub fn lookup(&self, name: &str) -> Option<&Value> {
+        self.bindings.iter().rev().find(|b| b.0 == name).map(|b| &b.1)
     }
 }
 
 pub struct Evaluator<'e> {
     pub env: &'e dyn Env,
+    pub budget: &'e Budget,
     depth: Cell<u32>,
     /// Recursion depth of [`Evaluator::eval`], summed over reference hops.
     frames: Cell<u32>,
@@ -140,6 +181,7 @@ impl<'e> Evaluator<'e> {
     pub fn new(env: &'e dyn Env) -> Evaluator<'e> {
         Evaluator {
             env,
+            budget: env.budget(),
             depth: Cell::new(0),
             frames: Cell::new(0),
         }
@@ -170,6 +212,9 @@ impl<'e> Evaluator<'e> {
 
     fn eval_inner(&self, scope: &Scope, e: &Expr) -> Value {
         let span = e.span;
+        if !self.budget.charge(1) {
+            return Value::unknown(budget::EXCEEDED, span);
+        }
         match &e.kind {
             ExprKind::Null => Value::new(Kind::Null, span),
             ExprKind::Bool(b) => Value::new(Kind::Bool(*b), span),
@@ -321,6 +366,9 @@ impl<'e> Evaluator<'e> {
         let (base, rest): (Value, &[Seg]) = match &cur.kind {
             ExprKind::Name(root) => {
                 if let Some(v) = scope.lookup(root) {
+                    if !self.budget.charge_value(v) {
+                        return Value::unknown(budget::EXCEEDED, e.span);
+                    }
                     (v.clone(), &segs[..])
                 } else {
                     match self.env.resolve(self, scope, root, &segs, e.span) {

@@ -16,8 +16,7 @@ use crate::ir::{Dialect, Expr, Resource};
 use crate::parse::terraform::{ModuleCall, TfFile, Variable};
 use crate::source::Span;
 
-/// Module calls nest at most this deep (a module that calls itself stops here too).
-pub const MAX_MODULE_DEPTH: usize = 16;
+pub use super::MAX_MODULE_DEPTH;
 
 /// The declarations of one module directory.
 #[derive(Debug, Default)]
@@ -90,6 +89,8 @@ pub struct TfUnit {
     memo: super::Memo,
     /// Module calls that could not be followed, with why (for `--show-unresolved`).
     pub skipped_modules: Vec<(Span, String)>,
+    /// The unit's evaluation budget.
+    pub budget: super::Budget,
 }
 
 const VAR: u8 = 0;
@@ -107,6 +108,7 @@ impl TfUnit {
             tfvars: tfvars.into_iter().collect(),
             memo: super::Memo::default(),
             skipped_modules: Vec::new(),
+            budget: super::Budget::default(),
         };
         let mut stack = vec![root.dir.clone()];
         unit.instantiate(root, String::new(), String::new(), None, loader, &mut stack);
@@ -160,11 +162,9 @@ impl TfUnit {
                     continue;
                 }
             };
-            if stack.len() >= MAX_MODULE_DEPTH || stack.contains(&dir) {
-                self.skipped_modules.push((
-                    call.source_span,
-                    format!("module `{}` calls itself or nests too deeply", call.name),
-                ));
+            if let Some(why) = super::module_limit(&call.name, stack.len(), stack.contains(&dir), self.instances.len())
+            {
+                self.skipped_modules.push((call.source_span, why));
                 continue;
             }
             let Some(child) = loader.load(&dir) else {
@@ -250,6 +250,10 @@ fn attr<'a>(segs: &[Seg<'a>], i: usize) -> Option<&'a str> {
 }
 
 impl Env for TfUnit {
+    fn budget(&self) -> &super::Budget {
+        &self.budget
+    }
+
     fn dialect(&self) -> Dialect {
         Dialect::Terraform
     }

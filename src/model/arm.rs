@@ -64,6 +64,7 @@ pub fn build(env: &dyn Env, resources: &[UnitResource]) -> (Inventory, Vec<Unres
     for i in of_type(ROLE_ASSIGNMENT) {
         b.role_assignment(i);
     }
+    b.unresolved.extend(super::budget_note(env.budget(), resources));
     (b.inv, b.unresolved)
 }
 

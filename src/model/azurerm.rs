@@ -73,6 +73,7 @@ pub fn build(unit: &TfUnit) -> (Inventory, Vec<Unresolved>) {
         inv.extend(azapi);
         unresolved.extend(more);
     }
+    unresolved.extend(super::budget_note(&unit.budget, &unit.resources));
     (inv, unresolved)
 }
 

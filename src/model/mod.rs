@@ -211,6 +211,24 @@ impl Inventory {
     }
 }
 
+/// The note a unit gets when it ran out of evaluation budget: once, at the start of the
+/// file of its first resource, saying what it means for the findings.
+pub(crate) fn budget_note(budget: &crate::eval::Budget, resources: &[crate::eval::UnitResource]) -> Option<Unresolved> {
+    if !budget.exhausted() {
+        return None;
+    }
+    let first = resources.first()?.resource.span;
+    Some(Unresolved {
+        span: Span::new(first.file, 0..0),
+        what: "evaluation".into(),
+        why: format!(
+            "{} after {} work units: values evaluated after that are unknown, so findings may be missing",
+            crate::eval::budget::EXCEEDED,
+            budget.total()
+        ),
+    })
+}
+
 /// An assignment's scope as a fact: classified (account, database, container), or Unknown
 /// with why. Shared by every mapping so scopes read the same in every format.
 pub(crate) fn scope_fact(
