@@ -28,6 +28,7 @@ use crate::{Error, Options};
 pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     pub unresolved: Vec<Unresolved>,
+    pub skipped: Vec<crate::model::Skipped>,
     pub files_read: usize,
 }
 
@@ -292,38 +293,39 @@ pub fn lint(
         })
         .collect();
 
-    let results: Vec<(Vec<Diagnostic>, Vec<Unresolved>)> = units
+    let results: Vec<TemplateResult> = units
         .par_iter()
         .map(|(t, reported, sib)| {
-            let (mut d, mut u) = crate::isolate(files, &t.src.path, || lint_template(t, *sib, &cli, clock))
-                .unwrap_or_else(|d| (vec![*d], Vec::new()));
+            let (mut d, mut u, mut k) = crate::isolate(files, &t.src.path, || lint_template(t, *sib, &cli, clock))
+                .unwrap_or_else(|d| (vec![*d], Vec::new(), Vec::new()));
             if *reported == Reported::Touching {
                 d.retain(|d| named.touches(files, d));
                 u.retain(|u| named.file_named(files, u.span.file));
+                k.retain(|k| named.file_named(files, k.span.file));
             }
-            (d, u)
+            (d, u, k)
         })
         .collect();
-    let mut unresolved = Vec::new();
-    for (d, u) in results {
+    let (mut unresolved, mut skipped) = (Vec::new(), Vec::new());
+    for (d, u, k) in results {
         diagnostics.extend(d);
         unresolved.extend(u);
+        skipped.extend(k);
     }
     Ok(Outcome {
         diagnostics,
         unresolved,
+        skipped,
         files_read: templates.len() + used_parameter_files + cli.len(),
     })
 }
 
-fn lint_template(
-    t: &Loaded,
-    sibling: Option<&Loaded>,
-    cli: &[Loaded],
-    clock: &Clock,
-) -> (Vec<Diagnostic>, Vec<Unresolved>) {
+/// A template's findings, the values it could not resolve and what it does not deploy.
+type TemplateResult = (Vec<Diagnostic>, Vec<Unresolved>, Vec<crate::model::Skipped>);
+
+fn lint_template(t: &Loaded, sibling: Option<&Loaded>, cli: &[Loaded], clock: &Clock) -> TemplateResult {
     let Some(root) = &t.root else {
-        return (Vec::new(), Vec::new());
+        return (Vec::new(), Vec::new(), Vec::new());
     };
     let params: Vec<ParameterFile> = sibling
         .into_iter()
@@ -337,12 +339,21 @@ fn lint_template(
         .collect();
     let (inventory, unresolved) = clock.time(Phase::Evaluate, || {
         let unit = ArmUnit::new(root, &t.src.text, &params);
-        let built = crate::model::arm::build(&unit, &unit.resources);
+        let (mut inventory, mut unresolved) = crate::model::arm::build(&unit, &unit.resources);
+        crate::model::skipped_modules(&unit.not_deployed, &mut inventory);
+        for (span, why) in &unit.skipped {
+            unresolved.push(Unresolved {
+                span: *span,
+                what: "deployment".into(),
+                why: why.clone(),
+            });
+        }
         clock.note_work(&unit.budget);
-        built
+        (inventory, unresolved)
     });
-    let diagnostics = clock.time(Phase::Rules, || crate::rules::run(&inventory, |r| r.enabled_by_default));
-    (diagnostics, unresolved)
+    let mut diagnostics = clock.time(Phase::Rules, || crate::rules::run(&inventory, |r| r.enabled_by_default));
+    crate::name_unit(&t.src.display, &mut diagnostics);
+    (diagnostics, unresolved, inventory.skipped)
 }
 
 #[cfg(test)]

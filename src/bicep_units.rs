@@ -30,6 +30,7 @@ use crate::Options;
 pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     pub unresolved: Vec<Unresolved>,
+    pub skipped: Vec<crate::model::Skipped>,
     pub files_read: usize,
 }
 
@@ -454,15 +455,17 @@ pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, named: &Nam
         });
     }
     diagnostics.extend(notices);
-    let mut unresolved = Vec::new();
+    let (mut unresolved, mut skipped) = (Vec::new(), Vec::new());
     for r in results {
         diagnostics.extend(r.diagnostics);
         unresolved.extend(r.unresolved);
+        skipped.extend(r.skipped);
     }
     let files_read = *lock(&loader.files_read);
     Outcome {
         diagnostics,
         unresolved,
+        skipped,
         files_read,
     }
 }
@@ -473,6 +476,8 @@ pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, named: &Nam
 struct RootResult {
     diagnostics: Vec<Diagnostic>,
     unresolved: Vec<Unresolved>,
+    /// What the root does not deploy with these inputs.
+    skipped: Vec<crate::model::Skipped>,
     files: Vec<PathBuf>,
 }
 
@@ -484,6 +489,7 @@ fn lint_root(loader: &Loader, path: &Path, params: Option<&Path>, reported: Repo
         file: p.file.clone(),
         display: p.display.clone(),
     });
+    let param_display = param_file.as_ref().map(|p| p.display.clone());
     let (unit, inventory, mut unresolved) = loader.clock.time(Phase::Evaluate, || {
         let unit = BicepUnit::new(root.file.clone(), normalize(path), param_file, loader);
         let (inventory, unresolved) = crate::model::arm::build(&unit, &unit.resources);
@@ -500,12 +506,22 @@ fn lint_root(loader: &Loader, path: &Path, params: Option<&Path>, reported: Repo
             why: why.clone(),
         });
     }
+    let mut skipped = inventory.skipped;
+    let mut modules = crate::model::Inventory::default();
+    crate::model::skipped_modules(&unit.not_deployed, &mut modules);
+    skipped.extend(modules.skipped);
+    let unit_name = match &param_display {
+        Some(p) => format!("{} with {p}", root.display),
+        None => root.display.clone(),
+    };
+    crate::name_unit(&unit_name, &mut diagnostics);
     let files = loader.files;
     let mut read = Vec::new();
     match reported {
         Reported::Touching => {
             diagnostics.retain(|d| named.touches(files, d));
             unresolved.retain(|u| named.file_named(files, u.span.file));
+            skipped.retain(|k| named.file_named(files, k.span.file));
         }
         Reported::All if !named.is_empty() => {
             read = unit
@@ -521,6 +537,7 @@ fn lint_root(loader: &Loader, path: &Path, params: Option<&Path>, reported: Repo
     RootResult {
         diagnostics,
         unresolved,
+        skipped,
         files: read,
     }
 }

@@ -61,9 +61,28 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     pub help: Option<String>,
     pub url: Option<String>,
-    /// The resource the finding is about (`azurerm_cosmosdb_account.main`).
+    /// The resource the finding is about (`azurerm_cosmosdb_account.main`). Rules set the
+    /// address as declared; once merged ([`Diagnostic::finish`]) it is the first instance's.
     pub resource: Option<String>,
+    /// The instances the finding applies to: one per resource instance, module instance and
+    /// unit that gave this same finding at this same place (see [`Diagnostic::absorb`]).
+    pub instances: Vec<InstanceRef>,
 }
+
+/// One instance a finding applies to.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct InstanceRef {
+    /// The unit that evaluated it: a Terraform root directory, a Bicep file (with its
+    /// parameter file), an ARM template.
+    pub unit: String,
+    /// Its full address in that unit: `module.cosmos["eu"].azurerm_cosmosdb_account.this["a"]`.
+    pub address: String,
+}
+
+/// Instances named in a message at most; the rest are counted.
+const SHOWN_INSTANCES: usize = 5;
+/// Labels a merged finding keeps at most.
+const MAX_LABELS: usize = 24;
 
 impl Diagnostic {
     pub fn new(
@@ -84,7 +103,61 @@ impl Diagnostic {
             help: None,
             url: None,
             resource: None,
+            instances: Vec::new(),
         }
+    }
+
+    /// Takes in a diagnostic with the same place, rule and message from another instance
+    /// (a loop's element, a module instance, another root calling the same module): its
+    /// instances and labels are added, nothing is lost.
+    pub fn absorb(&mut self, other: Diagnostic) {
+        self.instances.extend(other.instances);
+        for l in other.labels {
+            if self.labels.len() < MAX_LABELS && !self.labels.contains(&l) {
+                self.labels.push(l);
+            }
+        }
+    }
+
+    /// Names the instances in the message once every instance has been absorbed: nothing
+    /// is added for a resource declared once in the only unit; otherwise
+    /// "(instance `…`)" or "(3 instances: `…`, `…`, `…`)", each with its unit when they come
+    /// from several. `resource` becomes the first instance's address.
+    pub fn finish(&mut self) {
+        if self.instances.is_empty() {
+            return;
+        }
+        self.instances.sort();
+        self.instances.dedup();
+        let several_units = self.instances.iter().any(|i| i.unit != self.instances[0].unit);
+        let only = self.instances.len() == 1 && self.resource.as_deref() == Some(self.instances[0].address.as_str());
+        if !only || several_units {
+            let shown: Vec<String> = self
+                .instances
+                .iter()
+                .take(SHOWN_INSTANCES)
+                .map(|i| {
+                    if several_units && !i.unit.is_empty() {
+                        format!("`{}` in {}", i.address, i.unit)
+                    } else {
+                        format!("`{}`", i.address)
+                    }
+                })
+                .collect();
+            let n = self.instances.len();
+            let more = n.saturating_sub(SHOWN_INSTANCES);
+            let list = if more > 0 {
+                format!("{} and {more} more", shown.join(", "))
+            } else {
+                shown.join(", ")
+            };
+            if n == 1 {
+                self.message.push_str(&format!(" (instance {list})"));
+            } else {
+                self.message.push_str(&format!(" ({n} instances: {list})"));
+            }
+        }
+        self.resource = Some(self.instances[0].address.clone());
     }
 
     /// A diagnostic of the tool itself (not a rule): `syntax-error`, `encoding-error`, …

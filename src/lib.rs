@@ -126,6 +126,7 @@ mod tests {
             files: Arc::new(files),
             diagnostics: vec![*err],
             unresolved: Vec::new(),
+            skipped: Vec::new(),
             summary: Summary::default(),
             timings: timings::Timings::default(),
             warnings: Vec::new(),
@@ -144,10 +145,18 @@ pub struct Summary {
     pub unresolved: usize,
     /// Files that could not be parsed or decoded.
     pub parse_errors: usize,
+    /// Resources, instances and module instances not deployed with these inputs (a
+    /// condition known false, a count of 0, an empty collection); see `--show-unresolved`.
+    pub skipped: usize,
 }
 
 impl Summary {
-    pub fn new(files: usize, diagnostics: &[Diagnostic], unresolved: &[Unresolved]) -> Summary {
+    pub fn new(
+        files: usize,
+        diagnostics: &[Diagnostic],
+        unresolved: &[Unresolved],
+        skipped: &[model::Skipped],
+    ) -> Summary {
         Summary {
             files,
             findings: diagnostics.iter().filter(|d| d.is_rule()).count(),
@@ -156,15 +165,19 @@ impl Summary {
                 .iter()
                 .filter(|d| d.code == "syntax-error" || d.code == "encoding-error")
                 .count(),
+            skipped: skipped.len(),
         }
     }
 }
 
 pub struct Report {
     pub files: Arc<Files>,
-    /// Sorted by file, position, code.
+    /// Sorted by file, position, code. A finding that several instances, module instances
+    /// or units share at one place is one diagnostic listing them.
     pub diagnostics: Vec<Diagnostic>,
     pub unresolved: Vec<Unresolved>,
+    /// What is not deployed with these inputs, and why; sorted by place.
+    pub skipped: Vec<model::Skipped>,
     pub summary: Summary,
     pub timings: timings::Timings,
     /// About the run rather than a file (no input found, an `--exclude` that matched
@@ -186,6 +199,17 @@ impl Report {
             1
         } else {
             0
+        }
+    }
+}
+
+/// Says which unit (a Terraform root directory, a Bicep file with its parameter file, an
+/// ARM template) a unit's findings come from: how a finding that several units report
+/// lists where each instance is.
+pub(crate) fn name_unit(unit: &str, diagnostics: &mut [Diagnostic]) {
+    for d in diagnostics {
+        for i in &mut d.instances {
+            i.unit = unit.to_string();
         }
     }
 }
@@ -269,41 +293,28 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
     let (tf, arm) = (tf?, arm?);
     diagnostics.extend(tf.diagnostics);
     let mut unresolved = tf.unresolved;
+    let mut skipped = tf.skipped;
     diagnostics.extend(arm.diagnostics);
     unresolved.extend(arm.unresolved);
+    skipped.extend(arm.skipped);
     diagnostics.extend(bicep.diagnostics);
     unresolved.extend(bicep.unresolved);
+    skipped.extend(bicep.skipped);
 
-    // Deterministic order whatever the thread schedule: by displayed path, position, code.
-    // The file's own path is part of the key (its identity; the displayed path is only for
-    // people), so two files are never merged.
-    type Key = (String, PathBuf, u32, u32, &'static str, String);
-    let mut keyed: BTreeMap<Key, Diagnostic> = BTreeMap::new();
-    let mut identity: std::collections::HashMap<source::FileId, PathBuf> = Default::default();
-    for d in diagnostics {
-        let file = files.get(d.span.file);
-        let path = file.as_ref().map(|f| f.display.clone()).unwrap_or_default();
-        let os_path = identity
-            .entry(d.span.file)
-            .or_insert_with(|| file.as_ref().map(|f| source::path_key(&f.path)).unwrap_or_default())
-            .clone();
-        let pos = file
-            .map(|f| f.line_col(d.span.start))
-            .unwrap_or(source::LineCol { line: 0, column: 0 });
-        keyed.insert((path, os_path, pos.line, pos.column, d.code, d.message.clone()), d);
-    }
-    let diagnostics: Vec<Diagnostic> = keyed.into_values().collect();
+    let diagnostics = merge(&files, diagnostics);
     unresolved.sort_by_key(|u| {
         let f = files.get(u.span.file);
         (f.as_ref().map(|f| f.display.clone()), u.span.start, u.what.clone())
     });
     unresolved.dedup_by(|a, b| a.span == b.span && a.what == b.what);
     unresolved.retain(|u| u.what != "module" || module_may_hide_findings(&files, u.span));
+    sort_skipped(&files, &mut skipped);
 
     let summary = Summary::new(
         tf.files_read + arm.files_read + bicep.files_read,
         &diagnostics,
         &unresolved,
+        &skipped,
     );
     // A run that found nothing to lint, or an exclude that excluded nothing, is most often a
     // wrong path or pattern: say so instead of reporting "0 findings" as if all was checked.
@@ -334,6 +345,7 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
         files,
         diagnostics,
         unresolved,
+        skipped,
         summary,
         timings: timings::Timings::from_clock(&clock, started.elapsed()),
         warnings,
@@ -361,6 +373,54 @@ fn module_may_hide_findings(files: &Files, span: Span) -> bool {
             .any(|k| source.contains(k))
 }
 
+/// One diagnostic per (path, position, rule, message), in that order whatever the thread
+/// schedule. The file's own path is part of the key (its identity; the displayed path is
+/// only for people), so two files are never merged. Diagnostics with the same key — the
+/// same finding in several instances of a loop, module instances, or units calling one
+/// module — are merged: the survivor lists every instance and keeps every label
+/// ([`Diagnostic::absorb`]), so no caller disappears.
+fn merge(files: &Files, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    type Key = (String, PathBuf, u32, u32, &'static str, String);
+    let mut keyed: BTreeMap<Key, Diagnostic> = BTreeMap::new();
+    let mut identity: std::collections::HashMap<source::FileId, PathBuf> = Default::default();
+    for d in diagnostics {
+        let file = files.get(d.span.file);
+        let path = file.as_ref().map(|f| f.display.clone()).unwrap_or_default();
+        let os_path = identity
+            .entry(d.span.file)
+            .or_insert_with(|| file.as_ref().map(|f| files.key(&f.path)).unwrap_or_default())
+            .clone();
+        let pos = file
+            .map(|f| f.line_col(d.span.start))
+            .unwrap_or(source::LineCol { line: 0, column: 0 });
+        match keyed.entry((path, os_path, pos.line, pos.column, d.code, d.message.clone())) {
+            std::collections::btree_map::Entry::Occupied(mut e) => e.get_mut().absorb(d),
+            std::collections::btree_map::Entry::Vacant(e) => {
+                e.insert(d);
+            }
+        }
+    }
+    let mut out: Vec<Diagnostic> = keyed.into_values().collect();
+    for d in &mut out {
+        d.finish();
+    }
+    out
+}
+
+/// By place and resource, without repeats (a module two roots call is skipped in both).
+fn sort_skipped(files: &Files, skipped: &mut Vec<model::Skipped>) {
+    skipped.sort_by_key(|s| {
+        let f = files.get(s.span.file);
+        (
+            f.as_ref().map(|f| f.display.clone()),
+            s.span.start,
+            s.resource.clone(),
+            s.why.clone(),
+        )
+    });
+    skipped.dedup();
+}
+
 /// Lints one in-memory file on its own, with no file system: no sibling files, tfvars,
 /// parameter files or modules. The file's kind comes from `name`'s extension, as in a
 /// directory walk (`.tf`, `.json`/`.jsonc` sniffed for ARM, `.bicep`, `.bicepparam`); any
@@ -375,7 +435,7 @@ pub fn lint_text(name: &str, text: &str) -> Report {
         |problems: &[ir::SyntaxProblem]| -> Vec<Diagnostic> { problems.iter().map(Diagnostic::syntax).collect() };
     let mut diagnostics = Vec::new();
     let mut unresolved = Vec::new();
-    let mut inventory = None;
+    let mut inventory: Option<model::Inventory> = None;
     match walk::FileKind::of(&path) {
         Some(walk::FileKind::Terraform) => {
             let parsed = parse::terraform::parse(src.id, &src.text);
@@ -390,7 +450,8 @@ pub fn lint_text(name: &str, text: &str) -> Report {
                 diagnostics = syntax(&parsed.problems);
                 if let (parse::arm::JsonKind::Template, Some(root)) = (parsed.kind, &parsed.root) {
                     let unit = eval::arm::ArmUnit::new(root, &src.text, &[]);
-                    let (inv, u) = model::arm::build(&unit, &unit.resources);
+                    let (mut inv, u) = model::arm::build(&unit, &unit.resources);
+                    model::skipped_modules(&unit.not_deployed, &mut inv);
                     (inventory, unresolved) = (Some(inv), u);
                 }
             }
@@ -403,7 +464,8 @@ pub fn lint_text(name: &str, text: &str) -> Report {
                 file: parsed.clone(),
             };
             let unit = eval::bicep::BicepUnit::new(parsed, only_itself.path.clone(), None, &only_itself);
-            let (inv, u) = model::arm::build(&unit, &unit.resources);
+            let (mut inv, u) = model::arm::build(&unit, &unit.resources);
+            model::skipped_modules(&unit.not_deployed, &mut inv);
             (inventory, unresolved) = (Some(inv), u);
         }
         Some(walk::FileKind::BicepParam) => {
@@ -411,15 +473,19 @@ pub fn lint_text(name: &str, text: &str) -> Report {
         }
         Some(walk::FileKind::TfVars) | None => {}
     }
+    let mut skipped = Vec::new();
     if let Some(inventory) = inventory {
         diagnostics.extend(rules::run(&inventory, |r| r.enabled_by_default));
+        skipped = inventory.skipped;
     }
-    let summary = Summary::new(1, &diagnostics, &unresolved);
-    diagnostics.sort_by_key(|d| (d.span.start, d.code));
+    let diagnostics = merge(&files, diagnostics);
+    sort_skipped(&files, &mut skipped);
+    let summary = Summary::new(1, &diagnostics, &unresolved, &skipped);
     Report {
         files,
         diagnostics,
         unresolved,
+        skipped,
         summary,
         timings: timings::Timings {
             phases: Vec::new(),

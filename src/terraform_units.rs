@@ -26,6 +26,7 @@ use crate::{Error, Options};
 pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     pub unresolved: Vec<Unresolved>,
+    pub skipped: Vec<crate::model::Skipped>,
     pub files_read: usize,
     /// `--var` names no linted root module declares (they have no effect).
     pub undeclared_vars: Vec<String>,
@@ -37,6 +38,8 @@ pub struct Outcome {
 struct RootResult {
     diagnostics: Vec<Diagnostic>,
     unresolved: Vec<Unresolved>,
+    /// What the root does not deploy with these inputs.
+    skipped: Vec<crate::model::Skipped>,
     dirs: Vec<PathBuf>,
     /// The `--var` names the root declares.
     declared: Vec<String>,
@@ -421,11 +424,12 @@ pub fn lint(
         });
     }
     diagnostics.extend(notices);
-    let mut unresolved = Vec::new();
+    let (mut unresolved, mut skipped) = (Vec::new(), Vec::new());
     let mut declared = HashSet::new();
     for r in results {
         diagnostics.extend(r.diagnostics);
         unresolved.extend(r.unresolved);
+        skipped.extend(r.skipped);
         declared.extend(r.declared);
     }
     let mut undeclared_vars: Vec<String> = cli_vars
@@ -440,6 +444,7 @@ pub fn lint(
     Ok(Outcome {
         diagnostics,
         unresolved,
+        skipped,
         files_read: files_read + cli_vars.files_read,
         undeclared_vars,
     })
@@ -652,6 +657,15 @@ fn lint_root(
     let mut diagnostics = loader
         .clock
         .time(Phase::Rules, || crate::rules::run(&inventory, |r| r.enabled_by_default));
+    // The root as its files are shown (the same whether it was walked or found as the
+    // caller of a named file).
+    let unit = loader
+        .listing(dir)
+        .and_then(|l| l.sources.first().map(|f| f.display.clone()))
+        .and_then(|f| f.rsplit_once('/').map(|(d, _)| d.to_string()))
+        .unwrap_or_else(|| ".".into());
+    crate::name_unit(&unit, &mut diagnostics);
+    let mut skipped = inventory.skipped;
     let declared = cli
         .names
         .iter()
@@ -662,10 +676,12 @@ fn lint_root(
     if reported == Reported::Touching {
         diagnostics.retain(|d| named.touches(files, d));
         unresolved.retain(|u| named.file_named(files, u.span.file));
+        skipped.retain(|k| named.file_named(files, k.span.file));
     }
     RootResult {
         diagnostics,
         unresolved,
+        skipped,
         dirs,
         declared,
     }

@@ -152,6 +152,7 @@ fn rule_fixtures() {
                     .cloned()
                     .collect(),
                 unresolved: Vec::new(),
+                skipped: Vec::new(),
                 summary: cosmolint::Summary {
                     findings: found.len(),
                     unresolved: 0,

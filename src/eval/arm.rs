@@ -22,7 +22,8 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use super::value::{Kind, PStr, Value};
+use super::exist::{copy_binding, Gate, GateKind, Instance as Instance_, NotDeployed};
+use super::value::{Kind, PStr, Value, Via};
 use super::{Env, Evaluator, Scope, Seg, UnitResource};
 use crate::ir::{Dialect, Expr, ExprKind, Field, ForExpr, Resource, TemplatePart};
 use crate::source::Span;
@@ -42,7 +43,12 @@ enum Given<'d> {
     Value {
         expr: &'d Expr,
         instance: u32,
+        /// A deployment copy's index, bound while evaluating `expr`.
+        bindings: Vec<(String, Value)>,
         label: String,
+        /// From a parameter file, where `${NAME}` is the Azure Developer CLI's
+        /// environment-variable substitution.
+        file: bool,
     },
     /// A Key Vault reference (or anything else that is not a `value`).
     Unknowable { span: Span, why: String },
@@ -50,6 +56,9 @@ enum Given<'d> {
 
 #[derive(Default)]
 struct Instance<'d> {
+    /// How its resources' addresses start: `deployment 'cosmos-1' / ` inside a copy of an
+    /// `inner` deployment, empty for the root.
+    prefix: String,
     /// Declarations by lower-case name: (name as written, declaration object).
     params: HashMap<String, (&'d str, &'d Expr)>,
     given: HashMap<String, Given<'d>>,
@@ -63,6 +72,8 @@ pub struct ArmUnit<'d> {
     pub resources: Vec<UnitResource>,
     /// Nested deployments that could not be followed (linked templates), with why.
     pub skipped: Vec<(Span, String)>,
+    /// Nested deployments (copies of them) not deployed with these inputs: (what, why).
+    pub not_deployed: Vec<(String, NotDeployed)>,
     memo: super::Memo,
     /// The unit's evaluation budget.
     pub budget: super::Budget,
@@ -98,11 +109,6 @@ fn fields(e: &Expr) -> &[Field] {
         ExprKind::Object(f) => f,
         _ => &[],
     }
-}
-
-/// The scope binding that holds the current index of copy loop `name`.
-fn copy_binding(name: &str) -> String {
-    format!("copyIndex:{}", name.to_ascii_lowercase())
 }
 
 /// `{"name": n, "count": c, "input": i}` → (`n`, `[for x in range(0, c) : i]` with
@@ -182,35 +188,50 @@ struct Parent {
     name_text: String,
 }
 
-/// What decides whether a resource is deployed at all, evaluated in an instance.
-#[derive(Clone, Copy)]
-enum Gate<'d> {
-    /// `condition` of an enclosing parent resource or deployment: known false → not deployed.
-    Condition(&'d Expr, u32),
-    /// `copy.count` of the resource or an enclosing deployment: known 0 → not deployed.
-    Count(&'d Expr, u32),
-}
-
-/// Conditions and loops of the enclosing resources and deployments.
+/// Conditions and loops of the enclosing resources and `outer`-scope deployments (whose
+/// templates are evaluated in the enclosing instance), and the labels of the `inner`-scope
+/// deployment instance this is in.
 #[derive(Clone, Default)]
-struct Ctx<'d> {
-    gates: Vec<Gate<'d>>,
+struct Ctx {
+    gates: Vec<Gate>,
+    labels: Vec<Via>,
     repeated: bool,
 }
 
-struct Pending<'d> {
+/// A resource's `copy` (`{name, count}`) as a gate.
+fn copy_gate(r: &Expr, inst: u32) -> Option<Gate> {
+    let copy = get(r, "copy")?;
+    let name = get(copy, "name").and_then(|n| n.as_str()).unwrap_or("").to_string();
+    Some(Gate {
+        kind: GateKind::Copy { name },
+        expr: get(copy, "count")?.clone(),
+        instance: inst,
+    })
+}
+
+fn condition_gate(r: &Expr, inst: u32) -> Option<Gate> {
+    Some(Gate {
+        kind: GateKind::If,
+        expr: get(r, "condition")?.clone(),
+        instance: inst,
+    })
+}
+
+struct Pending {
     instance: u32,
     resource: Resource,
     name: Expr,
     name_text: String,
-    gates: Vec<Gate<'d>>,
+    gates: Vec<Gate>,
+    labels: Vec<Via>,
 }
 
 struct Builder<'d, 't> {
     text: &'t str,
-    instances: Vec<Instance<'d>>,
-    pending: Vec<Pending<'d>>,
-    skipped: Vec<(Span, String)>,
+    /// The unit being built: nested deployments' copy loops and conditions are evaluated
+    /// while it grows (each copy of an `inner` deployment is an instance of its own).
+    unit: ArmUnit<'d>,
+    pending: Vec<Pending>,
 }
 
 impl<'d> Builder<'d, '_> {
@@ -238,20 +259,31 @@ impl<'d> Builder<'d, '_> {
                     .insert(k.to_ascii_lowercase(), (k.clone(), Cow::Borrowed(&f.value)));
             }
         }
-        self.instances.push(inst);
-        (self.instances.len() - 1) as u32
+        self.unit.instances.push(inst);
+        (self.unit.instances.len() - 1) as u32
     }
 
     /// Sets parameter values of `inst` from `params` (a parameter file's or a deployment's
-    /// `parameters` object), evaluated in `from`.
-    fn give(&mut self, inst: u32, params: &'d Expr, from: u32, label: impl Fn(&str) -> String) {
+    /// `parameters` object), evaluated in `from` with `bindings` (a deployment copy's index).
+    fn give(
+        &mut self,
+        inst: u32,
+        params: &'d Expr,
+        from: u32,
+        bindings: &[(String, Value)],
+        label: impl Fn(&str) -> String,
+    ) {
+        // Only a parameter file's values are literal; a deployment's are expressions.
+        let file = bindings.is_empty() && from == inst;
         for f in fields(params) {
             let Some(k) = &f.key else { continue };
             let given = match get(&f.value, "value") {
                 Some(v) => Given::Value {
                     expr: v,
                     instance: from,
+                    bindings: bindings.to_vec(),
                     label: label(k),
+                    file,
                 },
                 None => Given::Unknowable {
                     span: f.value.span,
@@ -262,13 +294,13 @@ impl<'d> Builder<'d, '_> {
                     },
                 },
             };
-            self.instances[inst as usize]
+            self.unit.instances[inst as usize]
                 .given
                 .insert(k.to_ascii_lowercase(), given);
         }
     }
 
-    fn template(&mut self, template: &'d Expr, inst: u32, ctx: &Ctx<'d>) {
+    fn template(&mut self, template: &'d Expr, inst: u32, ctx: &Ctx) {
         match get(template, "resources").map(|r| &r.kind) {
             Some(ExprKind::Array(items)) => {
                 for r in items {
@@ -285,7 +317,7 @@ impl<'d> Builder<'d, '_> {
         }
     }
 
-    fn resource(&mut self, r: &'d Expr, inst: u32, parent: Option<&Parent>, ctx: &Ctx<'d>) {
+    fn resource(&mut self, r: &'d Expr, inst: u32, parent: Option<&Parent>, ctx: &Ctx) {
         let Some(type_field) = get_field(r, "type") else { return };
         let Some(written_type) = type_field.value.as_str() else {
             return;
@@ -314,15 +346,15 @@ impl<'d> Builder<'d, '_> {
             ),
             _ => (own_name, own_text),
         };
-        let mut inner = ctx.clone();
-        if let Some(copy) = get(r, "copy") {
-            inner.repeated = true;
-            if let Some(count) = get(copy, "count") {
-                inner.gates.push(Gate::Count(count, inst));
-            }
+        // Its own copy loop, then its condition (evaluated per copy: it may use copyIndex()).
+        let mut own = ctx.clone();
+        if let Some(g) = copy_gate(r, inst) {
+            own.repeated = true;
+            own.gates.push(g);
         }
+        own.gates.extend(condition_gate(r, inst));
         if rtype == DEPLOYMENTS {
-            self.deployment(r, inst, &name_text, &inner);
+            self.deployment(r, inst, &name_text, &own);
             return;
         }
         // The body the model reads: children are resources of their own; property copy
@@ -352,17 +384,17 @@ impl<'d> Builder<'d, '_> {
                 span: r.span,
                 header,
                 body,
-                repeated: inner.repeated,
+                repeated: own.repeated,
                 existing,
             },
             name: name.clone(),
             name_text: name_text.clone(),
-            gates: inner.gates.clone(),
+            gates: own.gates.clone(),
+            labels: own.labels.clone(),
         });
         if let Some(children) = get(r, "resources") {
-            if let Some(c) = get(r, "condition") {
-                inner.gates.push(Gate::Condition(c, inst));
-            }
+            // A child exists only where its parent does: it inherits the parent's copy
+            // loop (its name may use the parent's copyIndex()) and condition.
             let me = Parent {
                 rtype_written,
                 name,
@@ -374,12 +406,12 @@ impl<'d> Builder<'d, '_> {
                 _ => Vec::new(),
             };
             for child in kids {
-                self.resource(child, inst, Some(&me), &inner);
+                self.resource(child, inst, Some(&me), &own);
             }
         }
     }
 
-    fn deployment(&mut self, r: &'d Expr, inst: u32, name_text: &str, ctx: &Ctx<'d>) {
+    fn deployment(&mut self, r: &'d Expr, inst: u32, name_text: &str, ctx: &Ctx) {
         let Some(props) = get(r, "properties") else { return };
         let Some(template) = get(props, "template").filter(|t| matches!(t.kind, ExprKind::Object(_))) else {
             let why = if get(props, "templateLink").is_some() {
@@ -387,29 +419,68 @@ impl<'d> Builder<'d, '_> {
             } else {
                 format!("deployment {name_text} has no inline template")
             };
-            self.skipped.push((r.span, why));
+            self.unit.skipped.push((r.span, why));
             return;
         };
-        let mut ctx = ctx.clone();
-        if let Some(c) = get(r, "condition") {
-            ctx.gates.push(Gate::Condition(c, inst));
-        }
         let inner_scope = get(props, "expressionEvaluationOptions")
             .and_then(|o| get(o, "scope"))
             .and_then(|s| s.as_str())
             .is_some_and(|s| s.eq_ignore_ascii_case("inner"));
-        if inner_scope {
+        if !inner_scope {
+            // `outer` (the default): the inner template's expressions use this template's
+            // parameters and variables, and its resources carry the deployment's gates.
+            self.template(template, inst, ctx);
+            return;
+        }
+        // `inner`: each copy of the deployment is a template instance of its own, its
+        // parameters evaluated in the caller with that copy's index.
+        let expansion = {
+            let (ev, strict) = (Evaluator::new(&self.unit), Evaluator::strict(&self.unit));
+            let base = Instance_ {
+                labels: ctx.labels.clone(),
+                ..Default::default()
+            };
+            super::exist::expand(&ev, &strict, &ctx.gates, base)
+        };
+        for n in expansion.skipped {
+            let what = format!("Microsoft.Resources/deployments {name_text}{}", n.key);
+            self.unit.not_deployed.push((what, n));
+        }
+        for (span, why) in expansion.truncated {
+            self.unit.skipped.push((span, format!("deployment {name_text}: {why}")));
+        }
+        for e in expansion.instances {
+            if self.unit.instances.len() >= super::MAX_MODULE_INSTANCES {
+                self.unit.skipped.push((
+                    r.span,
+                    format!(
+                        "deployment {name_text} is past the limit of {} template instances per unit; it is not evaluated, so its resources are not checked",
+                        super::MAX_MODULE_INSTANCES
+                    ),
+                ));
+                break;
+            }
             let child = self.instance(template);
+            let shown = {
+                let ev = Evaluator::new(&self.unit);
+                let scope = Scope::new(inst).with(e.bindings.iter().cloned());
+                get(r, "name")
+                    .and_then(|n| ev.eval(&scope, n).as_str())
+                    .map_or_else(|| name_text.to_string(), |n| format!("'{n}'"))
+            };
+            let parent_prefix = self.unit.instances[inst as usize].prefix.clone();
+            self.unit.instances[child as usize].prefix = format!("{parent_prefix}deployment {shown} / ");
             if let Some(params) = get(props, "parameters") {
-                self.give(child, params, inst, |k| {
+                self.give(child, params, inst, &e.bindings, |k| {
                     format!("passed to parameter `{k}` by deployment {name_text}")
                 });
             }
-            self.template(template, child, &ctx);
-        } else {
-            // `outer` (the default): the inner template's expressions use this template's
-            // parameters and variables.
-            self.template(template, inst, &ctx);
+            let inner = Ctx {
+                gates: Vec::new(),
+                labels: e.labels,
+                repeated: false,
+            };
+            self.template(template, child, &inner);
         }
     }
 }
@@ -420,45 +491,44 @@ impl<'d> ArmUnit<'d> {
     pub fn new(template: &'d Expr, text: &str, parameter_files: &[ParameterFile<'d>]) -> ArmUnit<'d> {
         let mut b = Builder {
             text,
-            instances: Vec::new(),
+            unit: ArmUnit {
+                instances: Vec::new(),
+                resources: Vec::new(),
+                skipped: Vec::new(),
+                not_deployed: Vec::new(),
+                memo: super::Memo::default(),
+                budget: super::Budget::default(),
+            },
             pending: Vec::new(),
-            skipped: Vec::new(),
         };
         let root = b.instance(template);
         for pf in parameter_files {
             if let Some(params) = get(pf.root, "parameters") {
                 let label = pf.label.clone();
-                b.give(root, params, root, |_| label.clone());
+                b.give(root, params, root, &[], |_| label.clone());
             }
         }
         b.template(template, root, &Ctx::default());
-        let mut unit = ArmUnit {
-            instances: b.instances,
-            resources: Vec::new(),
-            skipped: b.skipped,
-            memo: super::Memo::default(),
-            budget: super::Budget::default(),
-        };
+        let (mut unit, pending) = (b.unit, b.pending);
+        // Values computed while the unit was built are forgotten: they were cached without
+        // the instances added after them.
+        unit.memo.clear();
         let resources: Vec<UnitResource> = {
             let ev = Evaluator::new(&unit);
-            b.pending
+            pending
                 .into_iter()
-                .filter(|p| {
-                    // A resource in a deployment or parent known not to deploy, or in a copy
-                    // loop known to run zero times.
-                    !p.gates.iter().any(|g| match *g {
-                        Gate::Condition(c, i) => ev.eval(&Scope::new(i), c).as_bool() == Some(false),
-                        Gate::Count(c, i) => matches!(ev.eval(&Scope::new(i), c).kind, Kind::Number(n) if n == 0.0),
-                    })
-                })
                 .map(|p| {
                     let shown = match ev.eval(&Scope::new(p.instance), &p.name).as_str() {
                         Some(lit) => format!("'{lit}'"),
                         None => p.name_text,
                     };
+                    let declared = format!("{} {shown}", p.resource.rtype_written);
                     UnitResource {
                         instance: p.instance,
-                        address: format!("{} {shown}", p.resource.rtype_written),
+                        address: format!("{}{declared}", unit.instances[p.instance as usize].prefix),
+                        declared,
+                        gates: p.gates,
+                        labels: p.labels,
                         resource: std::sync::Arc::new(p.resource),
                     }
                 })
@@ -479,15 +549,42 @@ impl<'d> ArmUnit<'d> {
                 return Value::unknown("parameters are not known here", span);
             };
             let lc = name.to_ascii_lowercase();
+            let shown = format!("parameters('{name}')");
             match i.given.get(&lc) {
-                Some(Given::Value { expr, instance, label }) => {
-                    return ev.eval(&Scope::new(*instance), expr).via(expr.span, label.clone());
+                Some(Given::Value {
+                    expr,
+                    instance,
+                    bindings,
+                    label,
+                    file,
+                }) => {
+                    let v = ev.eval(&Scope::new(*instance).with(bindings.iter().cloned()), expr);
+                    let (v, from_env) = if *file {
+                        azd_substitute(v, ev.strict)
+                    } else {
+                        (v, false)
+                    };
+                    // A value the Azure Developer CLI takes from the environment is not set
+                    // by the file: for existence, it is only a default.
+                    ev.note_input(&shown, (!from_env).then(|| format!("is {label}")));
+                    return v.via(expr.span, label.clone());
                 }
                 Some(Given::Unknowable { span, why }) => return Value::unknown(why.clone(), *span),
                 None => {}
             }
             match i.params.get(&lc) {
                 None => Value::unknown(format!("parameter `{name}` is not declared"), span),
+                Some((declared, decl))
+                    if ev.strict
+                        && (get(decl, "defaultValue").is_some()
+                            || get(decl, "nullable").is_some_and(|n| matches!(n.kind, ExprKind::Bool(true)))) =>
+                {
+                    ev.note_input(&shown, None);
+                    Value::unknown(
+                        format!("parameter `{declared}` is not set; only its default decides"),
+                        span,
+                    )
+                }
                 Some((declared, decl)) => match get(decl, "defaultValue") {
                     Some(d) => ev
                         .eval(&Scope::new(inst), d)
@@ -531,18 +628,92 @@ impl<'d> ArmUnit<'d> {
             Some(Kind::Number(n)) => n,
             Some(_) => return Value::unknown("`copyIndex()` offset is not known", span),
         };
-        if let Some(name) = loop_name {
-            let key = copy_binding(&name);
-            if let Some(v) = scope.lookup(&key) {
-                if let Kind::Number(n) = v.kind {
-                    return Value::new(Kind::Number(n + offset), span);
-                }
+        // Without a name: the innermost resource or deployment loop.
+        let key = copy_binding(loop_name.as_deref().unwrap_or(""));
+        if let Some(v) = scope.lookup(&key) {
+            match v.kind {
+                Kind::Number(n) => return Value::new(Kind::Number(n + offset), span),
+                Kind::Unknown(_) => return v.clone(),
+                _ => {}
             }
         }
         Value::unknown(
-            "`copyIndex()` of a resource copy loop: the resource is checked once for all copies",
+            "`copyIndex()` of a copy loop whose count is not known: the resource is checked once for all copies",
             span,
         )
+    }
+}
+
+/// A parameter file value with the Azure Developer CLI's environment substitution applied
+/// (`"${AZURE_LOCATION}"`, `"${DATABASE_TYPE=PostgreSQL}"`; azd substitutes them from the
+/// environment before deploying): a placeholder with a default is that default, one without
+/// is Unknown — and in strict mode every placeholder is Unknown, as the environment decides.
+/// Also says whether any placeholder was found.
+fn azd_substitute(v: Value, strict: bool) -> (Value, bool) {
+    let mut found = false;
+    let out = substitute_value(v, strict, &mut found);
+    (out, found)
+}
+
+fn substitute_value(mut v: Value, strict: bool, found: &mut bool) -> Value {
+    match &mut v.kind {
+        Kind::Str(s) => {
+            let Some(text) = s.as_lit() else { return v };
+            if !text.contains("${") {
+                return v;
+            }
+            let mut out = PStr::default();
+            let mut rest = text.as_str();
+            while let Some(at) = rest.find("${") {
+                let Some(end) = rest[at..].find('}') else { break };
+                let inner = &rest[at + 2..at + end];
+                let name_len = inner
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(inner.len());
+                let (name, op) = inner.split_at(name_len);
+                let default = ["=", ":=", "-", ":-"]
+                    .iter()
+                    .find_map(|o| op.strip_prefix(o))
+                    .filter(|_| !op.is_empty());
+                if name.is_empty() || !(op.is_empty() || default.is_some()) {
+                    out.push(crate::eval::Piece::Lit(rest[..at + end + 1].to_string()));
+                    rest = &rest[at + end + 1..];
+                    continue;
+                }
+                *found = true;
+                out.push(crate::eval::Piece::Lit(rest[..at].to_string()));
+                match default {
+                    Some(d) if !strict => out.push(crate::eval::Piece::Lit(d.to_string())),
+                    _ => out.push(crate::eval::Piece::Unknown),
+                }
+                rest = &rest[at + end + 1..];
+            }
+            out.push(crate::eval::Piece::Lit(rest.to_string()));
+            if out.as_lit().is_some() {
+                v.kind = Kind::Str(out);
+            } else if matches!(out.0.as_slice(), [crate::eval::Piece::Unknown]) {
+                v.kind = Kind::Unknown("set from an environment variable by the Azure Developer CLI (`${…}`)".into());
+            } else {
+                v.kind = Kind::Str(out);
+            }
+            v
+        }
+        Kind::Array(items) => {
+            let items = std::mem::take(items);
+            v.kind = Kind::Array(items.into_iter().map(|i| substitute_value(i, strict, found)).collect());
+            v
+        }
+        Kind::Object(fields) => {
+            let fields = std::mem::take(fields);
+            v.kind = Kind::Object(
+                fields
+                    .into_iter()
+                    .map(|(k, x)| (k, substitute_value(x, strict, found)))
+                    .collect(),
+            );
+            v
+        }
+        _ => v,
     }
 }
 
@@ -694,7 +865,8 @@ mod tests {
         assert_eq!(
             addresses,
             [
-                "Microsoft.DocumentDB/databaseAccounts 'outer-value!'",
+                // An `inner` deployment's resources are addressed through it.
+                "deployment 'inner' / Microsoft.DocumentDB/databaseAccounts 'outer-value!'",
                 "Microsoft.DocumentDB/databaseAccounts 'outer-value'"
             ]
         );
@@ -746,22 +918,79 @@ mod tests {
     }
 
     #[test]
-    fn copy_loops_known_to_run_zero_times_deploy_nothing() {
+    fn copy_loops_run_per_index_and_zero_counts_deploy_only_when_no_default_decides() {
         let (text, root) = template(
-            r#""parameters": {"none": {"type": "array", "defaultValue": []}, "some": {"type": "array"}},
+            r#""parameters": {"none": {"type": "array", "defaultValue": []}, "some": {"type": "array"},
+                "two": {"type": "array", "defaultValue": ["a", "b"]}},
               "resources": [
-                {"type": "Microsoft.DocumentDB/databaseAccounts", "name": "zero",
+                {"type": "Microsoft.DocumentDB/databaseAccounts", "name": "zero-by-default",
                  "copy": {"name": "a", "count": "[length(parameters('none'))]"}},
                 {"type": "Microsoft.Resources/deployments", "name": "d",
                  "copy": {"name": "d", "count": 0},
                  "properties": {"template": {"resources": [{"type": "Microsoft.DocumentDB/databaseAccounts", "name": "inner"}]}}},
                 {"type": "Microsoft.DocumentDB/databaseAccounts", "name": "unknown-count",
-                 "copy": {"name": "b", "count": "[length(parameters('some'))]"}}
+                 "copy": {"name": "b", "count": "[length(parameters('some'))]"}},
+                {"type": "Microsoft.DocumentDB/databaseAccounts", "name": "[concat('acc-', parameters('two')[copyIndex()])]",
+                 "copy": {"name": "c", "count": "[length(parameters('two'))]"}}
               ]"#,
         );
         let unit = ArmUnit::new(&root, &text, &[]);
-        let addresses: Vec<&str> = unit.resources.iter().map(|r| r.address.as_str()).collect();
-        assert_eq!(addresses, ["Microsoft.DocumentDB/databaseAccounts 'unknown-count'"]);
+        let (ev, strict) = (Evaluator::new(&unit), Evaluator::strict(&unit));
+        let expanded: Vec<(String, Vec<String>, usize, Vec<String>)> = unit
+            .resources
+            .iter()
+            .map(|r| {
+                let e = r.expand(&ev, &strict);
+                let names = e
+                    .instances
+                    .iter()
+                    .map(|i| {
+                        let scope = Scope::new(r.instance).with(i.bindings.iter().cloned());
+                        let name = get(&r.resource.body, "name").unwrap();
+                        ev.eval(&scope, name).as_str().unwrap_or_else(|| "?".into())
+                    })
+                    .collect();
+                let labels = e
+                    .instances
+                    .iter()
+                    .flat_map(|i| i.labels.iter().map(|l| l.label.clone()))
+                    .collect();
+                (r.address.clone(), names, e.skipped.len(), labels)
+            })
+            .collect();
+        let short: Vec<(&str, Vec<&str>, usize)> = expanded
+            .iter()
+            .map(|(a, n, s, _)| (a.as_str(), n.iter().map(String::as_str).collect(), *s))
+            .collect();
+        assert_eq!(
+            short,
+            [
+                // Zero only by a default nobody overrode: possibly deployed, checked once.
+                (
+                    "Microsoft.DocumentDB/databaseAccounts 'zero-by-default'",
+                    vec!["zero-by-default"],
+                    0
+                ),
+                // A literal 0: not deployed, and said so.
+                ("Microsoft.DocumentDB/databaseAccounts 'inner'", vec![], 1),
+                (
+                    "Microsoft.DocumentDB/databaseAccounts 'unknown-count'",
+                    vec!["unknown-count"],
+                    0
+                ),
+                // A known count: one instance per copyIndex().
+                (
+                    "Microsoft.DocumentDB/databaseAccounts [concat('acc-', parameters('two')[copyIndex()])]",
+                    vec!["acc-a", "acc-b"],
+                    0
+                ),
+            ]
+        );
+        assert_eq!(
+            expanded[0].3,
+            ["possibly deployed: the copy count is 0 only by the default of `parameters('none')`, which no input sets"]
+        );
+        assert!(expanded[2].3[0].starts_with("possibly deployed: the copy count is not known offline"));
     }
 
     #[test]

@@ -15,10 +15,11 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::value::{Kind, PStr, ResKey, Symbol, Value};
+use super::exist::{Gate, GateKind, NotDeployed};
+use super::value::{Kind, PStr, ResKey, Symbol, Value, Via};
 use super::{iterate, Env, Evaluator, Scope, Seg, UnitResource, MAX_ITEMS};
-use crate::ir::{BinaryOp, Dialect, Expr, ExprKind, Field};
-use crate::parse::bicep::{BicepFile, ModuleDecl};
+use crate::ir::{Dialect, Expr, ExprKind};
+use crate::parse::bicep::{BicepFile, BicepGate, ModuleDecl};
 use crate::source::Span;
 
 pub use super::MAX_MODULE_DEPTH;
@@ -50,14 +51,24 @@ pub struct Instance {
     base: u32,
     /// Loop variables a loop scope hides.
     loop_vars: Vec<String>,
-    /// Caller's instance (a loop scope when the call is in a loop) and the call.
-    caller: Option<(u32, Arc<ModuleDecl>)>,
-    /// Module symbol → child file instance.
-    children: HashMap<String, u32>,
+    /// For a module instance: the caller's instance (a loop scope when the call is in a
+    /// loop), the call, and this instance's loop item and index.
+    caller: Option<Caller>,
+    /// Module symbol → its file instances (several for a module loop; `m.outputs.x` reads
+    /// the first).
+    children: HashMap<String, Vec<u32>>,
     /// Symbolic name (`account`, `account::db`) → index into the unit's resources.
     symbols: HashMap<String, usize>,
     /// Root only: the `.bicepparam` instance and file.
     params: Option<(u32, ParamFile)>,
+    /// `module.m[0].`: how this instance's resources are addressed.
+    prefix: String,
+}
+
+struct Caller {
+    instance: u32,
+    call: Arc<ModuleDecl>,
+    bindings: Vec<(String, Value)>,
 }
 
 /// One linted Bicep file with everything it calls.
@@ -70,6 +81,8 @@ pub struct BicepUnit {
     memo: super::Memo,
     /// Module calls that could not be followed, with why (for `--show-unresolved`).
     pub skipped_modules: Vec<(Span, String)>,
+    /// Module instances not deployed with these inputs: (address, why).
+    pub not_deployed: Vec<(String, NotDeployed)>,
     /// The unit's evaluation budget.
     pub budget: super::Budget,
     /// File instances (the root and module instances), for the instance limit.
@@ -82,12 +95,34 @@ const OUTPUT: u8 = 2;
 const RES_NAME: u8 = 3;
 const PARAM_FILE_VAR: u8 = 4;
 
-/// Name of the synthesized reference to a module's `if` condition (not a Bicep identifier).
-const MODULE_CONDITION: &str = "$module-condition";
-
 /// Whether a module path is a local file (not `br:`, `br/alias:`, `ts:`, `ts/alias:`).
 pub fn is_local_module(path: &str) -> bool {
     !(path.starts_with("br:") || path.starts_with("br/") || path.starts_with("ts:") || path.starts_with("ts/"))
+}
+
+/// A declaration's conditions and loops as gates evaluated in `instance`.
+fn gates(of: &[BicepGate], instance: u32) -> Vec<Gate> {
+    of.iter()
+        .map(|g| match g {
+            BicepGate::If(c) => Gate {
+                kind: GateKind::If,
+                expr: c.clone(),
+                instance,
+            },
+            BicepGate::For {
+                item,
+                index,
+                collection,
+            } => Gate {
+                kind: GateKind::Loop {
+                    item: item.clone(),
+                    index: index.clone(),
+                },
+                expr: collection.clone(),
+                instance,
+            },
+        })
+        .collect()
 }
 
 impl BicepUnit {
@@ -98,25 +133,32 @@ impl BicepUnit {
             json: HashMap::new(),
             memo: super::Memo::default(),
             skipped_modules: Vec::new(),
+            not_deployed: Vec::new(),
             budget: super::Budget::default(),
             files: 0,
         };
-        let mut stack = vec![path.clone()];
-        let root_id = unit.instantiate(root, path, String::new(), None, loader, &mut stack);
-        if let Some(pf) = params {
-            let pid = unit.instances.len() as u32;
-            unit.instances.push(Instance {
+        // The parameter file first: module loops and conditions read the root's parameters
+        // while the unit is being built.
+        let params = params.map(|pf| {
+            let pid = unit.push_instance(Instance {
                 file: pf.file.clone(),
                 path: PathBuf::new(),
-                base: pid,
+                base: 0,
                 loop_vars: Vec::new(),
                 caller: None,
                 children: HashMap::new(),
                 symbols: HashMap::new(),
                 params: None,
+                prefix: String::new(),
             });
-            unit.instances[root_id as usize].params = Some((pid, pf));
-        }
+            unit.instances[pid as usize].base = pid;
+            (pid, pf)
+        });
+        let mut stack = vec![path.clone()];
+        unit.instantiate(root, path, String::new(), None, params, Vec::new(), loader, &mut stack);
+        // Values computed while instances were being added may have read modules that did
+        // not exist yet.
+        unit.memo.clear();
         unit
     }
 
@@ -125,16 +167,36 @@ impl BicepUnit {
         self.instances.len() as u32 - 1
     }
 
+    /// A loop scope: sees the declarations of file instance `base`; its loop variables are
+    /// Unknown unless an instance binds them.
+    fn loop_scope(&mut self, base: u32, loop_vars: &[String]) -> u32 {
+        let b = &self.instances[base as usize];
+        let inst = Instance {
+            file: b.file.clone(),
+            path: b.path.clone(),
+            base,
+            loop_vars: loop_vars.to_vec(),
+            caller: None,
+            children: HashMap::new(),
+            symbols: HashMap::new(),
+            params: None,
+            prefix: b.prefix.clone(),
+        };
+        self.push_instance(inst)
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn instantiate(
         &mut self,
         file: Arc<BicepFile>,
         path: PathBuf,
         prefix: String,
-        caller: Option<(u32, Arc<ModuleDecl>)>,
+        caller: Option<Caller>,
+        params: Option<(u32, ParamFile)>,
+        labels: Vec<Via>,
         loader: &dyn BicepLoader,
         stack: &mut Vec<PathBuf>,
     ) -> u32 {
-        let has_condition = caller.as_ref().is_some_and(|(_, m)| m.condition.is_some());
         self.files += 1;
         let id = self.push_instance(Instance {
             file: file.clone(),
@@ -144,7 +206,8 @@ impl BicepUnit {
             caller,
             children: HashMap::new(),
             symbols: HashMap::new(),
-            params: None,
+            params,
+            prefix: prefix.clone(),
         });
         self.instances[id as usize].base = id;
         let mut symbols = HashMap::new();
@@ -152,27 +215,18 @@ impl BicepUnit {
             let scope = if r.loop_vars.is_empty() {
                 id
             } else {
-                self.push_instance(Instance {
-                    file: file.clone(),
-                    path: path.clone(),
-                    base: id,
-                    loop_vars: r.loop_vars.clone(),
-                    caller: None,
-                    children: HashMap::new(),
-                    symbols: HashMap::new(),
-                    params: None,
-                })
+                self.loop_scope(id, &r.loop_vars)
             };
-            let mut resource = r.resource.clone();
-            if has_condition {
-                add_module_condition(&mut Arc::make_mut(&mut resource).body);
-            }
+            let resource = r.resource.clone();
             let index = self.resources.len();
             // Top-level symbols first; a nested child is also visible by its short name.
             symbols.insert(resource.name.clone(), index);
             self.resources.push(UnitResource {
                 instance: scope,
                 address: format!("{prefix}{}", resource.name),
+                declared: resource.name.clone(),
+                gates: gates(&r.gates, scope),
+                labels: labels.clone(),
                 resource,
             });
         }
@@ -226,29 +280,53 @@ impl BicepUnit {
             let caller_scope = if call.loop_vars.is_empty() {
                 id
             } else {
-                self.push_instance(Instance {
-                    file: file.clone(),
-                    path: path.clone(),
-                    base: id,
-                    loop_vars: call.loop_vars.clone(),
-                    caller: None,
-                    children: HashMap::new(),
-                    symbols: HashMap::new(),
-                    params: None,
-                })
+                self.loop_scope(id, &call.loop_vars)
             };
+            let expansion = {
+                let (ev, strict) = (Evaluator::new(&*self), Evaluator::strict(&*self));
+                let base = super::exist::Instance {
+                    labels: labels.clone(),
+                    ..Default::default()
+                };
+                super::exist::expand(&ev, &strict, &gates(&call.gates, caller_scope), base)
+            };
+            let address = format!("{prefix}module.{}", call.name);
+            for n in expansion.skipped {
+                self.not_deployed.push((format!("{address}{}", n.key), n));
+            }
+            for (span, why) in expansion.truncated {
+                self.skipped_modules
+                    .push((span, format!("module `{}`: {why}", call.name)));
+            }
+            let call = Arc::new(call.clone());
             stack.push(target.clone());
-            let child_prefix = format!("{prefix}module.{}.", call.name);
-            let cid = self.instantiate(
-                child,
-                target,
-                child_prefix,
-                Some((caller_scope, Arc::new(call.clone()))),
-                loader,
-                stack,
-            );
+            for inst in expansion.instances {
+                if let Some(why) = super::module_limit(&call.name, 0, false, self.files) {
+                    self.skipped_modules.push((call.path_span, why));
+                    break;
+                }
+                let caller = Caller {
+                    instance: caller_scope,
+                    call: call.clone(),
+                    bindings: inst.bindings,
+                };
+                let cid = self.instantiate(
+                    child.clone(),
+                    target.clone(),
+                    format!("{address}{}.", inst.key),
+                    Some(caller),
+                    None,
+                    inst.labels,
+                    loader,
+                    stack,
+                );
+                self.instances[id as usize]
+                    .children
+                    .entry(call.name.clone())
+                    .or_default()
+                    .push(cid);
+            }
             stack.pop();
-            self.instances[id as usize].children.insert(call.name.clone(), cid);
         }
         id
     }
@@ -260,21 +338,38 @@ impl BicepUnit {
     fn param(&self, ev: &Evaluator, inst: u32, name: &str, span: Span) -> Value {
         self.memo(ev, inst, PARAM, name, span, || {
             let instance = &self.instances[inst as usize];
-            if let Some((caller, call)) = &instance.caller {
+            let shown = format!("{}{name}", instance.prefix);
+            if let Some(Caller {
+                instance: caller,
+                call,
+                bindings,
+            }) = &instance.caller
+            {
                 if let Some(arg) = call.params.iter().find(|a| a.key.as_deref() == Some(name)) {
+                    // Set by the caller; in strict mode only as far as the argument is not
+                    // itself decided by a default (it is evaluated strictly too).
+                    ev.note_input(&shown, Some(format!("is passed by module `{}`", call.name)));
                     return ev
-                        .eval(&Scope::new(*caller), &arg.value)
+                        .eval(&Scope::new(*caller).with(bindings.iter().cloned()), &arg.value)
                         .via(arg.value.span, format!("passed as `{name}` by module `{}`", call.name));
                 }
             }
             if let Some((pid, pf)) = &instance.params {
                 if let Some(set) = pf.file.param_values.iter().find(|p| p.name == name) {
+                    ev.note_input(&shown, Some(format!("is set in {}", pf.display)));
                     return ev
                         .eval(&Scope::new(*pid), &set.value)
                         .via(set.value.span, format!("set in {}", pf.display));
                 }
             }
             match instance.file.params.iter().find(|p| p.name == name) {
+                Some(p) if ev.strict && (p.default.is_some() || p.nullable) => {
+                    ev.note_input(&shown, None);
+                    Value::unknown(
+                        format!("parameter `{shown}` is not set; only its default decides"),
+                        span,
+                    )
+                }
                 Some(p) => match &p.default {
                     Some(d) => ev
                         .eval(&Scope::new(inst), d)
@@ -300,7 +395,11 @@ impl BicepUnit {
     }
 
     fn output(&self, ev: &Evaluator, inst: u32, module: &str, name: &str, span: Span) -> Value {
-        let Some(&child) = self.instances[inst as usize].children.get(module) else {
+        let Some(&child) = self.instances[inst as usize]
+            .children
+            .get(module)
+            .and_then(|c| c.first())
+        else {
             return Value::unknown(format!("module `{module}` is not a local Bicep file"), span);
         };
         let key = format!("{module}.{name}");
@@ -445,30 +544,6 @@ impl BicepUnit {
     }
 }
 
-/// Adds the module's condition to a resource's own: `condition: $module-condition && own`.
-fn add_module_condition(body: &mut Expr) {
-    let ExprKind::Object(fields) = &mut body.kind else {
-        return;
-    };
-    let at = body.span;
-    let module_cond = Expr::new(ExprKind::Name(MODULE_CONDITION.into()), at);
-    match fields.iter_mut().find(|f| f.key.as_deref() == Some("condition")) {
-        Some(f) => {
-            let own = std::mem::replace(&mut f.value, Expr::new(ExprKind::Null, at));
-            let span = own.span;
-            f.value = Expr::new(
-                ExprKind::Binary(BinaryOp::And, Box::new(module_cond), Box::new(own)),
-                span,
-            );
-        }
-        None => fields.push(Field {
-            key: Some("condition".into()),
-            key_span: at,
-            value: module_cond,
-        }),
-    }
-}
-
 fn attr<'a>(segs: &[Seg<'a>], i: usize) -> Option<&'a str> {
     match segs.get(i) {
         Some(Seg::Attr(a)) => Some(a),
@@ -498,22 +573,6 @@ impl Env for BicepUnit {
         }
         let inst = here.base;
         let instance = &self.instances[inst as usize];
-        if root == MODULE_CONDITION {
-            let Some((caller, call)) = &instance.caller else {
-                return Some((Value::new(Kind::Bool(true), span), 0));
-            };
-            let cond = match &call.condition {
-                Some(c) => ev.eval(&Scope::new(*caller), c),
-                None => Value::new(Kind::Bool(true), span),
-            };
-            // The caller may itself sit in a conditional module.
-            let outer = self.resolve(ev, &Scope::new(*caller), MODULE_CONDITION, &[], span);
-            return Some(match (cond.as_bool(), outer.and_then(|(v, _)| v.as_bool())) {
-                (Some(false), _) | (_, Some(false)) => (Value::new(Kind::Bool(false), span), 0),
-                (Some(true), Some(true)) => (Value::new(Kind::Bool(true), span), 0),
-                _ => (Value::unknown("condition of the module is not known", span), 0),
-            });
-        }
         // A `.bicepparam` file: its own `var`s, nothing else.
         if instance.file.using.is_some() || !instance.file.param_values.is_empty() {
             let e = &instance.file.vars.iter().find(|v| v.name == root)?.value;

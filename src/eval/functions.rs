@@ -10,6 +10,29 @@ use crate::source::Span;
 
 pub fn call(ev: &Evaluator, scope: &Scope, dialect: Dialect, name: &str, args: &[Expr], span: Span) -> Value {
     let args: Vec<Value> = args.iter().map(|a| ev.eval(scope, a)).collect();
+    if ev.strict && name == "try" {
+        // Deciding whether something exists, an argument that is not known offline may or
+        // may not be an error: only a missing attribute of a known value falls through.
+        if let Some(first) = args
+            .iter()
+            .find(|v| !matches!(&v.kind, Kind::Unknown(why) if why == super::NO_SUCH_ELEMENT))
+        {
+            if first.is_unknown() {
+                return first.clone();
+            }
+        }
+    }
+    if name.eq_ignore_ascii_case("readEnvironmentVariable") && dialect == Dialect::Bicep {
+        // `.bicepparam`: read when deploying. Its default stands in for it as a default
+        // does, except where existence is decided.
+        return match args.get(1) {
+            Some(d) if !ev.strict && !d.is_unknown() => d.clone(),
+            _ => Value::unknown(
+                "an environment variable is read when the parameter file is deployed",
+                span,
+            ),
+        };
+    }
     let out = call_values(dialect, name, args, span);
     // What a function builds costs what it weighs (`range`, `split`, `flatten`, strings);
     // inputs whose result would be too large are refused before building it.
@@ -132,6 +155,10 @@ pub fn call_values(dialect: Dialect, name: &str, args: Vec<Value>, span: Span) -
                 !(matches!(v.kind, Kind::Null) || dialect == Dialect::Terraform && v.as_str().as_deref() == Some(""))
             })
             .and_then(|v| (!v.is_unknown()).then(|| v.clone())),
+        // The first argument that is known: an argument that is not known is taken to be
+        // the error `try` guards against, so the fallback — the module author's default for
+        // an optional attribute — applies, as values come from defaults. (Existence does
+        // not: a strict evaluation keeps it Unknown, see `call`.)
         "try" => args.iter().find(|v| !v.is_unknown()).cloned(),
         "lookup" => match (arg(0), arg(1).and_then(|k| k.as_str())) {
             (

@@ -13,11 +13,13 @@
 pub mod arm;
 pub mod bicep;
 pub mod budget;
+pub mod exist;
 pub mod functions;
 pub mod terraform;
 pub mod value;
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 pub use budget::Budget;
@@ -25,6 +27,11 @@ pub use value::{Kind, Origin, PStr, Piece, ResKey, Symbol, Value, Via};
 
 use crate::ir::{BinaryOp, Dialect, Expr, ExprKind, TemplatePart, UnaryOp};
 use crate::source::Span;
+
+/// Why reading a missing attribute or element of a known object or array is Unknown: an
+/// error in Terraform, which `try()` turns into its fallback (an Unknown for any other
+/// reason is not an error, and `try()` of it stays Unknown).
+pub const NO_SUCH_ELEMENT: &str = "no such attribute or element";
 
 pub const MAX_DEPTH: u32 = 64;
 pub const MAX_ITEMS: usize = 10_000;
@@ -62,18 +69,48 @@ pub struct UnitResource {
     /// Shared with the parsed module: instances of one module (and re-runs of the
     /// mapping) do not copy its expression trees.
     pub resource: std::sync::Arc<crate::ir::Resource>,
-    /// How findings name it: `module.m.azurerm_cosmosdb_account.a`, `account`,
+    /// How findings name it where it is declared: `azurerm_cosmosdb_account.a`, `account`,
     /// `Microsoft.DocumentDB/databaseAccounts 'orders'`.
+    pub declared: String,
+    /// Its address in the unit, module instances included:
+    /// `module.m["eu"].azurerm_cosmosdb_account.a`; an instance key is appended per instance.
     pub address: String,
+    /// Its own conditions, counts and loops, outermost first (see [`exist`]).
+    pub gates: Vec<exist::Gate>,
+    /// Why the module instance it belongs to may not exist (labels on the module's gates).
+    pub labels: Vec<Via>,
+}
+
+impl UnitResource {
+    /// What `address` adds to `declared`: the module instance path (`module.m["eu"].`).
+    pub fn prefix(&self) -> &str {
+        self.address.strip_suffix(self.declared.as_str()).unwrap_or_default()
+    }
+
+    /// The instances that may be deployed (see [`exist::expand`]).
+    pub fn expand(&self, ev: &Evaluator, strict: &Evaluator) -> exist::Expansion {
+        let base = exist::Instance {
+            labels: self.labels.clone(),
+            ..Default::default()
+        };
+        exist::expand(ev, strict, &self.gates, base)
+    }
 }
 
 /// Named values of an environment (variables, locals, parameters), evaluated once each,
-/// with cycle detection: a value that needs itself is Unknown instead of a hang.
+/// with cycle detection: a value that needs itself is Unknown instead of a hang. Strict
+/// evaluations ([`Evaluator::strict`]) have entries of their own, with the inputs they read.
 #[derive(Debug, Default)]
 pub struct Memo {
-    cache: std::cell::RefCell<std::collections::HashMap<(u32, u8, String), Value>>,
-    in_progress: std::cell::RefCell<std::collections::HashSet<(u32, u8, String)>>,
+    cache: RefCell<HashMap<MemoKey, (Value, Vec<exist::InputUse>)>>,
+    in_progress: RefCell<HashSet<MemoKey>>,
 }
+
+/// (instance, kind of name, name).
+type MemoKey = (u32, u8, String);
+
+/// Marks a memo key as belonging to a strict evaluation.
+const STRICT_KEY: u8 = 0x80;
 
 impl Memo {
     /// The value of `key`, computed by `f` one hop deeper the first time. `name` is for the
@@ -86,15 +123,23 @@ impl Memo {
         span: Span,
         f: impl FnOnce() -> Value,
     ) -> Value {
-        if let Some(v) = self.cache.borrow().get(&key) {
+        let mut key = key;
+        if ev.strict {
+            key.1 |= STRICT_KEY;
+        }
+        if let Some((v, inputs)) = self.cache.borrow().get(&key) {
             if !ev.budget.charge_value(v) {
                 return Value::unknown(budget::EXCEEDED, span);
+            }
+            for i in inputs {
+                ev.note_input(&i.name, i.set_by.clone());
             }
             return v.clone();
         }
         if !self.in_progress.borrow_mut().insert(key.clone()) {
             return Value::unknown(format!("`{name}` refers to itself"), span);
         }
+        let mark = ev.inputs.borrow().len();
         let mut v = ev.nested(span, f);
         // A chain of named values each wrapping the one before (`l2 = [l1]`, `l3 = [l2]`…)
         // builds values deeper than any expression; cap them, so that dropping or cloning a
@@ -108,9 +153,16 @@ impl Memo {
         self.in_progress.borrow_mut().remove(&key);
         // Keeping a copy costs what copying does; past the budget nothing more is kept.
         if ev.budget.charge_value(&v) {
-            self.cache.borrow_mut().insert(key, v.clone());
+            let inputs = ev.inputs.borrow().get(mark..).map(<[_]>::to_vec).unwrap_or_default();
+            self.cache.borrow_mut().insert(key, (v.clone(), inputs));
         }
         v
+    }
+
+    /// Forgets every value (after a unit's structure is complete: values computed while it
+    /// was being built may have seen modules that did not exist yet).
+    pub fn clear(&self) {
+        self.cache.borrow_mut().clear();
     }
 }
 
@@ -175,6 +227,10 @@ pub struct Evaluator<'e> {
     depth: Cell<u32>,
     /// Recursion depth of [`Evaluator::eval`], summed over reference hops.
     frames: Cell<u32>,
+    /// Existence mode (see [`exist`]): an input nobody set is Unknown, not its default.
+    pub strict: bool,
+    /// Inputs a strict evaluation read, in order, each once.
+    inputs: RefCell<Vec<exist::InputUse>>,
 }
 
 impl<'e> Evaluator<'e> {
@@ -184,7 +240,43 @@ impl<'e> Evaluator<'e> {
             budget: env.budget(),
             depth: Cell::new(0),
             frames: Cell::new(0),
+            strict: false,
+            inputs: RefCell::default(),
         }
+    }
+
+    /// An evaluator that does not take inputs nobody set from their defaults: what decides
+    /// whether something exists must not be a default (see [`exist`]).
+    pub fn strict(env: &'e dyn Env) -> Evaluator<'e> {
+        Evaluator {
+            strict: true,
+            ..Evaluator::new(env)
+        }
+    }
+
+    /// Records that a strict evaluation read input `name`, set by `set_by` (`None`: only
+    /// its default would decide). Environments call this where they resolve inputs.
+    pub fn note_input(&self, name: &str, set_by: Option<String>) {
+        if !self.strict {
+            return;
+        }
+        // Not deduplicated here: a memo entry records the inputs read while computing it,
+        // whatever was read before.
+        let mut inputs = self.inputs.borrow_mut();
+        if inputs.len() < 256 {
+            inputs.push(exist::InputUse {
+                name: name.to_string(),
+                set_by,
+            });
+        }
+    }
+
+    /// The inputs read since the last call, each once.
+    pub fn take_inputs(&self) -> Vec<exist::InputUse> {
+        let mut all = std::mem::take(&mut *self.inputs.borrow_mut());
+        let mut seen = HashSet::new();
+        all.retain(|i| seen.insert(i.name.clone()));
+        all
     }
 
     /// Runs `f` one hop deeper, or returns Unknown past the depth limit.
@@ -415,7 +507,7 @@ impl<'e> Evaluator<'e> {
                 }
                 x
             }
-            None => Value::unknown("attribute or element is not known", span),
+            None => Value::unknown(NO_SUCH_ELEMENT, span),
         }
     }
 

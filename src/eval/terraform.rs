@@ -10,7 +10,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::value::{Kind, PStr, ResKey, Symbol, Value};
+use super::exist::{Gate, GateKind, NotDeployed};
+use super::value::{Kind, PStr, ResKey, Symbol, Value, Via};
 use super::{Env, Evaluator, Scope, Seg, UnitResource};
 use crate::ir::{Dialect, Expr, Resource};
 use crate::parse::terraform::{ModuleCall, TfFile, Variable};
@@ -70,13 +71,23 @@ pub struct VarValue {
 
 pub struct Instance {
     pub module: Arc<TfModule>,
-    /// `""` for the root, `module.a.module.b.` below it.
+    /// `""` for the root, `module.a.module.b["x"].` below it.
     pub prefix: String,
     /// Dotted module key (`a.b`), as in `.terraform/modules/modules.json`.
     pub key: String,
-    /// Caller instance and the call, for module instances.
-    pub caller: Option<(u32, ModuleCall)>,
-    pub children: HashMap<String, u32>,
+    /// Caller instance, the call, and the call's `count.index` / `each` of this instance.
+    pub caller: Option<Caller>,
+    /// Module call name → its instances (several for `count`/`for_each`; `module.m.out`
+    /// reads the first).
+    pub children: HashMap<String, Vec<u32>>,
+    /// Why this module instance may not exist (labels on its calls' `count`/`for_each`).
+    pub labels: Vec<Via>,
+}
+
+pub struct Caller {
+    pub instance: u32,
+    pub call: ModuleCall,
+    pub bindings: Vec<(String, Value)>,
 }
 
 /// One root module with everything it calls.
@@ -89,6 +100,8 @@ pub struct TfUnit {
     memo: super::Memo,
     /// Module calls that could not be followed, with why (for `--show-unresolved`).
     pub skipped_modules: Vec<(Span, String)>,
+    /// Module instances not deployed with these inputs: (address, why).
+    pub not_deployed: Vec<(String, NotDeployed)>,
     /// The unit's evaluation budget.
     pub budget: super::Budget,
 }
@@ -108,19 +121,25 @@ impl TfUnit {
             tfvars: tfvars.into_iter().collect(),
             memo: super::Memo::default(),
             skipped_modules: Vec::new(),
+            not_deployed: Vec::new(),
             budget: super::Budget::default(),
         };
         let mut stack = vec![root.dir.clone()];
-        unit.instantiate(root, String::new(), String::new(), None, loader, &mut stack);
+        unit.instantiate(root, String::new(), String::new(), None, Vec::new(), loader, &mut stack);
+        // Values computed while instances were being added may have read modules that did
+        // not exist yet.
+        unit.memo.clear();
         unit
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn instantiate(
         &mut self,
         module: Arc<TfModule>,
         prefix: String,
         key: String,
-        caller: Option<(u32, ModuleCall)>,
+        caller: Option<Caller>,
+        labels: Vec<Via>,
         loader: &dyn ModuleLoader,
         stack: &mut Vec<PathBuf>,
     ) -> u32 {
@@ -129,10 +148,24 @@ impl TfUnit {
             self.by_name
                 .entry((id, r.rtype.clone(), r.name.clone()))
                 .or_insert(ResKey(self.resources.len() as u32));
+            let gates = [("count", GateKind::Count), ("for_each", GateKind::ForEach)]
+                .into_iter()
+                .filter_map(|(name, kind)| {
+                    Some(Gate {
+                        kind,
+                        expr: r.body.field(name)?.value.clone(),
+                        instance: id,
+                    })
+                })
+                .collect();
+            let declared = format!("{}.{}", r.rtype_written, r.name);
             self.resources.push(UnitResource {
                 instance: id,
                 resource: r.clone(),
-                address: format!("{prefix}{}.{}", r.rtype_written, r.name),
+                address: format!("{prefix}{declared}"),
+                declared,
+                gates,
+                labels: labels.clone(),
             });
         }
         self.instances.push(Instance {
@@ -141,8 +174,13 @@ impl TfUnit {
             key: key.clone(),
             caller,
             children: HashMap::new(),
+            labels: labels.clone(),
         });
-        for call in &module.modules {
+        // Calls without `count`/`for_each` first: a repeated call's collection may read
+        // another module's outputs.
+        let mut calls: Vec<&ModuleCall> = module.modules.iter().collect();
+        calls.sort_by_key(|c| c.count.is_some() || c.for_each.is_some());
+        for call in calls {
             let Some(source) = &call.source else {
                 self.skipped_modules.push((
                     call.source_span,
@@ -174,11 +212,60 @@ impl TfUnit {
                 ));
                 continue;
             };
+            let gates: Vec<Gate> = [(&call.count, GateKind::Count), (&call.for_each, GateKind::ForEach)]
+                .into_iter()
+                .filter_map(|(e, kind)| {
+                    Some(Gate {
+                        kind,
+                        expr: e.clone()?,
+                        instance: id,
+                    })
+                })
+                .collect();
+            let expansion = {
+                let (ev, strict) = (Evaluator::new(&*self), Evaluator::strict(&*self));
+                let base = super::exist::Instance {
+                    labels: labels.clone(),
+                    ..Default::default()
+                };
+                super::exist::expand(&ev, &strict, &gates, base)
+            };
+            let address = format!("{prefix}module.{}", call.name);
+            for n in expansion.skipped {
+                self.not_deployed.push((format!("{address}{}", n.key), n));
+            }
+            for (span, why) in expansion.truncated {
+                self.skipped_modules
+                    .push((span, format!("module `{}`: {why}", call.name)));
+            }
             stack.push(dir);
-            let child_prefix = format!("{prefix}module.{}.", call.name);
-            let cid = self.instantiate(child, child_prefix, child_key, Some((id, call.clone())), loader, stack);
+            for inst in expansion.instances {
+                if let Some(why) = super::module_limit(&call.name, 0, false, self.instances.len()) {
+                    self.skipped_modules.push((call.source_span, why));
+                    break;
+                }
+                let child_prefix = format!("{address}{}.", inst.key);
+                let caller = Caller {
+                    instance: id,
+                    call: call.clone(),
+                    bindings: inst.bindings,
+                };
+                let cid = self.instantiate(
+                    child.clone(),
+                    child_prefix,
+                    child_key.clone(),
+                    Some(caller),
+                    inst.labels,
+                    loader,
+                    stack,
+                );
+                self.instances[id as usize]
+                    .children
+                    .entry(call.name.clone())
+                    .or_default()
+                    .push(cid);
+            }
             stack.pop();
-            self.instances[id as usize].children.insert(call.name.clone(), cid);
         }
         id
     }
@@ -190,20 +277,34 @@ impl TfUnit {
     fn variable(&self, ev: &Evaluator, inst: u32, name: &str, span: Span) -> Value {
         self.memo(ev, inst, VAR, name, span, || {
             let instance = &self.instances[inst as usize];
-            if let Some((caller, call)) = &instance.caller {
+            let shown = format!("{}var.{name}", instance.prefix);
+            if let Some(Caller {
+                instance: caller,
+                call,
+                bindings,
+            }) = &instance.caller
+            {
                 if let Some(arg) = call.args.iter().find(|a| a.key.as_deref() == Some(name)) {
-                    let v = ev.eval(&Scope::new(*caller), &arg.value);
+                    // Set by the caller; in strict mode only as far as the argument is not
+                    // itself decided by a default (it is evaluated strictly too).
+                    ev.note_input(&shown, Some(format!("is passed by module call `{}`", call.name)));
+                    let v = ev.eval(&Scope::new(*caller).with(bindings.iter().cloned()), &arg.value);
                     return v.via(
                         arg.value.span,
                         format!("`{name}` is passed by module call `{}`", call.name),
                     );
                 }
             } else if let Some(set) = self.tfvars.get(name) {
+                ev.note_input(&shown, Some(format!("is {}", set.label)));
                 return ev
                     .eval(&Scope::new(inst), &set.expr)
                     .via(set.expr.span, set.label.clone());
             }
             match instance.module.variables.get(name) {
+                Some(Variable { default: Some(_), .. }) if ev.strict => {
+                    ev.note_input(&shown, None);
+                    Value::unknown(format!("`{shown}` is not set; only its default decides"), span)
+                }
                 Some(Variable { default: Some(d), .. }) => ev
                     .eval(&Scope::new(inst), d)
                     .via(d.span, format!("default of variable `{name}`")),
@@ -225,7 +326,11 @@ impl TfUnit {
     }
 
     fn output(&self, ev: &Evaluator, inst: u32, module: &str, name: &str, span: Span) -> Value {
-        let Some(&child) = self.instances[inst as usize].children.get(module) else {
+        let Some(&child) = self.instances[inst as usize]
+            .children
+            .get(module)
+            .and_then(|c| c.first())
+        else {
             return Value::unknown(format!("module `{module}` is not local"), span);
         };
         let key = format!("{module}.{name}");

@@ -20,7 +20,7 @@ use std::rc::Rc;
 use super::cosmos::{self, SymbolKind};
 use super::extract::{Body, Step};
 use super::{CosmosAccount, Fact, Hints, Inventory, RoleRef, SqlRoleAssignment, SqlRoleDefinition, Unresolved};
-use crate::eval::{Env, Evaluator, Kind, PStr, Piece, ResKey, Scope, Symbol, UnitResource};
+use crate::eval::{exist, Env, Evaluator, Kind, PStr, Piece, ResKey, Scope, Symbol, UnitResource};
 
 pub const ACCOUNT: &str = "microsoft.documentdb/databaseaccounts";
 pub const DATABASE: &str = "microsoft.documentdb/databaseaccounts/sqldatabases";
@@ -36,17 +36,21 @@ pub static HINTS: Hints = Hints {
 };
 
 /// Builds the inventory of one unit. `env` resolves the unit's names; `resources` are its
-/// resources in ARM shape (other types are ignored).
+/// resources in ARM shape (other types are ignored). Each resource is expanded into the
+/// instances that may be deployed (`eval::exist`); each instance is one model entity.
 pub fn build(env: &dyn Env, resources: &[UnitResource]) -> (Inventory, Vec<Unresolved>) {
     let mut b = Builder {
         ev: Evaluator::new(env),
         resources,
+        slots: Vec::new(),
         inv: Inventory::default(),
         unresolved: Vec::new(),
         accounts: HashMap::new(),
         role_defs: HashMap::new(),
         bodies: RefCell::default(),
+        decl_bodies: RefCell::default(),
     };
+    let strict = Evaluator::strict(env);
     let of_type = |t: &str| -> Vec<usize> {
         resources
             .iter()
@@ -56,49 +60,121 @@ pub fn build(env: &dyn Env, resources: &[UnitResource]) -> (Inventory, Vec<Unres
             .collect()
     };
     for i in of_type(ACCOUNT) {
-        b.account(i);
+        for s in b.expand(i, &strict) {
+            b.account(s);
+        }
     }
     for i in of_type(ROLE_DEFINITION) {
-        b.role_definition(i);
+        for s in b.expand(i, &strict) {
+            b.role_definition(s);
+        }
     }
     for i in of_type(ROLE_ASSIGNMENT) {
-        b.role_assignment(i);
+        for s in b.expand(i, &strict) {
+            b.role_assignment(s);
+        }
     }
     b.unresolved.extend(super::budget_note(env.budget(), resources));
     (b.inv, b.unresolved)
 }
 
+/// One instance of a resource.
+struct Slot {
+    res: usize,
+    instance: exist::Instance,
+}
+
 struct Builder<'u> {
     ev: Evaluator<'u>,
     resources: &'u [UnitResource],
+    slots: Vec<Slot>,
     inv: Inventory,
     unresolved: Vec<Unresolved>,
+    /// A declaration's first account instance (references name declarations).
     accounts: HashMap<ResKey, usize>,
     role_defs: HashMap<ResKey, usize>,
     bodies: RefCell<HashMap<usize, Rc<Body<'u>>>>,
+    /// Bodies of declarations evaluated outside any instance (a parent found through a
+    /// reference).
+    decl_bodies: RefCell<HashMap<usize, Rc<Body<'u>>>>,
 }
 
 impl<'u> Builder<'u> {
-    fn scope(&self, i: usize) -> Scope {
-        Scope::new(self.resources[i].instance)
+    /// The instances of resource `i` that may be deployed, as slots; what is not deployed
+    /// goes to the inventory's skipped list.
+    fn expand(&mut self, i: usize, strict: &Evaluator) -> Vec<usize> {
+        let r = &self.resources[i];
+        let e = r.expand(&self.ev, strict);
+        for n in e.skipped {
+            self.inv.skipped.push(super::Skipped {
+                span: n.span,
+                resource: format!("{}{}", r.address, n.key),
+                why: n.why,
+            });
+        }
+        for (span, why) in e.truncated {
+            self.unresolved.push(Unresolved {
+                span,
+                what: format!("instances of `{}`", r.address),
+                why,
+            });
+        }
+        e.instances
+            .into_iter()
+            .map(|instance| {
+                self.slots.push(Slot { res: i, instance });
+                self.slots.len() - 1
+            })
+            .collect()
     }
 
-    /// The resource's body, evaluated once.
-    fn body(&self, i: usize) -> Rc<Body<'u>> {
-        if let Some(b) = self.bodies.borrow().get(&i) {
+    fn res(&self, s: usize) -> &'u UnitResource {
+        &self.resources[self.slots[s].res]
+    }
+
+    /// (declared address, instance address, existence labels) of a slot. An ARM copy is
+    /// named by its evaluated name (`… 'orders-1'`), as Azure names it; a Bicep loop instance
+    /// by its index (`account[1]`), as Bicep does.
+    fn names(&self, s: usize) -> (String, String, Vec<crate::eval::Via>) {
+        let (r, inst) = (self.res(s), &self.slots[s].instance);
+        let mut address = format!("{}{}", r.address, inst.key);
+        if !inst.key.is_empty() && self.ev.env.dialect() == crate::ir::Dialect::Arm {
+            if let Some(name) = self.at(s, &[Step::Key("name")]).and_then(|f| f.value.as_str()) {
+                address = format!("{}{} '{name}'", r.prefix(), r.resource.rtype_written);
+            }
+        }
+        (r.declared.clone(), address, inst.labels.clone())
+    }
+
+    /// The slot's body, evaluated once.
+    fn body(&self, s: usize) -> Rc<Body<'u>> {
+        if let Some(b) = self.bodies.borrow().get(&s) {
             return b.clone();
         }
-        let body = Rc::new(Body::eval(&self.ev, &self.scope(i), &self.resources[i].resource.body));
-        self.bodies.borrow_mut().insert(i, body.clone());
+        let r = self.res(s);
+        let scope = Scope::new(r.instance).with(self.slots[s].instance.bindings.iter().cloned());
+        let body = Rc::new(Body::eval(&self.ev, &scope, &r.resource.body));
+        self.bodies.borrow_mut().insert(s, body.clone());
         body
     }
 
-    fn at(&self, i: usize, path: &[Step]) -> Option<super::extract::Found> {
-        self.body(i).find(path, true)
+    fn at(&self, s: usize, path: &[Step]) -> Option<super::extract::Found> {
+        self.body(s).find(path, true)
     }
 
-    fn all(&self, i: usize, path: &[Step]) -> Vec<super::extract::Found> {
-        self.body(i).find_all(path, true)
+    fn all(&self, s: usize, path: &[Step]) -> Vec<super::extract::Found> {
+        self.body(s).find_all(path, true)
+    }
+
+    /// A field of declaration `i` evaluated outside any instance.
+    fn decl_at(&self, i: usize, path: &[Step]) -> Option<super::extract::Found> {
+        if let Some(b) = self.decl_bodies.borrow().get(&i) {
+            return b.find(path, true);
+        }
+        let r = &self.resources[i];
+        let body = Rc::new(Body::eval(&self.ev, &Scope::new(r.instance), &r.resource.body));
+        self.decl_bodies.borrow_mut().insert(i, body.clone());
+        body.find(path, true)
     }
 
     fn note_unknown<T>(&mut self, fact: &Fact<T>, what: String) {
@@ -111,14 +187,9 @@ impl<'u> Builder<'u> {
         }
     }
 
-    /// Whether the resource is deployed at all: `condition` / Bicep `if` known false.
-    fn deployed(&self, i: usize) -> bool {
-        self.at(i, &[Step::Key("condition")]).and_then(|f| f.value.as_bool()) != Some(false)
-    }
-
-    fn bool_property(&mut self, i: usize, prop: &str, default_note: &str, invert: bool) -> Fact<bool> {
-        let address = self.resources[i].address.clone();
-        match self.at(i, &[Step::Key("properties"), Step::Key(prop)]) {
+    fn bool_property(&mut self, s: usize, prop: &str, default_note: &str, invert: bool) -> Fact<bool> {
+        let address = self.names(s).1;
+        match self.at(s, &[Step::Key("properties"), Step::Key(prop)]) {
             None => Fact::Default {
                 value: true,
                 note: default_note.to_string(),
@@ -135,27 +206,25 @@ impl<'u> Builder<'u> {
         }
     }
 
-    fn account(&mut self, i: usize) {
-        if !self.deployed(i) {
-            return;
-        }
-        let r = &self.resources[i];
-        let (address, header) = (r.address.clone(), r.resource.header);
-        let name = self.at(i, &[Step::Key("name")]).and_then(|f| f.value.as_str());
+    fn account(&mut self, s: usize) {
+        let i = self.slots[s].res;
+        let header = self.res(s).resource.header;
+        let (declared, address, existence) = self.names(s);
+        let name = self.at(s, &[Step::Key("name")]).and_then(|f| f.value.as_str());
         let local_auth_enabled = self.bool_property(
-            i,
+            s,
             "disableLocalAuth",
             "`disableLocalAuth` is not set and defaults to `false`",
             true,
         );
         let key_metadata_writes_enabled = self.bool_property(
-            i,
+            s,
             "disableKeyBasedMetadataWriteAccess",
             "`disableKeyBasedMetadataWriteAccess` is not set and defaults to `false`",
             true,
         );
         let mut api_known = true;
-        let kind = match self.at(i, &[Step::Key("kind")]) {
+        let kind = match self.at(s, &[Step::Key("kind")]) {
             None => Some("GlobalDocumentDB".to_string()),
             Some(f) => {
                 let k = f.value.as_str();
@@ -169,7 +238,7 @@ impl<'u> Builder<'u> {
         };
         let mut capabilities = Vec::new();
         let caps = self.all(
-            i,
+            s,
             &[
                 Step::Key("properties"),
                 Step::Key("capabilities"),
@@ -188,9 +257,11 @@ impl<'u> Builder<'u> {
             }
         }
         let (api, mongo_rbac) = cosmos::account_api(kind.as_deref(), &capabilities, api_known);
-        self.accounts.insert(ResKey(i as u32), self.inv.accounts.len());
+        self.accounts.entry(ResKey(i as u32)).or_insert(self.inv.accounts.len());
         self.inv.accounts.push(CosmosAccount {
-            address,
+            address: declared,
+            instance: address,
+            existence,
             header,
             hints: &HINTS,
             name,
@@ -210,15 +281,15 @@ impl<'u> Builder<'u> {
 
     /// The account a child resource belongs to: through `parent` (Bicep), its name's first
     /// segment (`account/child`), or — with a single account in the unit — that one.
-    fn account_of(&self, i: usize) -> Option<usize> {
-        if let Some(p) = self.at(i, &[Step::Key("parent")]) {
+    fn account_of(&self, s: usize) -> Option<usize> {
+        if let Some(p) = self.at(s, &[Step::Key("parent")]) {
             if let Kind::Str(s) = &p.value.kind {
                 if let Some(sym) = s.as_sym() {
                     return self.account_of_key(sym.resource, 0);
                 }
             }
         }
-        if let Some(n) = self.at(i, &[Step::Key("name")]) {
+        if let Some(n) = self.at(s, &[Step::Key("name")]) {
             if let Kind::Str(s) = &n.value.kind {
                 match s.0.first() {
                     Some(Piece::Sym(sym)) => {
@@ -249,24 +320,22 @@ impl<'u> Builder<'u> {
         }
         // A child of a child (database → account).
         self.resources.get(key.0 as usize)?;
-        let p = self.at(key.0 as usize, &[Step::Key("parent")])?;
+        let p = self.decl_at(key.0 as usize, &[Step::Key("parent")])?;
         let Kind::Str(s) = &p.value.kind else { return None };
         self.account_of_key(s.as_sym()?.resource, depth + 1)
     }
 
-    fn role_definition(&mut self, i: usize) {
-        if !self.deployed(i) {
-            return;
-        }
-        let r = &self.resources[i];
-        let (address, header) = (r.address.clone(), r.resource.header);
-        let name = self.at(i, &[Step::Key("name")]).and_then(|f| f.value.as_pstr());
+    fn role_definition(&mut self, s: usize) {
+        let i = self.slots[s].res;
+        let header = self.res(s).resource.header;
+        let (declared, address, existence) = self.names(s);
+        let name = self.at(s, &[Step::Key("name")]).and_then(|f| f.value.as_pstr());
         let role_id = name.as_ref().and_then(last_segment_guid);
         let role_name = self
-            .at(i, &[Step::Key("properties"), Step::Key("roleName")])
+            .at(s, &[Step::Key("properties"), Step::Key("roleName")])
             .and_then(|f| f.value.as_str());
         let found = self.all(
-            i,
+            s,
             &[
                 Step::Key("properties"),
                 Step::Key("permissions"),
@@ -281,11 +350,14 @@ impl<'u> Builder<'u> {
             self.note_unknown(&fact, format!("a data action of `{address}`"));
             data_actions.push(fact);
         }
-        let account = self.account_of(i);
+        let account = self.account_of(s);
         self.role_defs
-            .insert(ResKey(i as u32), self.inv.sql_role_definitions.len());
+            .entry(ResKey(i as u32))
+            .or_insert(self.inv.sql_role_definitions.len());
         self.inv.sql_role_definitions.push(SqlRoleDefinition {
-            address,
+            address: declared,
+            instance: address,
+            existence,
             header,
             hints: &HINTS,
             role_id,
@@ -304,13 +376,10 @@ impl<'u> Builder<'u> {
         }
     }
 
-    fn role_assignment(&mut self, i: usize) {
-        if !self.deployed(i) {
-            return;
-        }
-        let r = &self.resources[i];
-        let (address, header) = (r.address.clone(), r.resource.header);
-        let (role, role_span) = match self.at(i, &[Step::Key("properties"), Step::Key("roleDefinitionId")]) {
+    fn role_assignment(&mut self, s: usize) {
+        let header = self.res(s).resource.header;
+        let (declared, address, existence) = self.names(s);
+        let (role, role_span) = match self.at(s, &[Step::Key("properties"), Step::Key("roleDefinitionId")]) {
             None => (RoleRef::Unknown, header),
             Some(f) => {
                 let role = match &f.value.kind {
@@ -328,12 +397,14 @@ impl<'u> Builder<'u> {
                 (role, span)
             }
         };
-        let found = self.at(i, &[Step::Key("properties"), Step::Key("scope")]);
+        let found = self.at(s, &[Step::Key("properties"), Step::Key("scope")]);
         let scope = super::scope_fact(found.as_ref(), header, |sym| self.symbol_kind(sym));
         self.note_unknown(&scope, format!("`scope` of `{address}`"));
-        let account = self.account_of(i);
+        let account = self.account_of(s);
         self.inv.sql_role_assignments.push(SqlRoleAssignment {
-            address,
+            address: declared,
+            instance: address,
+            existence,
             header,
             hints: &HINTS,
             role,
@@ -353,7 +424,7 @@ impl<'u> Builder<'u> {
                 .get(i)
                 .is_some_and(|r| r.resource.existing && r.resource.rtype == ROLE_DEFINITION);
             if existing_def {
-                let name = self.at(i, &[Step::Key("name")]).and_then(|f| f.value.as_pstr());
+                let name = self.decl_at(i, &[Step::Key("name")]).and_then(|f| f.value.as_pstr());
                 return match name.as_ref().and_then(last_segment_guid) {
                     Some(guid) => cosmos::role_ref_by_guid(&PStr::lit(guid), &self.inv.sql_role_definitions),
                     None => RoleRef::Unknown,

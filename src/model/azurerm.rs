@@ -34,11 +34,13 @@ pub static HINTS: Hints = Hints {
 
 pub fn build(unit: &TfUnit) -> (Inventory, Vec<Unresolved>) {
     let ev = Evaluator::new(unit);
+    let strict = Evaluator::strict(unit);
     let arm_shaped = azapi_resources(unit);
     let mut b = Builder {
         unit,
         arm_types: arm_shaped.as_deref().unwrap_or_default(),
         ev,
+        slots: Vec::new(),
         inv: Inventory::default(),
         unresolved: Vec::new(),
         accounts: HashMap::new(),
@@ -52,19 +54,28 @@ pub fn build(unit: &TfUnit) -> (Inventory, Vec<Unresolved>) {
             why: why.clone(),
         });
     }
-    for (i, r) in unit.resources.iter().enumerate() {
-        if r.resource.rtype == ACCOUNT {
-            b.account(i);
+    super::skipped_modules(&unit.not_deployed, &mut b.inv);
+    let of_type = |t: &str| -> Vec<usize> {
+        unit.resources
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.resource.rtype == t)
+            .map(|(i, _)| i)
+            .collect()
+    };
+    for i in of_type(ACCOUNT) {
+        for s in b.expand(i, &strict) {
+            b.account(s);
         }
     }
-    for (i, r) in unit.resources.iter().enumerate() {
-        if r.resource.rtype == ROLE_DEFINITION {
-            b.role_definition(i);
+    for i in of_type(ROLE_DEFINITION) {
+        for s in b.expand(i, &strict) {
+            b.role_definition(s);
         }
     }
-    for (i, r) in unit.resources.iter().enumerate() {
-        if r.resource.rtype == ROLE_ASSIGNMENT {
-            b.role_assignment(i);
+    for i in of_type(ROLE_ASSIGNMENT) {
+        for s in b.expand(i, &strict) {
+            b.role_assignment(s);
         }
     }
     let (mut inv, mut unresolved) = (b.inv, b.unresolved);
@@ -162,12 +173,19 @@ fn azapi_resources(unit: &TfUnit) -> Option<Vec<UnitResource>> {
     any.then_some(out)
 }
 
+/// One instance of a resource (`count`/`for_each`).
+struct Slot {
+    res: usize,
+    instance: crate::eval::exist::Instance,
+}
+
 struct Builder<'u> {
     unit: &'u TfUnit,
     /// The unit's resources with azapi Cosmos resources under their ARM types (empty
     /// when there are none), so `azapi_resource.x.id` reads as an account id.
     arm_types: &'u [UnitResource],
     ev: Evaluator<'u>,
+    slots: Vec<Slot>,
     inv: Inventory,
     unresolved: Vec<Unresolved>,
     accounts: HashMap<ResKey, usize>,
@@ -176,23 +194,66 @@ struct Builder<'u> {
 }
 
 impl<'u> Builder<'u> {
-    /// The resource's body, evaluated once.
-    fn body(&self, i: usize) -> Rc<Body<'u>> {
-        if let Some(b) = self.bodies.borrow().get(&i) {
+    /// The instances of resource `i` that may be deployed, as slots; what is not deployed
+    /// goes to the inventory's skipped list.
+    fn expand(&mut self, i: usize, strict: &Evaluator) -> Vec<usize> {
+        let r = &self.unit.resources[i];
+        let e = r.expand(&self.ev, strict);
+        for n in e.skipped {
+            self.inv.skipped.push(super::Skipped {
+                span: n.span,
+                resource: format!("{}{}", r.address, n.key),
+                why: n.why,
+            });
+        }
+        for (span, why) in e.truncated {
+            self.unresolved.push(Unresolved {
+                span,
+                what: format!("instances of `{}`", r.address),
+                why,
+            });
+        }
+        e.instances
+            .into_iter()
+            .map(|instance| {
+                self.slots.push(Slot { res: i, instance });
+                self.slots.len() - 1
+            })
+            .collect()
+    }
+
+    fn res(&self, s: usize) -> &'u UnitResource {
+        &self.unit.resources[self.slots[s].res]
+    }
+
+    /// (declared address, instance address, existence labels) of a slot.
+    fn names(&self, s: usize) -> (String, String, Vec<crate::eval::Via>) {
+        let (r, inst) = (self.res(s), &self.slots[s].instance);
+        (
+            r.declared.clone(),
+            format!("{}{}", r.address, inst.key),
+            inst.labels.clone(),
+        )
+    }
+
+    /// The slot's body, evaluated once.
+    fn body(&self, s: usize) -> Rc<Body<'u>> {
+        if let Some(b) = self.bodies.borrow().get(&s) {
             return b.clone();
         }
-        let r = &self.unit.resources[i];
-        let body = Rc::new(Body::eval(&self.ev, &Scope::new(r.instance), &r.resource.body));
-        self.bodies.borrow_mut().insert(i, body.clone());
+        let r = self.res(s);
+        let scope = Scope::new(r.instance).with(self.slots[s].instance.bindings.iter().cloned());
+        let body = Rc::new(Body::eval(&self.ev, &scope, &r.resource.body));
+        self.bodies.borrow_mut().insert(s, body.clone());
         body
     }
 
-    fn find(&self, i: usize, path: &[Step]) -> Option<Found> {
-        self.body(i).find(path, false)
+    fn find(&self, s: usize, path: &[Step]) -> Option<Found> {
+        self.body(s).find(path, false)
     }
 
-    fn find_all(&self, i: usize, path: &[Step]) -> Vec<Found> {
-        self.body(i).find_all(path, false)
+    fn find_all(&self, s: usize, path: &[Step]) -> Vec<Found> {
+        self.body(s).find_all(path, false)
     }
 
     fn note_unknown<T>(&mut self, fact: &Fact<T>, what: impl FnOnce() -> String) {
@@ -205,24 +266,6 @@ impl<'u> Builder<'u> {
         }
     }
 
-    /// Whether the resource exists at all: `count = 0` or an empty `for_each` (known)
-    /// means it is never created, so it has nothing to report.
-    fn deployed(&self, i: usize) -> bool {
-        if let Some(c) = self.find(i, &[Step::Key("count")]) {
-            if matches!(c.value.kind, Kind::Number(n) if n <= 0.0) {
-                return false;
-            }
-        }
-        if let Some(f) = self.find(i, &[Step::Key("for_each")]) {
-            match &f.value.kind {
-                Kind::Array(items) if items.is_empty() => return false,
-                Kind::Object(fields) if fields.is_empty() => return false,
-                _ => {}
-            }
-        }
-        true
-    }
-
     /// A boolean attribute as a fact; `null` means "not set" in Terraform.
     fn bool_fact(&mut self, i: usize, attr: &str, invert: bool, default: (bool, &str)) -> Option<Fact<bool>> {
         let found = self.find(i, &[Step::Key(attr)])?;
@@ -233,17 +276,15 @@ impl<'u> Builder<'u> {
             });
         }
         let fact = found.fact(|v| v.as_bool().map(|b| b != invert));
-        let address = &self.unit.resources[i].address;
+        let address = self.names(i).1;
         self.note_unknown(&fact, || format!("`{attr}` of `{address}`"));
         Some(fact)
     }
 
     fn account(&mut self, i: usize) {
-        if !self.deployed(i) {
-            return;
-        }
-        let r = &self.unit.resources[i];
-        let (address, header) = (r.address.clone(), r.resource.header);
+        let res = self.slots[i].res;
+        let header = self.res(i).resource.header;
+        let (declared, address, existence) = self.names(i);
         let name = self.find(i, &[Step::Key("name")]).and_then(|f| f.value.as_str());
 
         // 5.x `local_authentication_enabled` wins over 3.x/4.x `local_authentication_disabled`.
@@ -297,9 +338,13 @@ impl<'u> Builder<'u> {
             capabilities.extend(fact.value().cloned());
         }
         let (api, mongo_rbac) = cosmos::account_api(kind.as_deref(), &capabilities, api_known);
-        self.accounts.insert(ResKey(i as u32), self.inv.accounts.len());
+        self.accounts
+            .entry(ResKey(res as u32))
+            .or_insert(self.inv.accounts.len());
         self.inv.accounts.push(CosmosAccount {
-            address,
+            address: declared,
+            instance: address,
+            existence,
             header,
             hints: &HINTS,
             name,
@@ -326,11 +371,9 @@ impl<'u> Builder<'u> {
     }
 
     fn role_definition(&mut self, i: usize) {
-        if !self.deployed(i) {
-            return;
-        }
-        let r = &self.unit.resources[i];
-        let (address, header) = (r.address.clone(), r.resource.header);
+        let res = self.slots[i].res;
+        let header = self.res(i).resource.header;
+        let (declared, address, existence) = self.names(i);
         let role_id = self
             .find(i, &[Step::Key("role_definition_id")])
             .and_then(|f| f.value.as_str())
@@ -352,9 +395,12 @@ impl<'u> Builder<'u> {
         }
         let account = self.account_of(i);
         self.role_defs
-            .insert(ResKey(i as u32), self.inv.sql_role_definitions.len());
+            .entry(ResKey(res as u32))
+            .or_insert(self.inv.sql_role_definitions.len());
         self.inv.sql_role_definitions.push(SqlRoleDefinition {
-            address,
+            address: declared,
+            instance: address,
+            existence,
             header,
             hints: &HINTS,
             role_id,
@@ -382,11 +428,8 @@ impl<'u> Builder<'u> {
     }
 
     fn role_assignment(&mut self, i: usize) {
-        if !self.deployed(i) {
-            return;
-        }
-        let r = &self.unit.resources[i];
-        let (address, header) = (r.address.clone(), r.resource.header);
+        let header = self.res(i).resource.header;
+        let (declared, address, existence) = self.names(i);
         let (role, role_span) = match self.find(i, &[Step::Key("role_definition_id")]) {
             None => (RoleRef::Unknown, header),
             Some(f) => {
@@ -420,7 +463,9 @@ impl<'u> Builder<'u> {
         self.note_unknown(&scope, || format!("`scope` of `{address}`"));
         let account = self.account_of(i).or(account_from_scope);
         self.inv.sql_role_assignments.push(SqlRoleAssignment {
-            address,
+            address: declared,
+            instance: address,
+            existence,
             header,
             hints: &HINTS,
             role,

@@ -33,20 +33,27 @@ impl Found {
     /// The fact this value establishes, converted by `conv`.
     pub fn fact<T>(&self, conv: impl FnOnce(&Value) -> Option<T>) -> Fact<T> {
         let converted = conv(&self.value);
+        let written = self.value.origin.span;
+        // Written by the expression itself, not read from somewhere else (a loop's element,
+        // a map entry reached through `each.value`).
+        let written_here =
+            |span: Span| span.file == written.file && span.start <= written.start && written.end <= span.end;
         match (converted, self.expr_span) {
             (None, _) => Fact::Unknown {
                 span: self.expr_span.unwrap_or(self.use_span),
                 why: unknown_why(&self.value),
             },
-            (Some(value), Some(span)) if self.via.is_empty() && self.value.origin.via.is_empty() => {
+            (Some(value), Some(span))
+                if self.via.is_empty() && self.value.origin.via.is_empty() && written_here(span) =>
+            {
                 Fact::Literal { value, span }
             }
             (Some(value), span) => {
                 let mut via = self.via.clone();
                 via.extend(self.value.origin.via.iter().cloned());
                 // Point at the element itself when it is written somewhere else.
-                let written = self.value.origin.span;
-                if span.is_none() && !via.iter().any(|v| v.span == written) && written != self.use_span {
+                let at = span.unwrap_or(self.use_span);
+                if !via.iter().any(|v| v.span == written) && written != self.use_span && !written_here(at) {
                     via.push(Via {
                         span: written,
                         label: format!("{} is written here", self.value.describe()),

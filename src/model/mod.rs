@@ -108,8 +108,12 @@ pub type RoleDefIdx = usize;
 
 #[derive(Clone, Debug)]
 pub struct CosmosAccount {
-    /// `azurerm_cosmosdb_account.main`, `module.db.azurerm_cosmosdb_account.this`.
+    /// As declared where the span is: `azurerm_cosmosdb_account.main`, `account`.
     pub address: String,
+    /// This instance in its unit: `module.db["eu"].azurerm_cosmosdb_account.this["a"]`.
+    pub instance: String,
+    /// Labels saying why it may not be deployed (it is checked anyway; see `eval::exist`).
+    pub existence: Vec<Via>,
     pub header: Span,
     pub hints: &'static Hints,
     /// The account name, when it is a known string.
@@ -128,6 +132,8 @@ pub struct CosmosAccount {
 #[derive(Clone, Debug)]
 pub struct SqlRoleDefinition {
     pub address: String,
+    pub instance: String,
+    pub existence: Vec<Via>,
     pub header: Span,
     pub hints: &'static Hints,
     /// The definition's GUID, when written.
@@ -165,6 +171,8 @@ pub enum AssignmentScope {
 #[derive(Clone, Debug)]
 pub struct SqlRoleAssignment {
     pub address: String,
+    pub instance: String,
+    pub existence: Vec<Via>,
     pub header: Span,
     pub hints: &'static Hints,
     pub role: RoleRef,
@@ -172,6 +180,45 @@ pub struct SqlRoleAssignment {
     pub role_span: Span,
     pub scope: Fact<AssignmentScope>,
     pub account: Option<AccountIdx>,
+}
+
+/// What a finding is about: the address as declared, this instance, and why it may not be
+/// deployed.
+#[derive(Clone, Copy, Debug)]
+pub struct Subject<'a> {
+    pub address: &'a str,
+    pub instance: &'a str,
+    pub existence: &'a [Via],
+}
+
+impl CosmosAccount {
+    pub fn subject(&self) -> Subject<'_> {
+        Subject {
+            address: &self.address,
+            instance: &self.instance,
+            existence: &self.existence,
+        }
+    }
+}
+
+impl SqlRoleDefinition {
+    pub fn subject(&self) -> Subject<'_> {
+        Subject {
+            address: &self.address,
+            instance: &self.instance,
+            existence: &self.existence,
+        }
+    }
+}
+
+impl SqlRoleAssignment {
+    pub fn subject(&self) -> Subject<'_> {
+        Subject {
+            address: &self.address,
+            instance: &self.instance,
+            existence: &self.existence,
+        }
+    }
 }
 
 /// A value a rule needed but could not know.
@@ -182,18 +229,33 @@ pub struct Unresolved {
     pub why: String,
 }
 
+/// A resource (or an instance of it, or a module instance) that is not deployed with these
+/// inputs: a condition known false, a count of 0, an empty collection — by values no input
+/// can change or that the user set. Not checked; listed by `--show-unresolved`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Skipped {
+    /// The condition, count or collection that decides it.
+    pub span: Span,
+    /// `azurerm_cosmosdb_account.optional`, `module.m["x"]`.
+    pub resource: String,
+    pub why: String,
+}
+
 /// Everything the rules see.
 #[derive(Clone, Debug, Default)]
 pub struct Inventory {
     pub accounts: Vec<CosmosAccount>,
     pub sql_role_definitions: Vec<SqlRoleDefinition>,
     pub sql_role_assignments: Vec<SqlRoleAssignment>,
+    /// What is not deployed (rules do not read it; the report lists it).
+    pub skipped: Vec<Skipped>,
 }
 
 impl Inventory {
     /// Appends another inventory of the same unit, re-basing its indices.
     pub fn extend(&mut self, other: Inventory) {
         let (accounts, defs) = (self.accounts.len(), self.sql_role_definitions.len());
+        self.skipped.extend(other.skipped);
         self.accounts.extend(other.accounts);
         self.sql_role_definitions
             .extend(other.sql_role_definitions.into_iter().map(|mut d| {
@@ -208,6 +270,18 @@ impl Inventory {
                 }
                 a
             }));
+    }
+}
+
+/// What a unit's modules and nested deployments left out: instances not deployed, and
+/// module calls whose instances were too many to evaluate.
+pub(crate) fn skipped_modules(not_deployed: &[(String, crate::eval::exist::NotDeployed)], inv: &mut Inventory) {
+    for (what, n) in not_deployed {
+        inv.skipped.push(Skipped {
+            span: n.span,
+            resource: what.clone(),
+            why: n.why.clone(),
+        });
     }
 }
 

@@ -53,6 +53,8 @@ pub struct Param {
     pub default: Option<Expr>,
     /// Declared with a nullable type (`string?`): `null` when no value is given.
     pub nullable: bool,
+    /// `@allowed([...])`: the values it can take.
+    pub allowed: Option<Vec<Expr>>,
 }
 
 /// A `var`, `output` or `.bicepparam` `param` assignment.
@@ -68,6 +70,23 @@ pub struct BicepResource {
     /// Variables of the `for` loops it is declared in (its own and its parents'): only
     /// known during a deployment.
     pub loop_vars: Vec<String>,
+    /// What decides whether and how many times it is deployed: its parents' loops and
+    /// conditions, then its own, outermost first (a nested resource exists only where its
+    /// parent does).
+    pub gates: Vec<BicepGate>,
+}
+
+/// A condition or loop of a resource or module declaration.
+#[derive(Debug, Clone)]
+pub enum BicepGate {
+    /// `if (condition)`.
+    If(Expr),
+    /// `[for (item, index) in collection: …]`.
+    For {
+        item: String,
+        index: Option<String>,
+        collection: Expr,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -83,6 +102,8 @@ pub struct ModuleDecl {
     /// `= if (cond) { … }`.
     pub condition: Option<Expr>,
     pub loop_vars: Vec<String>,
+    /// Its loop and condition, outermost first.
+    pub gates: Vec<BicepGate>,
 }
 
 /// Brackets and expressions nest at most this deep; a deeper statement is reported and

@@ -51,6 +51,9 @@ pub struct ModuleCall {
     /// Every argument except the meta-arguments (`source`, `version`, `providers`, …).
     pub args: Vec<Field>,
     pub repeated: bool,
+    /// The `count` and `for_each` meta-arguments.
+    pub count: Option<Expr>,
+    pub for_each: Option<Expr>,
 }
 
 /// Maximum bracket nesting accepted before parsing. hcl-edit is a recursive-descent parser;
@@ -128,6 +131,12 @@ pub fn parse(file: FileId, text: &str) -> TfFile {
                             value: lower.expr(&a.value, lower.span_of(a)),
                         })
                         .collect();
+                    let meta = |name: &str| {
+                        block
+                            .body
+                            .get_attribute(name)
+                            .map(|a| lower.expr(&a.value, lower.span_of(a)))
+                    };
                     out.modules.push(ModuleCall {
                         name,
                         header,
@@ -135,6 +144,8 @@ pub fn parse(file: FileId, text: &str) -> TfFile {
                         source_span,
                         args,
                         repeated,
+                        count: meta("count"),
+                        for_each: meta("for_each"),
                     });
                 }
             }

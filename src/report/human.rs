@@ -277,17 +277,37 @@ pub fn render(report: &Report, style: Style, show_unresolved: bool) -> String {
                 printable(&u.why)
             ));
         }
-        if !report.unresolved.is_empty() {
+        for k in &report.skipped {
+            let (start, _) = range(&report.files, k.span);
+            out.push_str(&format!(
+                "{}:{}:{}: not deployed: `{}`: {}\n",
+                path(&report.files, k.span),
+                start.line,
+                start.column,
+                k.resource,
+                k.why
+            ));
+        }
+        if !report.unresolved.is_empty() || !report.skipped.is_empty() {
             out.push('\n');
         }
     }
     let s = &report.summary;
+    let skipped = if s.skipped > 0 {
+        format!(
+            "; {} {} not deployed with these inputs",
+            s.skipped,
+            plural(s.skipped, "resource is", "resources are")
+        )
+    } else {
+        String::new()
+    };
     out.push_str(&format!(
-        "{}; {} {} could not be resolved offline{}\n",
+        "{}; {} {} could not be resolved offline{skipped}{}\n",
         summary_line(report),
         s.unresolved,
         plural(s.unresolved, "value", "values"),
-        if s.unresolved > 0 && !show_unresolved {
+        if (s.unresolved > 0 || s.skipped > 0) && !show_unresolved {
             " (--show-unresolved lists them)"
         } else {
             ""

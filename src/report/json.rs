@@ -13,6 +13,22 @@ struct Out<'a> {
     summary: Summary,
     #[serde(skip_serializing_if = "Option::is_none")]
     unresolved: Option<Vec<Unresolved>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    skipped: Option<Vec<Skipped>>,
+}
+
+#[derive(Serialize)]
+struct Skipped {
+    file: String,
+    range: Range,
+    resource: String,
+    why: String,
+}
+
+#[derive(Serialize)]
+struct InstanceOut<'a> {
+    address: &'a str,
+    unit: &'a str,
 }
 
 #[derive(Serialize)]
@@ -39,6 +55,8 @@ struct Diag<'a> {
     labels: Vec<LabelOut>,
     help: Option<&'a str>,
     url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    instances: Vec<InstanceOut<'a>>,
 }
 
 #[derive(Serialize)]
@@ -91,6 +109,14 @@ pub fn render(report: &Report, show_unresolved: bool) -> String {
                 labels,
                 help: d.help.as_deref(),
                 url: d.url.as_deref(),
+                instances: d
+                    .instances
+                    .iter()
+                    .map(|i| InstanceOut {
+                        address: &i.address,
+                        unit: &i.unit,
+                    })
+                    .collect(),
             }
         })
         .collect();
@@ -106,6 +132,18 @@ pub fn render(report: &Report, show_unresolved: bool) -> String {
             })
             .collect()
     });
+    let skipped = show_unresolved.then(|| {
+        report
+            .skipped
+            .iter()
+            .map(|k| Skipped {
+                file: path(files, k.span),
+                range: range_of(files, k.span),
+                resource: k.resource.clone(),
+                why: k.why.clone(),
+            })
+            .collect()
+    });
     let out = Out {
         tool: Tool {
             name: "cosmolint",
@@ -114,6 +152,7 @@ pub fn render(report: &Report, show_unresolved: bool) -> String {
         diagnostics,
         summary: report.summary,
         unresolved,
+        skipped,
     };
     let mut s = serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
     s.push('\n');

@@ -73,6 +73,6 @@ fn check(inv: &Inventory, sink: &mut Sink) {
         d.primary_label = Some("scope is the whole account".into());
         d.labels = labels;
         d.help = Some(a.hints.database_scope.to_string());
-        d.resource = Some(a.address.clone());
+        super::about(d, a.subject());
     }
 }

@@ -37,7 +37,7 @@ fn check(inv: &Inventory, sink: &mut Sink) {
             d.primary_label = Some(format!("`{value}` grants {} data actions", expanded.len()));
             d.labels = labels;
             d.help = Some(def.hints.data_actions.to_string());
-            d.resource = Some(def.address.clone());
+            super::about(d, def.subject());
         }
     }
 }

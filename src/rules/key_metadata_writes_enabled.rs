@@ -22,7 +22,7 @@ fn check(inv: &Inventory, sink: &mut Sink) {
             &META,
             &account.key_metadata_writes_enabled,
             account.header,
-            &account.address,
+            account.subject(),
             format!(
                 "`{}` lets account keys create, change and delete databases, containers and throughput",
                 account.address

@@ -32,7 +32,7 @@ fn check(inv: &Inventory, sink: &mut Sink) {
             &META,
             &account.local_auth_enabled,
             account.header,
-            &account.address,
+            account.subject(),
             format!(
                 "`{}` accepts account keys for data access ({} API); anyone holding a key bypasses Microsoft Entra ID and RBAC",
                 account.address,

@@ -9,8 +9,8 @@ mod broad_data_actions;
 mod key_metadata_writes_enabled;
 mod local_auth_enabled;
 
-use crate::diagnostic::{Diagnostic, Label, Severity};
-use crate::model::{Fact, Inventory};
+use crate::diagnostic::{Diagnostic, InstanceRef, Label, Severity};
+use crate::model::{Fact, Inventory, Subject};
 use crate::source::Span;
 
 /// Where rule documentation is published; links name the release tag so a report never
@@ -100,6 +100,20 @@ pub(crate) fn locate<T>(fact: &Fact<T>, header: Span, what: &str) -> (Span, Opti
     }
 }
 
+/// Says what a finding is about: the resource (as declared), this instance, and — when it
+/// is only possibly deployed — the labels on the conditions and loops that say so.
+pub(crate) fn about(d: &mut Diagnostic, subject: Subject) {
+    d.resource = Some(subject.address.to_string());
+    d.instances = vec![InstanceRef {
+        unit: String::new(),
+        address: subject.instance.to_string(),
+    }];
+    d.labels.extend(subject.existence.iter().map(|v| Label {
+        span: v.span,
+        message: v.label.clone(),
+    }));
+}
+
 /// Reports a boolean fact that is insecure when `true`.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn report_fact(
@@ -107,7 +121,7 @@ pub(crate) fn report_fact(
     meta: &RuleMeta,
     fact: &Fact<bool>,
     header: Span,
-    resource: &str,
+    subject: Subject,
     message: String,
     what: &str,
     help: &str,
@@ -120,5 +134,5 @@ pub(crate) fn report_fact(
     d.primary_label = primary;
     d.labels = labels;
     d.help = Some(help.to_string());
-    d.resource = Some(resource.to_string());
+    about(d, subject);
 }

@@ -19,7 +19,7 @@ use std::ops::Range;
 
 use super::lex::{Tok, T};
 use super::types::TypeCheck;
-use super::{unescape, BicepFile, BicepResource, ModuleDecl, Param, Var, MAX_NESTING};
+use super::{unescape, BicepFile, BicepGate, BicepResource, ModuleDecl, Param, Var, MAX_NESTING};
 use crate::ir::{BinaryOp, Expr, ExprKind, Field, ForExpr, Resource, TemplatePart, UnaryOp};
 use crate::source::{FileId, Span};
 
@@ -28,8 +28,9 @@ struct Fail;
 
 type P<T> = Result<T, Fail>;
 
-/// A resource or module body: its loop variables, its condition, its object.
-type Body = (Vec<String>, Option<Expr>, Option<(Vec<Field>, Span)>);
+/// A resource or module body: its loop variables, its condition, its object, and its
+/// loop and condition as gates (outermost first).
+type Body = (Vec<String>, Option<Expr>, Option<(Vec<Field>, Span)>, Vec<BicepGate>);
 
 /// The fields of an object being read, and where nested resources go.
 struct ObjectState<'p, 'r> {
@@ -43,6 +44,8 @@ struct Parent<'r> {
     qualified: &'r str,
     header: Span,
     loop_vars: &'r [String],
+    /// Its loops and conditions (and its parents'): a child exists only where it does.
+    gates: &'r [BicepGate],
 }
 
 pub(super) struct Parser<'a> {
@@ -54,6 +57,17 @@ pub(super) struct Parser<'a> {
     param_file: bool,
     /// The first problem: where, and what.
     pub problem: Option<(Range<usize>, String)>,
+}
+
+/// The values of an `@allowed([...])` (or `@sys.allowed`) among a declaration's decorators.
+fn allowed(decorators: &[Expr]) -> Option<Vec<Expr>> {
+    decorators.iter().find_map(|d| match &d.kind {
+        ExprKind::Call(name, args) if name == "allowed" => match args.first().map(|a| &a.kind) {
+            Some(ExprKind::Array(items)) => Some(items.clone()),
+            _ => None,
+        },
+        _ => None,
+    })
 }
 
 fn binary_precedence(k: T) -> Option<(u8, Option<BinaryOp>)> {
@@ -281,7 +295,7 @@ impl<'a> Parser<'a> {
 
     fn statement(&mut self, out: &mut BicepFile) -> P<()> {
         let decorated = self.at(T::At);
-        self.decorators()?;
+        let decorators = self.decorators()?;
         let Some(kw) = self.tok() else {
             // Decorators with nothing to decorate.
             return if decorated {
@@ -319,6 +333,7 @@ impl<'a> Parser<'a> {
                     header: self.span(start..type_end),
                     default,
                     nullable,
+                    allowed: allowed(&decorators),
                 });
             }
             "var" => {
@@ -457,18 +472,20 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    /// `@expr` lines before a declaration or an element (not lowered).
-    fn decorators(&mut self) -> P<()> {
+    /// `@expr` lines before a declaration or an element: only `@allowed` is lowered further
+    /// (see [`allowed`]).
+    fn decorators(&mut self) -> P<Vec<Expr>> {
+        let mut out = Vec::new();
         while self.eat(T::At) {
             self.enter()?;
             let r = self.postfix_expr();
             self.depth -= 1;
-            r?;
+            out.push(r?);
             if !self.newlines() {
                 return self.fail();
             }
         }
-        Ok(())
+        Ok(out)
     }
 
     /// The value of a declaration: on a syntax error, an unknown value for the rest of the
@@ -508,20 +525,25 @@ impl<'a> Parser<'a> {
         };
         let header = self.span(kw.start..type_expr.span.end as usize);
         let mut loop_vars = parent.map(|p| p.loop_vars.to_vec()).unwrap_or_default();
+        let mut gates = parent.map(|p| p.gates.to_vec()).unwrap_or_default();
         let mut children = Vec::new();
-        // The body's own loop variables are known once its `for` is read.
-        let (own_loops, condition, object) = self.body(|p, loops| {
+        // The body's own loop variables and gates are known once its `for` and `if` are read.
+        let (own_loops, condition, object, own_gates) = self.body(|p, loops, own| {
             let mut all = loop_vars.clone();
             all.extend(loops.iter().cloned());
+            let mut all_gates = gates.clone();
+            all_gates.extend(own.iter().cloned());
             let me = Parent {
                 rtype: &rtype_written,
                 qualified: &qualified,
                 header,
                 loop_vars: &all,
+                gates: &all_gates,
             };
             p.object(Some((&me, &mut children)))
         })?;
         loop_vars.extend(own_loops);
+        gates.extend(own_gates);
         let body_span = object.as_ref().map(|o| o.1);
         let mut fields = object.map(|o| o.0).unwrap_or_default();
         let span = self.span(kw.start..self.prev_end());
@@ -554,6 +576,7 @@ impl<'a> Parser<'a> {
                 existing,
             }),
             loop_vars,
+            gates,
         });
         out.extend(children);
         Ok(())
@@ -565,7 +588,7 @@ impl<'a> Parser<'a> {
         let sym = self.ident()?;
         let path_expr = self.string_token()?;
         self.expect(T::Assign, "`=`")?;
-        let (loop_vars, condition, object) = self.body(|p, _| p.object(None))?;
+        let (loop_vars, condition, object, gates) = self.body(|p, _, _| p.object(None))?;
         let mut params = Vec::new();
         if let Some((fields, _)) = object {
             for f in fields {
@@ -587,14 +610,15 @@ impl<'a> Parser<'a> {
             params,
             condition,
             loop_vars,
+            gates,
         });
         Ok(())
     }
 
     /// The body of a resource or module: `{…}`, `if (c) {…}`, `[for … : {…}]` or
-    /// `[for … : if (c) {…}]`. Returns (loop variables, condition, object); `object` is
-    /// called with the loop variables to parse `{…}`.
-    fn body(&mut self, mut object: impl FnMut(&mut Self, &[String]) -> P<(Vec<Field>, Span)>) -> P<Body> {
+    /// `[for … : if (c) {…}]`. Returns (loop variables, condition, object, gates); `object`
+    /// is called with the loop variables and gates to parse `{…}`.
+    fn body(&mut self, mut object: impl FnMut(&mut Self, &[String], &[BicepGate]) -> P<(Vec<Field>, Span)>) -> P<Body> {
         if self.next_significant() == Some(T::Ident) && self.peek() == Some(T::NewLine) {
             // `= \n if (…) {…}`
             let save = self.i;
@@ -605,8 +629,9 @@ impl<'a> Parser<'a> {
         }
         if self.at_word("if") {
             let cond = self.condition()?;
-            let obj = object(self, &[])?;
-            return Ok((Vec::new(), Some(cond), Some(obj)));
+            let gates = vec![BicepGate::If(cond.clone())];
+            let obj = object(self, &[], &gates)?;
+            return Ok((Vec::new(), Some(cond), Some(obj), gates));
         }
         if self.at(T::LSquare) {
             self.i += 1;
@@ -618,7 +643,7 @@ impl<'a> Parser<'a> {
             if !self.eat_word("in") {
                 return self.fail();
             }
-            self.expr()?;
+            let collection = self.expr()?;
             self.expect(T::Colon, "`:`")?;
             self.newlines();
             let cond = if self.at_word("if") {
@@ -626,14 +651,20 @@ impl<'a> Parser<'a> {
             } else {
                 None
             };
-            let obj = object(self, &vars)?;
+            let mut gates = vec![BicepGate::For {
+                item: vars.first().cloned().unwrap_or_default(),
+                index: vars.get(1).cloned(),
+                collection,
+            }];
+            gates.extend(cond.clone().map(BicepGate::If));
+            let obj = object(self, &vars, &gates)?;
             self.newlines();
             self.expect(T::RSquare, "`]`")?;
-            return Ok((vars, cond, Some(obj)));
+            return Ok((vars, cond, Some(obj), gates));
         }
         if self.at(T::LBrace) {
-            let obj = object(self, &[])?;
-            return Ok((Vec::new(), None, Some(obj)));
+            let obj = object(self, &[], &[])?;
+            return Ok((Vec::new(), None, Some(obj), Vec::new()));
         }
         self.fail()
     }

@@ -1,11 +1,6 @@
-variable "create_cosmos" {
-  type    = bool
-  default = false
-}
-
-# `count = 0`: the account is never created.
+# `count = 0`: no input can create it.
 resource "azurerm_cosmosdb_account" "main" {
-  count               = var.create_cosmos ? 1 : 0
+  count               = 0
   name                = "contoso"
   location            = "westeurope"
   resource_group_name = "rg"

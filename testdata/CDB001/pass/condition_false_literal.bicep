@@ -1,6 +1,4 @@
-param deployCosmos bool = false
-
-resource account 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = if (deployCosmos) {
+resource account 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = if (false) {
   name: 'contoso-main'
   location: 'westeurope'
   properties: {

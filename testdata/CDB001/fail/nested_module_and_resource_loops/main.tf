@@ -1,0 +1,5 @@
+module "region" {
+  source   = "./modules/region"
+  for_each = toset(["eu", "us"])
+  region   = each.key
+}

@@ -1,0 +1,3 @@
+module cosmos 'cosmos.bicep' = if (false) {
+  name: 'cosmos'
+}

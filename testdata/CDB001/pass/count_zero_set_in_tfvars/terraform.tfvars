@@ -1,0 +1,2 @@
+# This root deploys no account.
+create_cosmos = false

@@ -1,0 +1,4 @@
+module "cosmos" {
+  source = "./modules/cosmos"
+  create = false
+}
