@@ -127,6 +127,61 @@ impl Expr {
             _ => None,
         }
     }
+
+    /// The expression written out briefly for a message (`var.enabled`,
+    /// `!empty(principalId)`, `parameters('deploy')`), or `None` when it is too long or
+    /// too complex to be worth quoting.
+    pub fn brief(&self, dialect: Dialect) -> Option<String> {
+        let s = self.brief_inner(dialect, 0)?;
+        (s.chars().count() <= 60).then_some(s)
+    }
+
+    fn brief_inner(&self, dialect: Dialect, depth: usize) -> Option<String> {
+        if depth > 6 {
+            return None;
+        }
+        let sub = |e: &Expr| e.brief_inner(dialect, depth + 1);
+        Some(match &self.kind {
+            ExprKind::Null => "null".into(),
+            ExprKind::Bool(b) => b.to_string(),
+            ExprKind::Number(n) => crate::eval::value::number_to_string(*n),
+            ExprKind::Str(s) if dialect == Dialect::Terraform => format!("{s:?}"),
+            ExprKind::Str(s) => format!("'{s}'"),
+            ExprKind::Name(n) => n.clone(),
+            ExprKind::GetAttr(b, n) => format!("{}.{n}", sub(b)?),
+            ExprKind::Index(b, i) => format!("{}[{}]", sub(b)?, sub(i)?),
+            ExprKind::Call(n, args) if n == ".?" => match args.as_slice() {
+                [b, k] => format!("{}.?{}", sub(b)?, k.as_str()?),
+                _ => return None,
+            },
+            ExprKind::Call(n, args) => {
+                let args: Option<Vec<String>> = args.iter().map(sub).collect();
+                format!("{n}({})", args?.join(", "))
+            }
+            ExprKind::Unary(UnaryOp::Not, x) => format!("!{}", sub(x)?),
+            ExprKind::Unary(UnaryOp::Neg, x) => format!("-{}", sub(x)?),
+            ExprKind::Binary(op, l, r) => {
+                let op = match op {
+                    BinaryOp::Eq => "==",
+                    BinaryOp::NotEq => "!=",
+                    BinaryOp::Less => "<",
+                    BinaryOp::LessEq => "<=",
+                    BinaryOp::Greater => ">",
+                    BinaryOp::GreaterEq => ">=",
+                    BinaryOp::Add => "+",
+                    BinaryOp::Sub => "-",
+                    BinaryOp::Mul => "*",
+                    BinaryOp::Div => "/",
+                    BinaryOp::Mod => "%",
+                    BinaryOp::And => "&&",
+                    BinaryOp::Or => "||",
+                    BinaryOp::Coalesce => "??",
+                };
+                format!("{} {op} {}", sub(l)?, sub(r)?)
+            }
+            _ => return None,
+        })
+    }
 }
 
 /// Which language a document came from; chooses the evaluator's name resolution and

@@ -572,8 +572,24 @@ impl<'d> ArmUnit<'d> {
                 Some(Given::Unknowable { span, why }) => return Value::unknown(why.clone(), *span),
                 None => {}
             }
+            let allowed = i
+                .params
+                .get(&lc)
+                .and_then(|(_, decl)| match get(decl, "allowedValues").map(|a| &a.kind) {
+                    Some(ExprKind::Array(items)) => Some(items),
+                    _ => None,
+                });
+            let nullable = |decl: &Expr| get(decl, "nullable").is_some_and(|n| matches!(n.kind, ExprKind::Bool(true)));
             match i.params.get(&lc) {
                 None => Value::unknown(format!("parameter `{name}` is not declared"), span),
+                // Not set, with the values it may take: one of them (see `allowed_choice`).
+                Some((_, decl))
+                    if allowed.is_some() && (ev.strict || (get(decl, "defaultValue").is_none() && !nullable(decl))) =>
+                {
+                    ev.note_input(&shown, None);
+                    let allowed = allowed.map(Vec::as_slice).unwrap_or_default();
+                    super::allowed_choice(ev, &Scope::new(inst), allowed, &shown, span)
+                }
                 Some((declared, decl))
                     if ev.strict
                         && (get(decl, "defaultValue").is_some()
@@ -833,6 +849,64 @@ mod tests {
         assert_eq!(id.as_pstr().unwrap().to_string(), "${…}/x");
         let g = eval_in(body, "[guid('a')]");
         assert!(matches!(g.kind, Kind::Str(_)));
+    }
+
+    #[test]
+    fn value_sets_come_from_allowed_values_and_unknown_conditions() {
+        let body = r#""parameters": {"level": {"type": "string", "allowedValues": ["database", "container"]},
+            "free": {"type": "string"}, "many": {"type": "array"}}"#;
+        // Compared over every candidate: equal for none, so known.
+        let v = eval_in(body, "[equals(parameters('level'), 'account')]");
+        assert_eq!(v.as_bool(), Some(false));
+        // A string built from a value set is one of several, each saying when.
+        let v = eval_in(body, "[concat('/dbs/', parameters('level'))]");
+        let cands: Vec<(String, Vec<String>)> = v
+            .candidates()
+            .iter()
+            .map(|c| (c.as_str().unwrap(), c.whens().map(|w| w.label.clone()).collect()))
+            .collect();
+        assert_eq!(
+            cands,
+            [
+                (
+                    "/dbs/database".to_string(),
+                    vec!["when `parameters('level')` is \"database\"".to_string()]
+                ),
+                (
+                    "/dbs/container".to_string(),
+                    vec!["when `parameters('level')` is \"container\"".to_string()]
+                ),
+            ]
+        );
+        // if() with a condition that is not known: both branches.
+        let v = eval_in(body, "[if(equals(parameters('free'), 'x'), 'a', 'b')]");
+        let labels: Vec<&str> = v
+            .candidates()
+            .iter()
+            .flat_map(|c| c.whens())
+            .map(|w| w.label.as_str())
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                "when `equals(parameters('free'), 'x')` is true",
+                "when `equals(parameters('free'), 'x')` is false"
+            ]
+        );
+        // Both branches equal: one value, no condition.
+        let v = eval_in(body, "[if(equals(parameters('free'), 'x'), 'a', 'a')]");
+        assert_eq!(v.as_str().as_deref(), Some("a"));
+        assert_eq!(v.whens().count(), 0);
+        // Combinations are bounded: 2 × 2 × 2 × 2 = 16 candidates is too many.
+        let c = "if(equals(parameters('free'), 'x'), 'a', 'b')";
+        let v = eval_in(body, &format!("[concat({c}, {c}, {c}, {c})]"));
+        assert!(v.is_unknown(), "{v:?}");
+        // With a default, the default decides (values come from defaults).
+        let v = eval_in(
+            r#""parameters": {"level": {"type": "string", "allowedValues": ["a", "b"], "defaultValue": "a"}}"#,
+            "[parameters('level')]",
+        );
+        assert_eq!(v.as_str().as_deref(), Some("a"));
     }
 
     #[test]

@@ -363,6 +363,12 @@ impl BicepUnit {
                 }
             }
             match instance.file.params.iter().find(|p| p.name == name) {
+                // Not set, with the values it may take: one of them (see `allowed_choice`).
+                Some(p) if p.allowed.is_some() && (ev.strict || (p.default.is_none() && !p.nullable)) => {
+                    ev.note_input(&shown, None);
+                    let allowed = p.allowed.as_deref().unwrap_or_default();
+                    super::allowed_choice(ev, &Scope::new(inst), allowed, &shown, span)
+                }
                 Some(p) if ev.strict && (p.default.is_some() || p.nullable) => {
                     ev.note_input(&shown, None);
                     Value::unknown(

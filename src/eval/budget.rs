@@ -101,6 +101,7 @@ pub fn weight(v: &Value, limit: u64) -> u64 {
             }
             Kind::Array(items) => stack.extend(items.iter()),
             Kind::Object(fields) => stack.extend(fields.iter().map(|(_, v)| v)),
+            Kind::Choice(cands) => stack.extend(cands.iter()),
             Kind::Null | Kind::Bool(_) | Kind::Number(_) | Kind::Unknown(_) => {}
         }
         if total >= limit {

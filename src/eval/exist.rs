@@ -94,12 +94,60 @@ pub struct InputUse {
     pub set_by: Option<String>,
 }
 
+/// Instances a gate opens: (key, bindings) each.
+type Items = Vec<(String, Vec<(String, Value)>)>;
+
 /// What a gate's value says.
 enum Decision {
-    Items(Vec<(String, Vec<(String, Value)>)>),
+    Items(Items),
+    /// Instances that exist only under conditions: the value is a value set some of whose
+    /// candidates open nothing; the text says when they exist ("when `x` is true").
+    Partial(Items, String),
     /// No instance; the text says which (`the condition is false`).
     None(&'static str),
     Unknown(String),
+}
+
+/// "when `a` is true and when `b` is false" for one candidate.
+fn whens_of(v: &Value) -> String {
+    v.whens().map(|w| w.label.as_str()).collect::<Vec<_>>().join(" and ")
+}
+
+/// [`decide`] over a value set: instances where some candidate opens them.
+fn decide_set(kind: &GateKind, v: &Value) -> Decision {
+    let Kind::Choice(cands) = &v.kind else {
+        return decide(kind, v);
+    };
+    let mut best: Option<Items> = None;
+    let mut when = Vec::new();
+    let mut all_open = true;
+    let mut none_what = None;
+    let mut unknown = None;
+    for c in cands {
+        match decide(kind, c) {
+            Decision::Items(items) | Decision::Partial(items, _) => {
+                when.push(whens_of(c));
+                if best.as_ref().is_none_or(|b| items.len() > b.len()) {
+                    best = Some(items);
+                }
+            }
+            Decision::None(what) => {
+                all_open = false;
+                none_what.get_or_insert(what);
+            }
+            Decision::Unknown(why) => {
+                all_open = false;
+                unknown.get_or_insert(why);
+            }
+        }
+    }
+    match (best, none_what, unknown) {
+        (Some(items), _, _) if all_open => Decision::Items(items),
+        (Some(items), _, _) => Decision::Partial(items, when.join(", or ")),
+        (None, Some(what), None) => Decision::None(what),
+        (None, _, Some(why)) => Decision::Unknown(why),
+        (None, None, None) => Decision::Unknown("no candidate value".into()),
+    }
 }
 
 fn number(v: &Value) -> Option<f64> {
@@ -262,8 +310,13 @@ pub fn expand(ev: &Evaluator, strict: &Evaluator, gates: &[Gate], base: Instance
             let scope = Scope::new(gate.instance).with(p.bindings.iter().cloned());
             let v = ev.eval(&scope, &gate.expr);
             let span = gate.expr.span;
-            match decide(&gate.kind, &v) {
-                Decision::Items(mut items) => {
+            let decision = decide_set(&gate.kind, &v);
+            let extra_label = match &decision {
+                Decision::Partial(_, when) => Some(format!("possibly deployed: only {when}")),
+                _ => None,
+            };
+            match decision {
+                Decision::Items(mut items) | Decision::Partial(mut items, _) => {
                     if items.len() > MAX_INSTANCES {
                         out.truncated.push((
                             span,
@@ -279,6 +332,13 @@ pub fn expand(ev: &Evaluator, strict: &Evaluator, gates: &[Gate], base: Instance
                         let mut i = p.clone();
                         i.key.push_str(&key);
                         i.bindings.extend(bindings);
+                        if let Some(label) = &extra_label {
+                            i.labels.push(Via {
+                                span,
+                                label: label.clone(),
+                                when: false,
+                            });
+                        }
                         next.push(i);
                     }
                 }
@@ -291,7 +351,7 @@ pub fn expand(ev: &Evaluator, strict: &Evaluator, gates: &[Gate], base: Instance
                         .filter(|i| i.set_by.is_none())
                         .map(|i| i.name.clone())
                         .collect();
-                    match decide(&gate.kind, &sv) {
+                    match decide_set(&gate.kind, &sv) {
                         Decision::None(_) => {
                             let set: Vec<String> = inputs
                                 .iter()
@@ -306,7 +366,7 @@ pub fn expand(ev: &Evaluator, strict: &Evaluator, gates: &[Gate], base: Instance
                         }
                         strict_decision => {
                             let by = if defaults.is_empty() {
-                                match strict_decision {
+                                match &strict_decision {
                                     Decision::Unknown(why) => {
                                         format!("with values decided when it is deployed ({why})")
                                     }
@@ -315,18 +375,30 @@ pub fn expand(ev: &Evaluator, strict: &Evaluator, gates: &[Gate], base: Instance
                             } else {
                                 format!("by the default of {}, which no input sets", list_names(&defaults))
                             };
-                            let label = format!(
-                                "possibly deployed: {} is {} only {by}",
-                                gate_noun(&gate.kind),
-                                what_is_none(&gate.kind)
-                            );
+                            let label = match &strict_decision {
+                                // The candidates say when it is deployed.
+                                Decision::Partial(_, when) => format!(
+                                    "possibly deployed: only {when} ({} is {} {by})",
+                                    gate_noun(&gate.kind),
+                                    what_is_none(&gate.kind)
+                                ),
+                                _ => format!(
+                                    "possibly deployed: {} is {} only {by}",
+                                    gate_noun(&gate.kind),
+                                    what_is_none(&gate.kind)
+                                ),
+                            };
                             let mut i = p;
                             i.bindings.extend(abstract_bindings(
                                 &gate.kind,
                                 span,
                                 &format!("{} is not known: {label}", gate_noun(&gate.kind)),
                             ));
-                            i.labels.push(Via { span, label });
+                            i.labels.push(Via {
+                                span,
+                                label,
+                                when: false,
+                            });
                             next.push(i);
                         }
                     }
@@ -342,7 +414,11 @@ pub fn expand(ev: &Evaluator, strict: &Evaluator, gates: &[Gate], base: Instance
                         span,
                         &format!("{} is not known offline", gate_noun(&gate.kind)),
                     ));
-                    i.labels.push(Via { span, label });
+                    i.labels.push(Via {
+                        span,
+                        label,
+                        when: false,
+                    });
                     next.push(i);
                 }
             }

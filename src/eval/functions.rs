@@ -33,7 +33,36 @@ pub fn call(ev: &Evaluator, scope: &Scope, dialect: Dialect, name: &str, args: &
             ),
         };
     }
-    let out = call_values(dialect, name, args, span);
+    // Over value sets, per combination of candidates — except where a value set is just an
+    // element of the collection being built (`createArray`, a `createObject` value): it stays
+    // one element instead of multiplying the whole collection.
+    let lname = name.to_ascii_lowercase();
+    let lifted: Vec<bool> = (0..args.len())
+        .map(|i| match lname.as_str() {
+            "createarray" | "list" | "tolist" | "toset" => false,
+            "createobject" => i % 2 == 0,
+            _ => true,
+        })
+        .collect();
+    let out = if lifted.iter().all(|l| *l) {
+        super::lift(args, span, |args| call_values(dialect, name, args.to_vec(), span))
+    } else {
+        let (set_args, kept): (Vec<_>, Vec<_>) = args.into_iter().zip(&lifted).partition(|(_, l)| **l);
+        let kept: Vec<(usize, Value)> = kept
+            .into_iter()
+            .map(|(v, _)| v)
+            .zip(lifted.iter().enumerate().filter(|(_, l)| !**l).map(|(i, _)| i))
+            .map(|(v, i)| (i, v))
+            .collect();
+        let set_positions: Vec<usize> = lifted.iter().enumerate().filter(|(_, l)| **l).map(|(i, _)| i).collect();
+        let set_args: Vec<Value> = set_args.into_iter().map(|(v, _)| v).collect();
+        super::lift(set_args, span, |picked| {
+            let mut all: Vec<(usize, Value)> = kept.clone();
+            all.extend(set_positions.iter().copied().zip(picked.iter().cloned()));
+            all.sort_by_key(|(i, _)| *i);
+            call_values(dialect, name, all.into_iter().map(|(_, v)| v).collect(), span)
+        })
+    };
     // What a function builds costs what it weighs (`range`, `split`, `flatten`, strings);
     // inputs whose result would be too large are refused before building it.
     if ev.budget.charge_value(&out) {
@@ -176,9 +205,15 @@ pub fn call_values(dialect: Dialect, name: &str, args: Vec<Value>, span: Span) -
         }
         // ARM `shallowMerge([obj1, obj2, …])`: later objects' top-level fields win.
         "shallowmerge" if dialect != Dialect::Terraform => match arg(0).map(|v| &v.kind) {
-            Some(Kind::Array(items)) if items.iter().all(|i| matches!(i.kind, Kind::Object(_) | Kind::Null)) => {
-                Some(Value::new(Kind::Object(merge_fields(items.iter())), span))
-            }
+            // Objects that are value sets (`if(c, {…}, {})` with `c` not known) merge per
+            // combination of their candidates.
+            Some(Kind::Array(items)) => Some(super::lift(items.clone(), span, |items| {
+                if items.iter().all(|i| matches!(i.kind, Kind::Object(_) | Kind::Null)) {
+                    Value::new(Kind::Object(merge_fields(items.iter())), span)
+                } else {
+                    Value::unknown("result of `shallowMerge()` is not known", span)
+                }
+            })),
             _ => None,
         },
         "toset" | "tolist" | "distinct" => arg(0).filter(|v| matches!(v.kind, Kind::Array(_))).cloned(),

@@ -60,6 +60,30 @@ pub fn module_limit(name: &str, stack_depth: usize, calls_itself: bool, instance
     }
 }
 
+/// An input nobody set that declares the values it may take (Bicep `@allowed`, ARM
+/// `allowedValues`, a Terraform `validation` with `contains([...], var.x)`): the value set of
+/// them, each candidate labelled at its place in the list ("when `level` is "database"").
+pub fn allowed_choice(ev: &Evaluator, scope: &Scope, allowed: &[Expr], shown: &str, span: Span) -> Value {
+    if allowed.len() > value::MAX_CHOICES {
+        return Value::unknown(
+            format!(
+                "`{shown}` is not set and allows more than {} values",
+                value::MAX_CHOICES
+            ),
+            span,
+        );
+    }
+    let cands = allowed
+        .iter()
+        .map(|e| {
+            let v = ev.eval(scope, e);
+            let d = v.describe();
+            v.when(e.span, format!("when `{shown}` is {d}"))
+        })
+        .collect();
+    Value::choice(cands, span)
+}
+
 /// A resource of an evaluation unit (a Terraform root with its modules, an ARM template
 /// with its nested deployments, a Bicep file with its modules).
 #[derive(Clone, Debug)]
@@ -314,71 +338,108 @@ impl<'e> Evaluator<'e> {
             ExprKind::Str(s) => Value::new(Kind::Str(PStr::lit(s.clone())), span),
             ExprKind::Template(parts) => self.template(scope, parts, span),
             ExprKind::Array(items) => {
-                let mut out = Vec::with_capacity(items.len());
+                // Each world is one way the array can turn out (a spread of a value set
+                // forks it), with the conditions under which it does.
+                let mut worlds: Vec<World<Value>> = vec![(Vec::with_capacity(items.len()), Vec::new())];
                 for item in items {
                     if let ExprKind::Spread(inner) = &item.kind {
                         let v = self.eval(scope, inner);
-                        match v.kind {
-                            Kind::Array(vs) => out.extend(vs),
-                            Kind::Null => {}
-                            _ => return Value::unknown("spread of a value that is not a known array", item.span),
+                        let mut next = Vec::new();
+                        for (out, whens) in &worlds {
+                            for cand in v.candidates() {
+                                let mut out = out.clone();
+                                match &cand.kind {
+                                    Kind::Array(vs) => out.extend(vs.iter().cloned()),
+                                    Kind::Null => {}
+                                    _ => {
+                                        return Value::unknown("spread of a value that is not a known array", item.span)
+                                    }
+                                }
+                                next.push((out, merged_whens(whens, cand)));
+                            }
                         }
+                        if next.len() > value::MAX_CHOICES {
+                            return Value::unknown("spreads of too many candidate arrays", item.span);
+                        }
+                        worlds = next;
                     } else if let ExprKind::DynamicBlock { .. } = item.kind {
                         let v = self.eval(scope, item);
-                        match v.kind {
-                            Kind::Array(vs) => out.extend(vs),
-                            _ => out.push(v),
+                        for (out, _) in &mut worlds {
+                            match &v.kind {
+                                Kind::Array(vs) => out.extend(vs.iter().cloned()),
+                                _ => out.push(v.clone()),
+                            }
                         }
                     } else {
-                        out.push(self.eval(scope, item));
+                        let v = self.eval(scope, item);
+                        push_all(&mut worlds, v, |out, v| out.push(v));
                     }
                 }
-                Value::new(Kind::Array(out), span)
+                from_worlds(worlds, span, Kind::Array)
             }
             ExprKind::Object(fields) => {
-                let mut out = Vec::with_capacity(fields.len());
+                let mut worlds: Vec<World<(String, Value)>> = vec![(Vec::with_capacity(fields.len()), Vec::new())];
                 for f in fields {
                     if let ExprKind::Spread(inner) = &f.value.kind {
                         // Later fields override earlier ones, as `get` reads the last one.
                         let v = self.eval(scope, inner);
-                        match v.kind {
-                            Kind::Object(vs) => out.extend(vs),
-                            Kind::Null => {}
-                            _ => return Value::unknown("spread of a value that is not a known object", f.value.span),
+                        let mut next = Vec::new();
+                        for (out, whens) in &worlds {
+                            for cand in v.candidates() {
+                                let mut out = out.clone();
+                                match &cand.kind {
+                                    Kind::Object(vs) => out.extend(vs.iter().cloned()),
+                                    Kind::Null => {}
+                                    _ => {
+                                        return Value::unknown(
+                                            "spread of a value that is not a known object",
+                                            f.value.span,
+                                        )
+                                    }
+                                }
+                                next.push((out, merged_whens(whens, cand)));
+                            }
                         }
+                        if next.len() > value::MAX_CHOICES {
+                            return Value::unknown("spreads of too many candidate objects", f.value.span);
+                        }
+                        worlds = next;
                         continue;
                     }
                     let Some(key) = &f.key else {
                         return Value::unknown("object with a computed key", span);
                     };
-                    out.push((key.clone(), self.eval(scope, &f.value)));
+                    let v = self.eval(scope, &f.value);
+                    push_all(&mut worlds, v, |out, v| out.push((key.clone(), v)));
                 }
-                Value::new(Kind::Object(out), span)
+                from_worlds(worlds, span, Kind::Object)
             }
             ExprKind::Name(_) | ExprKind::GetAttr(..) | ExprKind::Index(..) => self.reference(scope, e),
+            // ARM's and Bicep's `if(condition, then, else)` is their conditional.
+            ExprKind::Call(name, args)
+                if self.env.dialect() != Dialect::Terraform && args.len() == 3 && name.eq_ignore_ascii_case("if") =>
+            {
+                self.conditional(scope, &args[0], &args[1], &args[2], span)
+            }
             ExprKind::Call(name, args) => {
                 if let Some(v) = self.env.call(self, scope, name, args, span) {
                     return v;
                 }
                 functions::call(self, scope, self.env.dialect(), name, args, span)
             }
-            ExprKind::Conditional(c, t, f) => {
-                let cond = self.eval(scope, c);
-                match cond.as_bool() {
-                    Some(true) => self.eval(scope, t),
-                    Some(false) => self.eval(scope, f),
-                    None => Value::unknown("condition is not known", c.span),
-                }
-            }
+            ExprKind::Conditional(c, t, f) => self.conditional(scope, c, t, f, span),
             ExprKind::Unary(op, x) => {
                 let v = self.eval(scope, x);
-                match (op, &v.kind) {
-                    (UnaryOp::Not, _) if v.as_bool().is_some() => {
-                        Value::new(Kind::Bool(!v.as_bool().unwrap_or_default()), span).with_via_of(&v)
+                lift(vec![v], span, |vs| {
+                    let v = &vs[0];
+                    match (op, &v.kind) {
+                        (UnaryOp::Not, _) if v.as_bool().is_some() => {
+                            Value::new(Kind::Bool(!v.as_bool().unwrap_or_default()), span).with_via_of(v)
+                        }
+                        (UnaryOp::Neg, Kind::Number(n)) => Value::new(Kind::Number(-n), span),
+                        _ => Value::unknown("operand is not known", span),
                     }
-                    (UnaryOp::Neg, Kind::Number(n)) => Value::new(Kind::Number(-n), span),
-                    _ => Value::unknown("operand is not known", span),
-                }
+                })
             }
             ExprKind::Binary(op, l, r) => self.binary(scope, *op, l, r, span),
             ExprKind::For(f) => self.for_expr(scope, f, span),
@@ -409,31 +470,48 @@ impl<'e> Evaluator<'e> {
         }
     }
 
-    fn template(&self, scope: &Scope, parts: &[TemplatePart], span: Span) -> Value {
-        let mut s = PStr::default();
-        let mut via = Vec::new();
-        for part in parts {
-            match part {
-                TemplatePart::Lit(l) => s.push(Piece::Lit(l.clone())),
-                TemplatePart::Interp(e) => {
-                    let v = self.eval(scope, e);
-                    if via.is_empty() {
-                        via = v.origin.via.clone();
-                    }
-                    match v.as_pstr() {
-                        Some(p) => s.append(p),
-                        None => s.push(Piece::Unknown),
-                    }
+    /// `v[k]` for a known `v` and an evaluated key.
+    fn index(&self, v: &Value, k: &Value, span: Span) -> Value {
+        let found = match (&v.kind, &k.kind) {
+            (Kind::Object(_), _) => match k.as_str() {
+                Some(k) => v.get(&k).cloned(),
+                None => return Value::unknown("index is not known", span),
+            },
+            (Kind::Array(items), Kind::Number(n)) if *n >= 0.0 => items.get(*n as usize).cloned(),
+            _ => return Value::unknown("index is not known", span),
+        };
+        match found {
+            Some(mut x) => {
+                if x.origin.via.is_empty() {
+                    x.origin.via = v.origin.via.clone();
                 }
+                x
             }
-            if s.lit_len() > value::MAX_STRING {
-                return Value::unknown("string grows too long", span);
-            }
+            None => Value::unknown(NO_SUCH_ELEMENT, span),
         }
-        Value {
-            kind: Kind::Str(s),
-            origin: Origin { span, via },
+    }
+
+    fn template(&self, scope: &Scope, parts: &[TemplatePart], span: Span) -> Value {
+        // Interpolations first: a value set among them makes the string one of several.
+        let values: Vec<Option<Value>> = parts
+            .iter()
+            .map(|p| match p {
+                TemplatePart::Lit(_) => None,
+                TemplatePart::Interp(e) => Some(self.eval(scope, e)),
+            })
+            .collect();
+        let sets: Vec<Value> = values.iter().flatten().cloned().collect();
+        if !sets.iter().any(|v| matches!(v.kind, Kind::Choice(_))) {
+            return build_template(parts, &values, span);
         }
+        lift(sets, span, |picked| {
+            let mut it = picked.iter();
+            let one: Vec<Option<Value>> = values
+                .iter()
+                .map(|v| v.as_ref().and_then(|_| it.next().cloned()))
+                .collect();
+            build_template(parts, &one, span)
+        })
     }
 
     /// `a.b[c].d`: flattens the chain to a root name and segments, asks the environment,
@@ -480,23 +558,23 @@ impl<'e> Evaluator<'e> {
 
     /// One attribute access or index on a value.
     pub fn apply(&self, scope: &Scope, v: Value, seg: Seg, span: Span) -> Value {
+        if let Kind::Choice(cands) = &v.kind {
+            let out = cands
+                .iter()
+                .map(|c| {
+                    let r = self.apply(scope, c.clone(), seg, span);
+                    with_whens(r, &[c])
+                })
+                .collect();
+            return Value::choice(out, span);
+        }
         let via = v.origin.via.clone();
         let out = match (&v.kind, seg) {
             (Kind::Unknown(_), _) => return v,
             (Kind::Object(_), Seg::Attr(name)) => v.get(name).cloned(),
-            (Kind::Object(_), Seg::Index(ix)) => {
+            (Kind::Object(_) | Kind::Array(_), Seg::Index(ix)) => {
                 let k = self.eval(scope, ix);
-                match k.as_str() {
-                    Some(k) => v.get(&k).cloned(),
-                    None => return Value::unknown("index is not known", span),
-                }
-            }
-            (Kind::Array(items), Seg::Index(ix)) => {
-                let k = self.eval(scope, ix);
-                match k.kind {
-                    Kind::Number(n) if n >= 0.0 => items.get(n as usize).cloned(),
-                    _ => return Value::unknown("index is not known", span),
-                }
+                return lift(vec![k], span, |ks| self.index(&v, &ks[0], span));
             }
             _ => None,
         };
@@ -511,50 +589,52 @@ impl<'e> Evaluator<'e> {
         }
     }
 
+    /// `c ? t : f`. A condition that is not known gives a value set of both branches, each
+    /// saying when it applies; a condition that is a value set picks a branch per candidate.
+    fn conditional(&self, scope: &Scope, c: &Expr, t: &Expr, f: &Expr, span: Span) -> Value {
+        let cond = self.eval(scope, c);
+        match cond.as_bool() {
+            Some(true) => return self.eval(scope, t),
+            Some(false) => return self.eval(scope, f),
+            None => {}
+        }
+        match &cond.kind {
+            Kind::Choice(cands) => {
+                let (mut tv, mut fv) = (None, None);
+                let mut out = Vec::new();
+                for cand in cands {
+                    let v = match cand.as_bool() {
+                        Some(true) => tv.get_or_insert_with(|| self.eval(scope, t)).clone(),
+                        Some(false) => fv.get_or_insert_with(|| self.eval(scope, f)).clone(),
+                        None => Value::unknown("condition is not known", c.span),
+                    };
+                    out.push(with_whens(v, &[cand]));
+                }
+                Value::choice(out, span)
+            }
+            Kind::Unknown(_) => {
+                let what = c
+                    .brief(self.env.dialect())
+                    .map_or_else(|| "the condition".to_string(), |b| format!("`{b}`"));
+                let tv = self.eval(scope, t).when(c.span, format!("when {what} is true"));
+                let fv = self.eval(scope, f).when(c.span, format!("when {what} is false"));
+                Value::choice(vec![tv, fv], span)
+            }
+            _ => Value::unknown("condition is not a boolean", c.span),
+        }
+    }
+
     fn binary(&self, scope: &Scope, op: BinaryOp, l: &Expr, r: &Expr, span: Span) -> Value {
         let a = self.eval(scope, l);
         // Short-circuit forms that can be known from one side.
         match (op, a.as_bool()) {
             (BinaryOp::And, Some(false)) => return Value::new(Kind::Bool(false), span),
             (BinaryOp::Or, Some(true)) => return Value::new(Kind::Bool(true), span),
-            (BinaryOp::Coalesce, _) if !matches!(a.kind, Kind::Null | Kind::Unknown(_)) => return a,
+            (BinaryOp::Coalesce, _) if !matches!(a.kind, Kind::Null | Kind::Unknown(_) | Kind::Choice(_)) => return a,
             _ => {}
         }
         let b = self.eval(scope, r);
-        if op == BinaryOp::Coalesce {
-            return if matches!(a.kind, Kind::Null) {
-                b
-            } else {
-                Value::unknown("operand is not known", span)
-            };
-        }
-        let kind = match op {
-            BinaryOp::And | BinaryOp::Or => match (a.as_bool(), b.as_bool()) {
-                (Some(x), Some(y)) => Kind::Bool(if op == BinaryOp::And { x && y } else { x || y }),
-                _ => return Value::unknown("operand is not known", span),
-            },
-            BinaryOp::Eq | BinaryOp::NotEq => match equal(&a, &b) {
-                Some(eq) => Kind::Bool(eq == (op == BinaryOp::Eq)),
-                None => return Value::unknown("operand is not known", span),
-            },
-            _ => match (&a.kind, &b.kind) {
-                (Kind::Number(x), Kind::Number(y)) => match op {
-                    BinaryOp::Add => Kind::Number(x + y),
-                    BinaryOp::Sub => Kind::Number(x - y),
-                    BinaryOp::Mul => Kind::Number(x * y),
-                    BinaryOp::Div if *y != 0.0 => Kind::Number(x / y),
-                    BinaryOp::Mod if *y != 0.0 => Kind::Number(x % y),
-                    BinaryOp::Less => Kind::Bool(x < y),
-                    BinaryOp::LessEq => Kind::Bool(x <= y),
-                    BinaryOp::Greater => Kind::Bool(x > y),
-                    BinaryOp::GreaterEq => Kind::Bool(x >= y),
-                    _ => return Value::unknown("arithmetic is not defined here", span),
-                },
-                // Bicep `+` is numeric only; strings are built with interpolation.
-                _ => return Value::unknown("operand is not known", span),
-            },
-        };
-        Value::new(kind, span)
+        lift(vec![a, b], span, |vs| binary_values(op, &vs[0], &vs[1], span))
     }
 
     fn for_expr(&self, scope: &Scope, f: &crate::ir::ForExpr, span: Span) -> Value {
@@ -602,6 +682,162 @@ impl Value {
     }
 }
 
+/// One way a collection can turn out (a spread of a value set forks it): its elements, and
+/// the `when` labels of the candidates it took.
+type World<T> = (Vec<T>, Vec<Via>);
+
+/// A string built from template parts with their interpolations evaluated.
+fn build_template(parts: &[TemplatePart], values: &[Option<Value>], span: Span) -> Value {
+    let mut s = PStr::default();
+    let mut via = Vec::new();
+    for (part, v) in parts.iter().zip(values) {
+        match (part, v) {
+            (TemplatePart::Lit(l), _) => s.push(Piece::Lit(l.clone())),
+            (TemplatePart::Interp(_), Some(v)) => {
+                if via.is_empty() {
+                    via = v.origin.via.iter().filter(|h| !h.when).cloned().collect();
+                }
+                match v.as_pstr() {
+                    Some(p) => s.append(p),
+                    None => s.push(Piece::Unknown),
+                }
+            }
+            (TemplatePart::Interp(_), None) => s.push(Piece::Unknown),
+        }
+        if s.lit_len() > value::MAX_STRING {
+            return Value::unknown("string grows too long", span);
+        }
+    }
+    Value {
+        kind: Kind::Str(s),
+        origin: Origin { span, via },
+    }
+}
+
+/// `f` over every combination of the candidates of `args` (values that are not sets are
+/// their only candidate), as a value set whose candidates say when they apply. Without a
+/// set among `args`, just `f(args)`.
+pub fn lift(args: Vec<Value>, span: Span, f: impl Fn(&[Value]) -> Value) -> Value {
+    if !args.iter().any(|a| matches!(a.kind, Kind::Choice(_))) {
+        return f(&args);
+    }
+    let combos: usize = args.iter().map(|a| a.candidates().len()).product();
+    if combos > value::MAX_CHOICES {
+        return Value::unknown(format!("more than {} candidate values", value::MAX_CHOICES), span);
+    }
+    let mut out = Vec::with_capacity(combos);
+    for n in 0..combos {
+        let mut rest = n;
+        let picked: Vec<&Value> = args
+            .iter()
+            .map(|a| {
+                let c = a.candidates();
+                let p = &c[rest % c.len()];
+                rest /= c.len();
+                p
+            })
+            .collect();
+        let owned: Vec<Value> = picked.iter().map(|v| (*v).clone()).collect();
+        out.push(with_whens(f(&owned), &picked));
+    }
+    Value::choice(out, span)
+}
+
+/// `v` with the `when` labels of `from` in front of its own (once each).
+fn with_whens(mut v: Value, from: &[&Value]) -> Value {
+    let mut whens: Vec<Via> = Vec::new();
+    for f in from {
+        for w in f.whens() {
+            if !whens.contains(w) && !v.origin.via.contains(w) {
+                whens.push(w.clone());
+            }
+        }
+    }
+    whens.append(&mut v.origin.via);
+    v.origin.via = whens;
+    v
+}
+
+/// The `when` labels of a world plus those of the candidate that forks it.
+fn merged_whens(whens: &[Via], cand: &Value) -> Vec<Via> {
+    let mut out = whens.to_vec();
+    for w in cand.whens() {
+        if !out.contains(w) {
+            out.push(w.clone());
+        }
+    }
+    out
+}
+
+/// Adds `v` to every world; a value set among worlds is kept whole inside each.
+fn push_all<T>(worlds: &mut [World<T>], v: Value, push: impl Fn(&mut Vec<T>, Value)) {
+    let n = worlds.len();
+    for (i, (out, _)) in worlds.iter_mut().enumerate() {
+        if i + 1 == n {
+            push(out, v);
+            break;
+        }
+        push(out, v.clone());
+    }
+}
+
+/// One collection, or a value set of them (one per world, labelled with when it applies).
+fn from_worlds<T>(mut worlds: Vec<World<T>>, span: Span, kind: fn(Vec<T>) -> Kind) -> Value {
+    if worlds.len() == 1 {
+        let (out, _) = worlds.pop().unwrap_or_default();
+        return Value::new(kind(out), span);
+    }
+    let cands = worlds
+        .into_iter()
+        .map(|(out, whens)| {
+            let mut v = Value::new(kind(out), span);
+            v.origin.via = whens;
+            v
+        })
+        .collect();
+    Value::choice(cands, span)
+}
+
+/// A binary operator on two values that are not sets.
+fn binary_values(op: BinaryOp, a: &Value, b: &Value, span: Span) -> Value {
+    if op == BinaryOp::Coalesce {
+        return match a.kind {
+            Kind::Null => b.clone(),
+            Kind::Unknown(_) => Value::unknown("operand is not known", span),
+            _ => a.clone(),
+        };
+    }
+    let kind = match op {
+        BinaryOp::And | BinaryOp::Or => match (a.as_bool(), b.as_bool()) {
+            (Some(x), Some(y)) => Kind::Bool(if op == BinaryOp::And { x && y } else { x || y }),
+            // One side decides: `false && x`, `x || true`.
+            (Some(v), _) | (_, Some(v)) if v == (op == BinaryOp::Or) => Kind::Bool(v),
+            _ => return Value::unknown("operand is not known", span),
+        },
+        BinaryOp::Eq | BinaryOp::NotEq => match equal(a, b) {
+            Some(eq) => Kind::Bool(eq == (op == BinaryOp::Eq)),
+            None => return Value::unknown("operand is not known", span),
+        },
+        _ => match (&a.kind, &b.kind) {
+            (Kind::Number(x), Kind::Number(y)) => match op {
+                BinaryOp::Add => Kind::Number(x + y),
+                BinaryOp::Sub => Kind::Number(x - y),
+                BinaryOp::Mul => Kind::Number(x * y),
+                BinaryOp::Div if *y != 0.0 => Kind::Number(x / y),
+                BinaryOp::Mod if *y != 0.0 => Kind::Number(x % y),
+                BinaryOp::Less => Kind::Bool(x < y),
+                BinaryOp::LessEq => Kind::Bool(x <= y),
+                BinaryOp::Greater => Kind::Bool(x > y),
+                BinaryOp::GreaterEq => Kind::Bool(x >= y),
+                _ => return Value::unknown("arithmetic is not defined here", span),
+            },
+            // Bicep `+` is numeric only; strings are built with interpolation.
+            _ => return Value::unknown("operand is not known", span),
+        },
+    };
+    Value::new(kind, span)
+}
+
 /// The (key, value) pairs a `for` / `for_each` iterates over; `None` when not known.
 pub fn iterate(v: &Value) -> Option<Vec<(Value, Value)>> {
     match &v.kind {
@@ -625,7 +861,7 @@ pub fn iterate(v: &Value) -> Option<Vec<(Value, Value)>> {
 /// Equality of two known values; `None` when either side is not fully known.
 pub fn equal(a: &Value, b: &Value) -> Option<bool> {
     match (&a.kind, &b.kind) {
-        (Kind::Unknown(_), _) | (_, Kind::Unknown(_)) => None,
+        (Kind::Unknown(_), _) | (_, Kind::Unknown(_)) | (Kind::Choice(_), _) | (_, Kind::Choice(_)) => None,
         (Kind::Null, Kind::Null) => Some(true),
         (Kind::Bool(x), Kind::Bool(y)) => Some(x == y),
         (Kind::Number(x), Kind::Number(y)) => Some(x == y),

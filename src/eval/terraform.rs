@@ -301,6 +301,16 @@ impl TfUnit {
                     .via(set.expr.span, set.label.clone());
             }
             match instance.module.variables.get(name) {
+                // Not set, with the values it may take: one of them (only a default
+                // would decide otherwise, and existence is not decided by a default).
+                Some(Variable {
+                    allowed: Some(allowed),
+                    default,
+                    ..
+                }) if ev.strict || default.is_none() => {
+                    ev.note_input(&shown, None);
+                    super::allowed_choice(ev, &Scope::new(inst), allowed, &shown, span)
+                }
                 Some(Variable { default: Some(_), .. }) if ev.strict => {
                     ev.note_input(&shown, None);
                     Value::unknown(format!("`{shown}` is not set; only its default decides"), span)

@@ -20,9 +20,17 @@ pub enum Kind {
     Str(PStr),
     Array(Vec<Value>),
     Object(Vec<(String, Value)>),
+    /// One of these candidates (2 to [`MAX_CHOICES`]), depending on something not known
+    /// offline: both branches of a conditional whose condition is not known, an input's
+    /// allowed values. Each candidate's origin starts with a `when` hop saying when it is
+    /// the one ("when `var.x` is true"). Never nested.
+    Choice(Vec<Value>),
     /// Not knowable offline; the text says why (shown by `--show-unresolved`).
     Unknown(String),
 }
+
+/// Candidates a value set holds at most; past it the value is Unknown.
+pub const MAX_CHOICES: usize = 8;
 
 /// Where a value came from: the span where it was written, and the hops (variable,
 /// local, tfvars entry, module argument, parameter) that carried it to where it is used,
@@ -37,6 +45,8 @@ pub struct Origin {
 pub struct Via {
     pub span: Span,
     pub label: String,
+    /// Says when a candidate of a [`Kind::Choice`] applies, rather than where it came from.
+    pub when: bool,
 }
 
 /// A reference to something declared in the inputs, e.g. "the `id` of account `a`".
@@ -190,9 +200,65 @@ impl Value {
             Via {
                 span,
                 label: label.into(),
+                when: false,
             },
         );
         self
+    }
+
+    /// A candidate of a value set, with a label saying when it applies.
+    pub fn when(mut self, span: Span, label: impl Into<String>) -> Value {
+        self.origin.via.insert(
+            0,
+            Via {
+                span,
+                label: label.into(),
+                when: true,
+            },
+        );
+        self
+    }
+
+    /// The candidates of a value set, or the value itself.
+    pub fn candidates(&self) -> &[Value] {
+        match &self.kind {
+            Kind::Choice(c) => c,
+            _ => std::slice::from_ref(self),
+        }
+    }
+
+    /// A value set of `candidates` (each already labelled with when it applies): equal
+    /// candidates are merged, a single one is the value itself (its `when` labels dropped:
+    /// it applies always), and more than [`MAX_CHOICES`] are Unknown.
+    pub fn choice(candidates: Vec<Value>, span: Span) -> Value {
+        let mut out: Vec<Value> = Vec::new();
+        for c in candidates {
+            // Flatten: a candidate that is itself a set contributes its candidates.
+            let parts = match c.kind {
+                Kind::Choice(inner) => inner,
+                _ => vec![c],
+            };
+            for p in parts {
+                if !out.iter().any(|o| super::equal(o, &p) == Some(true)) {
+                    out.push(p);
+                }
+            }
+        }
+        match out.len() {
+            0 => Value::unknown("no candidate value", span),
+            1 => {
+                let mut v = out.pop().unwrap_or_else(|| Value::unknown("no candidate value", span));
+                v.origin.via.retain(|h| !h.when);
+                v
+            }
+            n if n > MAX_CHOICES => Value::unknown(format!("more than {MAX_CHOICES} candidate values"), span),
+            _ => Value::new(Kind::Choice(out), span),
+        }
+    }
+
+    /// The `when` labels of this value (a candidate's conditions).
+    pub fn whens(&self) -> impl Iterator<Item = &Via> {
+        self.origin.via.iter().filter(|v| v.when)
     }
 
     /// A boolean as Terraform and ARM convert it: `true`, or the strings "true"/"false"
@@ -262,6 +328,7 @@ impl Value {
             Kind::Str(s) => format!("\"{s}\""),
             Kind::Array(_) => "[…]".into(),
             Kind::Object(_) => "{…}".into(),
+            Kind::Choice(c) => c.iter().map(Value::describe).collect::<Vec<_>>().join(" or "),
             Kind::Unknown(_) => "unknown".into(),
         }
     }

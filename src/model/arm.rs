@@ -178,12 +178,15 @@ impl<'u> Builder<'u> {
     }
 
     fn note_unknown<T>(&mut self, fact: &Fact<T>, what: String) {
-        if let Fact::Unknown { span, why } = fact {
-            self.unresolved.push(Unresolved {
-                span: *span,
-                what,
-                why: why.clone(),
-            });
+        // Every candidate of a value set that is not known, too.
+        for c in fact.candidates() {
+            if let Fact::Unknown { span, why } = c {
+                self.unresolved.push(Unresolved {
+                    span: *span,
+                    what: what.clone(),
+                    why: why.clone(),
+                });
+            }
         }
     }
 
@@ -194,12 +197,24 @@ impl<'u> Builder<'u> {
                 value: true,
                 note: default_note.to_string(),
             },
-            Some(f) if f.is_null() => Fact::Default {
-                value: true,
-                note: default_note.to_string(),
-            },
             Some(f) => {
-                let fact = f.fact(|v| v.as_bool().map(|b| b != invert));
+                // Per candidate of a value set: one that is null is "not set" under its
+                // conditions.
+                let fact = Fact::one_of(
+                    f.split()
+                        .iter()
+                        .map(|c| {
+                            if c.is_null() {
+                                Fact::Default {
+                                    value: true,
+                                    note: format!("{}{default_note}", super::azurerm::when_prefix(&c.value)),
+                                }
+                            } else {
+                                c.fact(|v| v.as_bool().map(|b| b != invert))
+                            }
+                        })
+                        .collect(),
+                );
                 self.note_unknown(&fact, format!("`{prop}` of `{address}`"));
                 fact
             }
@@ -224,16 +239,22 @@ impl<'u> Builder<'u> {
             true,
         );
         let mut api_known = true;
-        let kind = match self.at(s, &[Step::Key("kind")]) {
-            None => Some("GlobalDocumentDB".to_string()),
+        // One kind, or several candidates each with its conditions.
+        let kinds: Vec<(String, Vec<crate::eval::Via>)> = match self.at(s, &[Step::Key("kind")]) {
+            None => vec![("GlobalDocumentDB".to_string(), Vec::new())],
             Some(f) => {
-                let k = f.value.as_str();
-                if k.is_none() {
-                    api_known = false;
+                let mut out = Vec::new();
+                for (k, when) in super::kind_candidates(&f) {
+                    match k {
+                        Some(k) => out.push((k, when)),
+                        None => api_known = false,
+                    }
+                }
+                if !api_known {
                     let fact = f.fact(|v| v.as_str());
                     self.note_unknown(&fact, format!("`kind` of `{address}`"));
                 }
-                k
+                out
             }
         };
         let mut capabilities = Vec::new();
@@ -256,7 +277,13 @@ impl<'u> Builder<'u> {
                 }
             }
         }
-        let (api, mongo_rbac) = cosmos::account_api(kind.as_deref(), &capabilities, api_known);
+        let (api, mongo_rbac, api_when) = if api_known {
+            super::api_of_kinds(&kinds, &capabilities, true)
+        } else {
+            // A `MongoDB` kind is known to be MongoDB whatever the capabilities say.
+            let (a, r) = cosmos::account_api(kinds.first().map(|k| k.0.as_str()), &capabilities, false);
+            (a, r, Vec::new())
+        };
         self.accounts.entry(ResKey(i as u32)).or_insert(self.inv.accounts.len());
         self.inv.accounts.push(CosmosAccount {
             address: declared,
@@ -266,6 +293,7 @@ impl<'u> Builder<'u> {
             hints: &HINTS,
             name,
             api,
+            api_when,
             capabilities,
             mongo_rbac,
             local_auth_enabled,

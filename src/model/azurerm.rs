@@ -179,6 +179,16 @@ struct Slot {
     instance: crate::eval::exist::Instance,
 }
 
+/// "when `x` is true: " for a candidate of a value set, or nothing.
+pub(super) fn when_prefix(v: &crate::eval::Value) -> String {
+    let whens: Vec<&str> = v.whens().map(|w| w.label.as_str()).collect();
+    if whens.is_empty() {
+        String::new()
+    } else {
+        format!("{}: ", whens.join(" and "))
+    }
+}
+
 struct Builder<'u> {
     unit: &'u TfUnit,
     /// The unit's resources with azapi Cosmos resources under their ARM types (empty
@@ -256,26 +266,39 @@ impl<'u> Builder<'u> {
         self.body(s).find_all(path, false)
     }
 
-    fn note_unknown<T>(&mut self, fact: &Fact<T>, what: impl FnOnce() -> String) {
-        if let Fact::Unknown { span, why } = fact {
-            self.unresolved.push(Unresolved {
-                span: *span,
-                what: what(),
-                why: why.clone(),
-            });
+    fn note_unknown<T>(&mut self, fact: &Fact<T>, what: impl Fn() -> String) {
+        // Every candidate of a value set that is not known, too.
+        for c in fact.candidates() {
+            if let Fact::Unknown { span, why } = c {
+                self.unresolved.push(Unresolved {
+                    span: *span,
+                    what: what(),
+                    why: why.clone(),
+                });
+            }
         }
     }
 
     /// A boolean attribute as a fact; `null` means "not set" in Terraform.
     fn bool_fact(&mut self, i: usize, attr: &str, invert: bool, default: (bool, &str)) -> Option<Fact<bool>> {
         let found = self.find(i, &[Step::Key(attr)])?;
-        if found.is_null() {
-            return Some(Fact::Default {
-                value: default.0,
-                note: format!("`{attr}` is null, so {}", default.1),
-            });
-        }
-        let fact = found.fact(|v| v.as_bool().map(|b| b != invert));
+        // Per candidate of a value set: one that is null is "not set" under its conditions.
+        let fact = Fact::one_of(
+            found
+                .split()
+                .iter()
+                .map(|f| {
+                    if f.is_null() {
+                        Fact::Default {
+                            value: default.0,
+                            note: format!("{}`{attr}` is null, so {}", when_prefix(&f.value), default.1),
+                        }
+                    } else {
+                        f.fact(|v| v.as_bool().map(|b| b != invert))
+                    }
+                })
+                .collect(),
+        );
         let address = self.names(i).1;
         self.note_unknown(&fact, || format!("`{attr}` of `{address}`"));
         Some(fact)
@@ -320,14 +343,24 @@ impl<'u> Builder<'u> {
             });
 
         let mut api_known = true;
-        let kind = match self.find(i, &[Step::Key("kind")]) {
-            None => Some("GlobalDocumentDB".to_string()),
-            Some(f) if f.is_null() => Some("GlobalDocumentDB".to_string()),
+        // One kind, or several candidates each with its conditions.
+        let kinds: Vec<(String, Vec<crate::eval::Via>)> = match self.find(i, &[Step::Key("kind")]) {
+            None => vec![("GlobalDocumentDB".to_string(), Vec::new())],
             Some(f) => {
                 let fact = f.fact(|v| v.as_str());
-                api_known &= fact.value().is_some();
                 self.note_unknown(&fact, || format!("`kind` of `{address}`"));
-                fact.value().cloned()
+                let mut out = Vec::new();
+                for (k, when) in super::kind_candidates(&f) {
+                    match k {
+                        Some(k) => out.push((k, when)),
+                        // Terraform's null: the provider's default kind.
+                        None if f.split().iter().any(|c| c.is_null()) => {
+                            out.push(("GlobalDocumentDB".to_string(), when))
+                        }
+                        None => api_known = false,
+                    }
+                }
+                out
             }
         };
         let mut capabilities = Vec::new();
@@ -337,7 +370,12 @@ impl<'u> Builder<'u> {
             self.note_unknown(&fact, || format!("`capabilities` of `{address}`"));
             capabilities.extend(fact.value().cloned());
         }
-        let (api, mongo_rbac) = cosmos::account_api(kind.as_deref(), &capabilities, api_known);
+        let (api, mongo_rbac, api_when) = if api_known {
+            super::api_of_kinds(&kinds, &capabilities, true)
+        } else {
+            let (a, r) = cosmos::account_api(None, &capabilities, false);
+            (a, r, Vec::new())
+        };
         self.accounts
             .entry(ResKey(res as u32))
             .or_insert(self.inv.accounts.len());
@@ -349,6 +387,7 @@ impl<'u> Builder<'u> {
             hints: &HINTS,
             name,
             api,
+            api_when,
             capabilities,
             mongo_rbac,
             local_auth_enabled,

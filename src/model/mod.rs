@@ -27,13 +27,48 @@ pub enum Fact<T> {
     Default { value: T, note: String },
     /// Written at `span` but not knowable offline.
     Unknown { span: Span, why: String },
+    /// One of several candidates (a value set: both branches of a conditional whose
+    /// condition is not known, an input's allowed values); each candidate's `via` starts with
+    /// labels saying when it applies. Rules decide over the candidates: they fire when one is
+    /// insecure and say when. Never nested; at least two.
+    OneOf(Vec<Fact<T>>),
 }
 
 impl<T> Fact<T> {
+    /// The value, when there is exactly one (not for a value set).
     pub fn value(&self) -> Option<&T> {
         match self {
             Fact::Literal { value, .. } | Fact::Resolved { value, .. } | Fact::Default { value, .. } => Some(value),
-            Fact::Unknown { .. } => None,
+            Fact::Unknown { .. } | Fact::OneOf(_) => None,
+        }
+    }
+
+    /// The candidates: those of a value set, or the fact itself.
+    pub fn candidates(&self) -> &[Fact<T>] {
+        match self {
+            Fact::OneOf(c) => c,
+            _ => std::slice::from_ref(self),
+        }
+    }
+
+    /// The first candidate whose value satisfies `insecure`.
+    pub fn find(&self, insecure: impl Fn(&T) -> bool) -> Option<&Fact<T>> {
+        self.candidates().iter().find(|c| c.value().is_some_and(&insecure))
+    }
+
+    /// A value set of `facts` (flattened; one fact is itself).
+    pub fn one_of(facts: Vec<Fact<T>>) -> Fact<T> {
+        let mut out = Vec::new();
+        for f in facts {
+            match f {
+                Fact::OneOf(inner) => out.extend(inner),
+                f => out.push(f),
+            }
+        }
+        if out.len() == 1 {
+            out.pop().expect("one fact")
+        } else {
+            Fact::OneOf(out)
         }
     }
 
@@ -42,6 +77,7 @@ impl<T> Fact<T> {
         match self {
             Fact::Literal { span, .. } | Fact::Resolved { span, .. } | Fact::Unknown { span, .. } => Some(*span),
             Fact::Default { .. } => None,
+            Fact::OneOf(c) => c.iter().find_map(Fact::span),
         }
     }
 
@@ -52,7 +88,7 @@ impl<T> Fact<T> {
         }
     }
 
-    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Fact<U> {
+    pub fn map<U>(self, f: &impl Fn(T) -> U) -> Fact<U> {
         match self {
             Fact::Literal { value, span } => Fact::Literal { value: f(value), span },
             Fact::Resolved { value, span, via } => Fact::Resolved {
@@ -62,6 +98,7 @@ impl<T> Fact<T> {
             },
             Fact::Default { value, note } => Fact::Default { value: f(value), note },
             Fact::Unknown { span, why } => Fact::Unknown { span, why },
+            Fact::OneOf(c) => Fact::OneOf(c.into_iter().map(|x| x.map(f)).collect()),
         }
     }
 }
@@ -119,6 +156,9 @@ pub struct CosmosAccount {
     /// The account name, when it is a known string.
     pub name: Option<String>,
     pub api: ApiKind,
+    /// When `kind` is a value set whose candidates serve different APIs: the conditions
+    /// under which `api` is the one (empty otherwise).
+    pub api_when: Vec<Via>,
     pub capabilities: Vec<String>,
     /// Whether Entra ID data-plane RBAC is enabled for MongoDB (capability
     /// `EnableMongoRoleBasedAccessControl`).
@@ -303,12 +343,61 @@ pub(crate) fn budget_note(budget: &crate::eval::Budget, resources: &[crate::eval
     })
 }
 
+/// The API of an account whose `kind` is one of `kinds` (each with the conditions it
+/// applies under): when they agree, that API; otherwise the first one that supports Microsoft
+/// Entra data-plane RBAC — the one key-based findings are about — with its conditions.
+pub(crate) fn api_of_kinds(
+    kinds: &[(String, Vec<Via>)],
+    capabilities: &[String],
+    known: bool,
+) -> (ApiKind, bool, Vec<Via>) {
+    let apis: Vec<(ApiKind, bool, &Vec<Via>)> = kinds
+        .iter()
+        .map(|(k, when)| {
+            let (api, rbac) = cosmos::account_api(Some(k), capabilities, known);
+            (api, rbac, when)
+        })
+        .collect();
+    match apis.first() {
+        None => {
+            let (api, rbac) = cosmos::account_api(None, capabilities, false);
+            (api, rbac, Vec::new())
+        }
+        Some(&(api, rbac, _)) if apis.iter().all(|(a, _, _)| *a == api) => (api, rbac, Vec::new()),
+        Some(&(api, rbac, when)) => {
+            let entra = |a: ApiKind, rbac: bool| a == ApiKind::NoSql || (a == ApiKind::Mongo && rbac);
+            match apis.iter().find(|(a, r, _)| entra(*a, *r)) {
+                Some(&(a, r, w)) => (a, r, w.clone()),
+                None => (api, rbac, when.clone()),
+            }
+        }
+    }
+}
+
+/// The candidates of an account's `kind` (one, unless it is a value set), with the
+/// conditions each applies under; `None` candidates are not known.
+pub(crate) fn kind_candidates(found: &extract::Found) -> Vec<(Option<String>, Vec<Via>)> {
+    found
+        .split()
+        .iter()
+        .map(|f| (f.value.as_str(), f.value.whens().cloned().collect()))
+        .collect()
+}
+
 /// An assignment's scope as a fact: classified (account, database, container), or Unknown
 /// with why. Shared by every mapping so scopes read the same in every format.
 pub(crate) fn scope_fact(
     found: Option<&extract::Found>,
     header: crate::source::Span,
     kind_of: impl Fn(&crate::eval::Symbol) -> cosmos::SymbolKind,
+) -> Fact<AssignmentScope> {
+    scope_fact_dyn(found, header, &kind_of)
+}
+
+fn scope_fact_dyn(
+    found: Option<&extract::Found>,
+    header: crate::source::Span,
+    kind_of: &dyn Fn(&crate::eval::Symbol) -> cosmos::SymbolKind,
 ) -> Fact<AssignmentScope> {
     use crate::eval::Kind;
     let Some(f) = found else {
@@ -317,12 +406,21 @@ pub(crate) fn scope_fact(
             why: "`scope` is not set".into(),
         };
     };
+    if let Kind::Choice(_) = f.value.kind {
+        // A value set of scopes: classified per candidate.
+        return Fact::one_of(
+            f.split()
+                .iter()
+                .map(|c| scope_fact_dyn(Some(c), header, kind_of))
+                .collect(),
+        );
+    }
     let classified = match &f.value.kind {
         Kind::Str(s) => cosmos::classify_scope(s, kind_of),
         _ => None,
     };
     match classified {
-        Some(sc) => f.fact(|_| Some(sc)),
+        Some(sc) => f.fact(|_| Some(sc.clone())),
         None => Fact::Unknown {
             span: f.expr_span.unwrap_or(f.use_span),
             why: match &f.value.kind {

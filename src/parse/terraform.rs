@@ -27,6 +27,8 @@ pub struct Variable {
     pub name: String,
     pub header: Span,
     pub default: Option<Expr>,
+    /// The values a `validation { condition = contains([...], var.<name>) }` block allows.
+    pub allowed: Option<Vec<Expr>>,
 }
 
 #[derive(Debug, Clone)]
@@ -88,10 +90,17 @@ pub fn parse(file: FileId, text: &str) -> TfFile {
                         .body
                         .get_attribute("default")
                         .map(|a| lower.expr(&a.value, lower.span_of(a)));
+                    let allowed = block
+                        .body
+                        .blocks()
+                        .filter(|b| b.ident.as_str() == "validation")
+                        .filter_map(|b| b.body.get_attribute("condition"))
+                        .find_map(|c| allowed_values(&lower.expr(&c.value, lower.span_of(c)), &name));
                     out.variables.push(Variable {
                         name,
                         header: lower.header(block),
                         default,
+                        allowed,
                     });
                 }
             }
@@ -157,6 +166,21 @@ pub fn parse(file: FileId, text: &str) -> TfFile {
 }
 
 const MODULE_META: &[&str] = &["source", "version", "providers", "count", "for_each", "depends_on"];
+
+/// The list of `contains([...], var.<name>)` (the usual validation of an enumerated
+/// variable), when that is what `condition` says.
+fn allowed_values(condition: &Expr, name: &str) -> Option<Vec<Expr>> {
+    let ExprKind::Call(f, args) = &condition.kind else {
+        return None;
+    };
+    let [list, x] = args.as_slice() else { return None };
+    let ExprKind::Array(items) = &list.kind else {
+        return None;
+    };
+    let is_var = matches!(&x.kind, ExprKind::GetAttr(base, n)
+        if n == name && matches!(&base.kind, ExprKind::Name(v) if v == "var"));
+    (f == "contains" && is_var).then(|| items.clone())
+}
 
 /// The attributes of a `.tfvars` file, as object fields.
 pub fn parse_tfvars(file: FileId, text: &str) -> (Vec<Field>, Vec<SyntaxProblem>) {

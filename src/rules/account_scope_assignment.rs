@@ -18,9 +18,10 @@ pub static META: RuleMeta = RuleMeta {
 
 fn check(inv: &Inventory, sink: &mut Sink) {
     for a in &inv.sql_role_assignments {
-        if a.scope.value() != Some(&AssignmentScope::Account) {
+        // Over a value set of scopes: the first that is the whole account.
+        let Some(scope) = a.scope.find(|s| *s == AssignmentScope::Account) else {
             continue;
-        }
+        };
         // What the role is, whether it can write, and where it is defined.
         let (role, writes, role_label, reads_only) = match &a.role {
             RoleRef::BuiltInContributor => (
@@ -38,7 +39,7 @@ fn check(inv: &Inventory, sink: &mut Sink) {
                 let writes = def
                     .data_actions
                     .iter()
-                    .any(|f| f.value().is_some_and(|v| is_write_action(v)));
+                    .any(|f| f.find(|v| is_write_action(v)).is_some());
                 let label = Label {
                     span: def.header,
                     message: if writes {
@@ -47,13 +48,16 @@ fn check(inv: &Inventory, sink: &mut Sink) {
                         "role definition assigned here".into()
                     },
                 };
-                let known = def.data_actions.iter().all(|f| f.value().is_some());
+                let known = def
+                    .data_actions
+                    .iter()
+                    .all(|f| f.candidates().iter().all(|c| c.value().is_some()));
                 (format!("`{}`", def.address), writes, Some(label), known && !writes)
             }
             RoleRef::UnknownId(id) => (format!("role `{id}`"), false, None, false),
             RoleRef::Unknown => ("a role that could not be resolved".to_string(), false, None, false),
         };
-        let (span, _, mut labels) = locate(&a.scope, a.header, "");
+        let (span, _, mut labels) = locate(scope, a.header, "");
         labels.extend(role_label);
         let severity = if writes { Severity::Error } else { Severity::Warning };
         let what = match (writes, reads_only) {

@@ -18,7 +18,9 @@ pub static META: RuleMeta = RuleMeta {
 
 fn check(inv: &Inventory, sink: &mut Sink) {
     for def in &inv.sql_role_definitions {
-        for action in &def.data_actions {
+        // Each candidate of a value set that is a wildcard is a finding of its own (its
+        // labels say when it applies).
+        for action in def.data_actions.iter().flat_map(|a| a.candidates()) {
             let Some(value) = action.value() else { continue };
             let Some(expanded) = wildcard_expansion(value) else {
                 continue;

@@ -27,7 +27,7 @@ fn check(inv: &Inventory, sink: &mut Sink) {
         if !entra_capable {
             continue;
         }
-        report_fact(
+        let reported = report_fact(
             sink,
             &META,
             &account.local_auth_enabled,
@@ -41,5 +41,13 @@ fn check(inv: &Inventory, sink: &mut Sink) {
             "key authentication is enabled",
             account.hints.disable_local_auth,
         );
+        // `kind` is one of several, and this API is one of them: say when.
+        if let Some(d) = reported {
+            d.labels
+                .extend(account.api_when.iter().map(|w| crate::diagnostic::Label {
+                    span: w.span,
+                    message: format!("{} API {}", account.api.label(), w.label),
+                }));
+        }
     }
 }

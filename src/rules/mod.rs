@@ -97,6 +97,11 @@ pub(crate) fn locate<T>(fact: &Fact<T>, header: Span, what: &str) -> (Span, Opti
         }
         Fact::Default { note, .. } => (header, Some(note.clone()), Vec::new()),
         Fact::Unknown { span, .. } => (*span, None, Vec::new()),
+        // Rules locate the candidate they report; this is only a fallback.
+        Fact::OneOf(c) => match c.first() {
+            Some(first) => locate(first, header, what),
+            None => (header, None, Vec::new()),
+        },
     }
 }
 
@@ -116,8 +121,8 @@ pub(crate) fn about(d: &mut Diagnostic, subject: Subject) {
 
 /// Reports a boolean fact that is insecure when `true`.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn report_fact(
-    sink: &mut Sink,
+pub(crate) fn report_fact<'s>(
+    sink: &'s mut Sink,
     meta: &RuleMeta,
     fact: &Fact<bool>,
     header: Span,
@@ -125,14 +130,14 @@ pub(crate) fn report_fact(
     message: String,
     what: &str,
     help: &str,
-) {
-    if fact.value() != Some(&true) {
-        return;
-    }
-    let (span, primary, labels) = locate(fact, header, what);
+) -> Option<&'s mut Diagnostic> {
+    // Over a value set: the first insecure candidate, whose labels say when it applies.
+    let insecure = fact.find(|v| *v)?;
+    let (span, primary, labels) = locate(insecure, header, what);
     let d = sink.report(meta, span, message);
     d.primary_label = primary;
     d.labels = labels;
     d.help = Some(help.to_string());
     about(d, subject);
+    Some(d)
 }
