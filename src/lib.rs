@@ -111,6 +111,22 @@ mod tests {
     }
 
     #[test]
+    fn evaluating_everything_in_a_file_stays_within_the_budget() {
+        let mut doubling = String::from("locals {\n  l0 = [\"x\"]\n");
+        for i in 1..=30 {
+            doubling.push_str(&format!("  l{i} = [local.l{0}, local.l{0}]\n", i - 1));
+        }
+        doubling.push_str("}\n");
+        let w = evaluate_text("main.tf", &doubling, 10_000);
+        assert_eq!((w.exhausted, w.total), (1, 10_000));
+        let small = evaluate_text("main.tf", "variable \"x\" {\n  default = 1\n}\n", 10_000);
+        assert_eq!(small.exhausted, 0);
+        assert!(small.total > 0);
+        let bicep = evaluate_text("main.bicep", "param p string = 'a'\nvar v = '${p}${p}'\n", 10_000);
+        assert!(bicep.total > 0 && bicep.exhausted == 0, "{bicep:?}");
+    }
+
+    #[test]
     fn a_panic_becomes_an_internal_error_naming_the_file() {
         let files = Files::new(None);
         let ok = isolate(&files, std::path::Path::new("a.tf"), || 7);
@@ -493,6 +509,96 @@ pub fn lint_text(name: &str, text: &str) -> Report {
             work: Default::default(),
         },
         warnings: Vec::new(),
+    }
+}
+
+/// Evaluates every declaration of one in-memory file — each variable, local, parameter and
+/// output, normally and in strict mode, then the model with every resource's instances —
+/// under a work budget of `budget` units, and says what it spent. For the evaluator fuzz
+/// targets (`fuzz/`): whatever the text, this ends within the budget; the dialect comes
+/// from `name` as for [`lint_text`].
+pub fn evaluate_text(name: &str, text: &str, budget: u64) -> timings::Work {
+    use eval::{Budget, Evaluator, Scope};
+    use ir::{Expr, ExprKind};
+    let files = Files::new(None);
+    let path = PathBuf::from(name);
+    let src = files.add(path.clone(), text.to_string());
+    let at = Span::new(src.id, 0..0);
+    let name_expr = |n: &str| Expr::new(ExprKind::Name(n.to_string()), at);
+    let attr = |root: &str, n: &str| Expr::new(ExprKind::GetAttr(Box::new(name_expr(root)), n.to_string()), at);
+    let call = |f: &str, n: &str| {
+        Expr::new(
+            ExprKind::Call(f.to_string(), vec![Expr::new(ExprKind::Str(n.to_string()), at)]),
+            at,
+        )
+    };
+    // Every expression, normally and strictly, then the model.
+    let run = |env: &dyn eval::Env, exprs: &[(u32, Expr)]| {
+        for ev in [Evaluator::new(env), Evaluator::strict(env)] {
+            for (inst, e) in exprs {
+                ev.eval(&Scope::new(*inst), e);
+            }
+        }
+    };
+    let work = |b: &Budget| timings::Work {
+        units: 1,
+        total: b.used(),
+        max: b.used(),
+        exhausted: u64::from(b.exhausted()),
+    };
+    match walk::FileKind::of(&path) {
+        Some(walk::FileKind::Terraform) => {
+            let parsed = parse::terraform::parse(src.id, &src.text);
+            let module = Arc::new(eval::terraform::TfModule::new(PathBuf::from("."), [parsed]));
+            let mut unit = eval::terraform::TfUnit::new(module.clone(), Vec::new(), &NoModules);
+            unit.budget = Budget::new(budget);
+            let mut exprs: Vec<(u32, Expr)> = Vec::new();
+            exprs.extend(module.variables.keys().map(|n| (0, attr("var", n))));
+            exprs.extend(module.locals.keys().map(|n| (0, attr("local", n))));
+            exprs.extend(module.outputs.values().map(|e| (0, e.clone())));
+            run(&unit, &exprs);
+            model::azurerm::build(&unit);
+            work(&unit.budget)
+        }
+        Some(walk::FileKind::Json) => {
+            let Some(parsed) = parse::arm::parse(src.id, &src.text) else {
+                return timings::Work::default();
+            };
+            let (parse::arm::JsonKind::Template, Some(root)) = (parsed.kind, &parsed.root) else {
+                return timings::Work::default();
+            };
+            let mut unit = eval::arm::ArmUnit::new(root, &src.text, &[]);
+            unit.budget = Budget::new(budget);
+            let names = |section: &str| -> Vec<String> {
+                match eval::arm::get(root, section).map(|e| &e.kind) {
+                    Some(ExprKind::Object(fields)) => fields.iter().filter_map(|f| f.key.clone()).collect(),
+                    _ => Vec::new(),
+                }
+            };
+            let mut exprs: Vec<(u32, Expr)> = Vec::new();
+            exprs.extend(names("parameters").iter().map(|n| (0, call("parameters", n))));
+            exprs.extend(names("variables").iter().map(|n| (0, call("variables", n))));
+            run(&unit, &exprs);
+            model::arm::build(&unit, &unit.resources);
+            work(&unit.budget)
+        }
+        Some(walk::FileKind::Bicep) => {
+            let parsed = Arc::new(parse::bicep::parse(src.id, &src.text));
+            let only_itself = OnlyItself {
+                path: eval::bicep::normalize(&path),
+                file: parsed.clone(),
+            };
+            let mut unit = eval::bicep::BicepUnit::new(parsed.clone(), only_itself.path.clone(), None, &only_itself);
+            unit.budget = Budget::new(budget);
+            let mut exprs: Vec<(u32, Expr)> = Vec::new();
+            exprs.extend(parsed.params.iter().map(|p| (0, name_expr(&p.name))));
+            exprs.extend(parsed.vars.iter().map(|v| (0, name_expr(&v.name))));
+            exprs.extend(parsed.outputs.iter().map(|o| (0, o.value.clone())));
+            run(&unit, &exprs);
+            model::arm::build(&unit, &unit.resources);
+            work(&unit.budget)
+        }
+        _ => timings::Work::default(),
     }
 }
 
