@@ -1,5 +1,6 @@
-//! The limits that keep the cost of any input bounded, in one place. README.md
-//! ("Reliability") lists them for users with what happens at each; keep the two in step.
+//! The limits that keep the cost of any input bounded, in one place (the evaluator's
+//! re-export theirs). README.md ("Reliability") lists them for users with what happens at
+//! each; keep the two in step.
 //!
 //! Stack depth is handled twice, on purpose:
 //!
@@ -31,6 +32,35 @@ pub const MAX_OBJECT_ENTRIES: usize = 8192;
 /// Evaluation recursion (expression levels summed over reference hops) stops here; what is
 /// deeper is Unknown("expression nests too deeply").
 pub const MAX_EVAL_DEPTH: u32 = 1024;
+
+/// Work units one evaluation unit (a Terraform root, a Bicep file with its parameter file,
+/// an ARM template, each with its modules) may spend; past it values are Unknown
+/// ("evaluation budget exceeded"). See `eval::budget` for what costs what. The largest real
+/// unit measured spends about 2% of it.
+pub const EVAL_BUDGET: u64 = 1_000_000;
+
+/// Reference hops (a variable whose value is a local whose value is …) at most.
+pub const MAX_HOPS: u32 = 64;
+
+/// Items a `for` expression, a `dynamic` block or ARM `range()` builds at most.
+pub const MAX_ITEMS: usize = 10_000;
+
+/// Strings longer than this (bytes) are Unknown: keeps chains that double a string on each
+/// step from exhausting memory.
+pub const MAX_STRING: usize = 1 << 20;
+
+/// Local module calls nest at most this deep (Terraform and Bicep).
+pub const MAX_MODULE_DEPTH: usize = 16;
+
+/// Module instances (and copies of ARM `inner` deployments) one unit evaluates at most: a
+/// module calling the next ten times, six levels deep, is a million.
+pub const MAX_MODULE_INSTANCES: usize = 1024;
+
+/// Instances of one resource (`count`, `for_each`, loops, `copy`) checked at most.
+pub const MAX_RESOURCE_INSTANCES: usize = 256;
+
+/// Candidates a value set holds at most; more is Unknown.
+pub const MAX_CHOICES: usize = 8;
 
 /// Files larger than this are not read (`--max-file-size` changes it): an `io-error` says so
 /// before a byte is read.

@@ -15,9 +15,8 @@ use std::cell::Cell;
 
 use super::value::{Kind, Piece, Value};
 
-/// Work units one unit may spend. The largest real unit measured (the AVM Cosmos DB
-/// account module's compiled `main.json` with its nested deployments) spends about 1% of it.
-pub const UNIT_BUDGET: u64 = 1_000_000;
+/// Work units one unit may spend ([`crate::limits::EVAL_BUDGET`]).
+pub const UNIT_BUDGET: u64 = crate::limits::EVAL_BUDGET;
 
 /// Why a value is Unknown once the budget is spent.
 pub const EXCEEDED: &str = "evaluation budget exceeded";

@@ -26,7 +26,7 @@ use crate::source::Span;
 
 /// Instances of one resource that are evaluated at most; past it the rest are listed as
 /// not checked.
-pub const MAX_INSTANCES: usize = 256;
+pub const MAX_INSTANCES: usize = crate::limits::MAX_RESOURCE_INSTANCES;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum GateKind {

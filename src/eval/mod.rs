@@ -33,13 +33,9 @@ use crate::source::Span;
 /// reason is not an error, and `try()` of it stays Unknown).
 pub const NO_SUCH_ELEMENT: &str = "no such attribute or element";
 
-pub const MAX_DEPTH: u32 = 64;
-pub const MAX_ITEMS: usize = 10_000;
-/// Local module calls nest at most this deep (Terraform and Bicep).
-pub const MAX_MODULE_DEPTH: usize = 16;
-/// Module instances one unit evaluates at most (a module calling the next ten times, six
-/// levels deep, is a million instances).
-pub const MAX_MODULE_INSTANCES: usize = 1024;
+/// Reference hops at most ([`crate::limits::MAX_HOPS`]).
+pub const MAX_DEPTH: u32 = crate::limits::MAX_HOPS;
+pub use crate::limits::{MAX_ITEMS, MAX_MODULE_DEPTH, MAX_MODULE_INSTANCES};
 
 /// Why a module call is not followed when a limit stops it; `None` when it may be.
 pub fn module_limit(name: &str, stack_depth: usize, calls_itself: bool, instances: usize) -> Option<String> {

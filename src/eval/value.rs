@@ -29,8 +29,7 @@ pub enum Kind {
     Unknown(String),
 }
 
-/// Candidates a value set holds at most; past it the value is Unknown.
-pub const MAX_CHOICES: usize = 8;
+pub use crate::limits::MAX_CHOICES;
 
 /// Where a value came from: the span where it was written, and the hops (variable,
 /// local, tfvars entry, module argument, parameter) that carried it to where it is used,
@@ -71,9 +70,7 @@ pub enum Piece {
     Unknown,
 }
 
-/// Strings longer than this become Unknown: keeps `concat`/`format` chains that double a
-/// string on each step from exhausting memory.
-pub const MAX_STRING: usize = 1 << 20;
+pub use crate::limits::MAX_STRING;
 
 impl PStr {
     pub fn lit(s: impl Into<String>) -> PStr {
