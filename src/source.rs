@@ -254,6 +254,9 @@ pub struct ReadPolicy {
     /// Canonical directories (repository roots) and files (named parameter and variable
     /// files) inside which reading is allowed; `None`: anywhere.
     allowed: Option<Vec<PathBuf>>,
+    /// Real paths of the run, cached ([`PathKeys`]): resolving each file's path from
+    /// scratch is quadratic in a deep tree.
+    keys: Arc<PathKeys>,
 }
 
 impl Default for ReadPolicy {
@@ -261,6 +264,7 @@ impl Default for ReadPolicy {
         ReadPolicy {
             max_size: crate::limits::DEFAULT_MAX_FILE_SIZE,
             allowed: None,
+            keys: Arc::default(),
         }
     }
 }
@@ -291,13 +295,14 @@ impl ReadPolicy {
         ReadPolicy {
             max_size,
             allowed: Some(allowed),
+            keys: Arc::default(),
         }
     }
 
     /// Whether `path` (which need not exist) lies inside the allowed roots.
     pub fn allows(&self, path: &Path) -> bool {
         let Some(allowed) = &self.allowed else { return true };
-        let real = path_key(path);
+        let real = self.keys.key(path);
         allowed.iter().any(|root| real.starts_with(root))
     }
 
@@ -325,7 +330,7 @@ impl ReadPolicy {
 
     fn read_up_to(&self, path: &Path, n: u64, check_size: bool) -> Result<Vec<u8>, ReadError> {
         use std::io::Read;
-        let real = std::fs::canonicalize(path)?;
+        let real = self.keys.canonical(path)?;
         if ["/proc", "/sys", "/dev"].iter().any(|p| real.starts_with(p)) {
             return Err(ReadError::Special);
         }
@@ -506,8 +511,6 @@ pub struct Files {
     files: RwLock<Vec<Arc<SourceFile>>>,
     base: Option<PathBuf>,
     policy: ReadPolicy,
-    /// Identity of the run's paths (canonical, cached).
-    keys: PathKeys,
 }
 
 impl Files {
@@ -521,7 +524,6 @@ impl Files {
             files: RwLock::default(),
             base,
             policy,
-            keys: PathKeys::default(),
         }
     }
 
@@ -533,7 +535,7 @@ impl Files {
     /// The identity of a file or directory, as [`path_key`] gives it, cached for the run
     /// ([`PathKeys`]).
     pub fn key(&self, path: &Path) -> PathBuf {
-        self.keys.key(path)
+        self.policy.keys.key(path)
     }
 
     /// Reads and registers a source file: the one way cosmolint reads a file (through
@@ -719,6 +721,22 @@ impl PathKeys {
         self.key_of(&abs).unwrap_or_else(|| normalize(path))
     }
 
+    /// What `std::fs::canonicalize` gives, cached: the real path, an error when it does not
+    /// exist. A path with `..` is resolved by the OS (`..` after a symlink is the link
+    /// target's parent, which lexical normalizing would not see).
+    pub fn canonical(&self, path: &Path) -> std::io::Result<PathBuf> {
+        use std::path::Component;
+        if path.components().any(|c| c == Component::ParentDir) {
+            return std::fs::canonicalize(path);
+        }
+        let abs = std::path::absolute(path).map(|p| normalize(&p))?;
+        match self.key_of(&abs) {
+            Some(real) => Ok(real),
+            // Not there (or not reachable): the OS says why, in its words.
+            None => std::fs::canonicalize(path),
+        }
+    }
+
     /// The canonical form of an absolute normalized path; `None` when it does not exist.
     fn key_of(&self, abs: &Path) -> Option<PathBuf> {
         let cache = || self.cache.lock().unwrap_or_else(|e| e.into_inner());
@@ -744,6 +762,39 @@ impl PathKeys {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cached_real_paths_are_what_canonicalize_gives() {
+        let tmp = std::env::temp_dir().join(format!("cosmolint-real-{}", std::process::id()));
+        std::fs::create_dir_all(tmp.join("a/b")).unwrap();
+        std::fs::write(tmp.join("a/b/f.tf"), "").unwrap();
+        let keys = PathKeys::default();
+        for p in [tmp.join("a/b/f.tf"), tmp.join("a/./b/f.tf"), tmp.join("a/b/../b/f.tf")] {
+            assert_eq!(
+                keys.canonical(&p).unwrap(),
+                std::fs::canonicalize(&p).unwrap(),
+                "{}",
+                p.display()
+            );
+        }
+        let missing = keys.canonical(&tmp.join("a/none.tf")).unwrap_err();
+        assert_eq!(missing.kind(), std::io::ErrorKind::NotFound);
+        #[cfg(unix)]
+        {
+            // `..` after a symlink is the target's parent: resolved by the OS, not lexically.
+            std::fs::create_dir_all(tmp.join("elsewhere/x")).unwrap();
+            std::fs::write(tmp.join("elsewhere/f.tf"), "").unwrap();
+            std::os::unix::fs::symlink(tmp.join("elsewhere/x"), tmp.join("a/link")).unwrap();
+            let through = tmp.join("a/link/../f.tf");
+            assert_eq!(
+                keys.canonical(&through).unwrap(),
+                std::fs::canonicalize(&through).unwrap()
+            );
+            let real = keys.canonical(&tmp.join("a/link")).unwrap();
+            assert_eq!(real, std::fs::canonicalize(tmp.join("elsewhere/x")).unwrap());
+        }
+        std::fs::remove_dir_all(&tmp).unwrap();
+    }
 
     #[test]
     fn cached_path_keys_are_the_canonical_keys() {
