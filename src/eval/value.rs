@@ -241,6 +241,10 @@ impl Value {
                 }
             }
         }
+        // Candidates that are all unknown say no more than one unknown.
+        if out.len() > 1 && out.iter().all(Value::is_unknown) {
+            out.truncate(1);
+        }
         match out.len() {
             0 => Value::unknown("no candidate value", span),
             1 => {

@@ -438,6 +438,10 @@ fn scope_fact_dyn(
 pub(crate) fn role_unknown_why(v: &crate::eval::Value) -> String {
     match &v.kind {
         crate::eval::Kind::Unknown(why) => format!("role could not be resolved: {why}"),
+        crate::eval::Kind::Choice(c) => format!(
+            "role could not be resolved: it is one of {} candidates, not all of them known roles",
+            c.len()
+        ),
         _ => format!(
             "role could not be resolved: {} names no built-in role and no role definition of the inputs",
             v.describe()
