@@ -36,7 +36,7 @@ pub const MAX_EVAL_DEPTH: u32 = 1024;
 /// Work units one evaluation unit (a Terraform root, a Bicep file with its parameter file,
 /// an ARM template, each with its modules) may spend; past it values are Unknown
 /// ("evaluation budget exceeded"). See `eval::budget` for what costs what. The largest real
-/// unit measured spends about 2% of it.
+/// unit measured (of Azure/bicep-registry-modules, the whole corpus) spends 59,000, 6%.
 pub const EVAL_BUDGET: u64 = 1_000_000;
 
 /// Reference hops (a variable whose value is a local whose value is …) at most.
