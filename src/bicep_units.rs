@@ -499,6 +499,7 @@ fn lint_root(loader: &Loader, path: &Path, params: Option<&Path>, reported: Repo
     let mut diagnostics = loader
         .clock
         .time(Phase::Rules, || crate::rules::run(&inventory, |r| r.enabled_by_default));
+    crate::suppress::attach_calls(&mut diagnostics, &unit.resources, |i| unit.call_chain(i));
     for (span, why) in &unit.skipped_modules {
         unresolved.push(Unresolved {
             span: *span,

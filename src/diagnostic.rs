@@ -67,6 +67,36 @@ pub struct Diagnostic {
     /// The instances the finding applies to: one per resource instance, module instance and
     /// unit that gave this same finding at this same place (see [`Diagnostic::absorb`]).
     pub instances: Vec<InstanceRef>,
+    /// What else the finding is attached to (rule findings; empty for tool diagnostics).
+    pub context: FindingContext,
+}
+
+/// What a rule finding is about besides its span. Suppressions match it against the items
+/// they cover; fingerprints (baseline, SARIF) are built from it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FindingContext {
+    /// The attribute as the model names it, whatever the dialect (`local_auth_enabled`,
+    /// `data_actions`, `scope`), and the offending value, normalised (`true`,
+    /// `microsoft.documentdb/databaseaccounts/*`, `account`).
+    pub attribute: Option<(&'static str, String)>,
+    /// The header of the resource the finding is about.
+    pub resource: Option<Span>,
+    /// Every place the offending value passed through on its way: a module argument, a
+    /// variable's default, a tfvars entry, a parameter file.
+    pub via: Vec<Span>,
+    /// The module calls the resource was evaluated through, outermost first (each call's
+    /// header). Filled by the units.
+    pub calls: Vec<Span>,
+}
+
+impl FindingContext {
+    /// The spans a suppression may cover to apply to the finding at `primary`.
+    pub fn anchors(&self, primary: Span) -> impl Iterator<Item = Span> + '_ {
+        std::iter::once(primary)
+            .chain(self.resource)
+            .chain(self.via.iter().copied())
+            .chain(self.calls.iter().copied())
+    }
 }
 
 /// One instance a finding applies to.
@@ -104,6 +134,7 @@ impl Diagnostic {
             url: None,
             resource: None,
             instances: Vec::new(),
+            context: FindingContext::default(),
         }
     }
 
@@ -214,6 +245,11 @@ pub enum ToolCode {
     /// A named file has a format cosmolint does not read, or belongs to no unit (a
     /// notice: it does not set the exit status).
     UnsupportedFile,
+    /// A `cosmolint-ignore` without a reason, naming no or an unknown rule, or a
+    /// `cosmolint-ignore-file` after code.
+    InvalidSuppression,
+    /// A suppression that suppressed nothing.
+    UnusedSuppression,
 }
 
 impl ToolCode {
@@ -224,6 +260,8 @@ impl ToolCode {
             ToolCode::IoError => ("io-error", Severity::Error),
             ToolCode::InternalError => ("internal-error", Severity::Error),
             ToolCode::UnsupportedFile => ("unsupported-file", Severity::Warning),
+            ToolCode::InvalidSuppression => ("invalid-suppression", Severity::Error),
+            ToolCode::UnusedSuppression => ("unused-suppression", Severity::Warning),
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod parse;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod suppress;
 pub mod timings;
 pub mod walk;
 
@@ -143,6 +144,7 @@ mod tests {
             diagnostics: vec![*err],
             unresolved: Vec::new(),
             skipped: Vec::new(),
+            suppressed: Vec::new(),
             summary: Summary::default(),
             timings: timings::Timings::default(),
             warnings: Vec::new(),
@@ -164,6 +166,8 @@ pub struct Summary {
     /// Resources, instances and module instances not deployed with these inputs (a
     /// condition known false, a count of 0, an empty collection); see `--show-unresolved`.
     pub skipped: usize,
+    /// Rule findings silenced by an inline suppression (see `--show-suppressed`).
+    pub suppressed: usize,
 }
 
 impl Summary {
@@ -182,6 +186,7 @@ impl Summary {
                 .filter(|d| d.code == "syntax-error" || d.code == "encoding-error")
                 .count(),
             skipped: skipped.len(),
+            suppressed: 0,
         }
     }
 }
@@ -194,6 +199,8 @@ pub struct Report {
     pub unresolved: Vec<Unresolved>,
     /// What is not deployed with these inputs, and why; sorted by place.
     pub skipped: Vec<model::Skipped>,
+    /// Findings an inline suppression silenced, sorted like `diagnostics`.
+    pub suppressed: Vec<suppress::Suppressed>,
     pub summary: Summary,
     pub timings: timings::Timings,
     /// About the run rather than a file (no input found, an `--exclude` that matched
@@ -317,7 +324,18 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
     unresolved.extend(bicep.unresolved);
     skipped.extend(bicep.skipped);
 
-    let diagnostics = merge(&files, diagnostics);
+    // Suppressions apply per instance, before findings of several instances are merged.
+    let linted: std::collections::HashSet<PathBuf> = found.files.iter().map(|c| suppress::identity(&c.path)).collect();
+    let applied = suppress::apply(
+        &files,
+        diagnostics,
+        &suppress::Scope {
+            linted: &linted,
+            enabled: &|rule, _| rules::find(rule).is_some_and(|r| r.enabled_by_default),
+        },
+    );
+    let diagnostics = merge(&files, applied.kept);
+    let suppressed = merge_suppressed(&files, applied.suppressed);
     unresolved.sort_by_key(|u| {
         let f = files.get(u.span.file);
         (f.as_ref().map(|f| f.display.clone()), u.span.start, u.what.clone())
@@ -326,12 +344,13 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
     unresolved.retain(|u| u.what != "module" || module_may_hide_findings(&files, u.span));
     sort_skipped(&files, &mut skipped);
 
-    let summary = Summary::new(
+    let mut summary = Summary::new(
         tf.files_read + arm.files_read + bicep.files_read,
         &diagnostics,
         &unresolved,
         &skipped,
     );
+    summary.suppressed = suppressed.len();
     // A run that found nothing to lint, or an exclude that excluded nothing, is most often a
     // wrong path or pattern: say so instead of reporting "0 findings" as if all was checked.
     let walked: Vec<&PathBuf> = opts.paths.iter().filter(|p| p.is_dir()).collect();
@@ -362,6 +381,7 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
         diagnostics,
         unresolved,
         skipped,
+        suppressed,
         summary,
         timings: timings::Timings::from_clock(&clock, started.elapsed()),
         warnings,
@@ -389,38 +409,71 @@ fn module_may_hide_findings(files: &Files, span: Span) -> bool {
             .any(|k| source.contains(k))
 }
 
-/// One diagnostic per (path, position, rule, message), in that order whatever the thread
-/// schedule. The file's own path is part of the key (its identity; the displayed path is
-/// only for people), so two files are never merged. Diagnostics with the same key — the
-/// same finding in several instances of a loop, module instances, or units calling one
-/// module — are merged: the survivor lists every instance and keeps every label
-/// ([`Diagnostic::absorb`]), so no caller disappears.
-fn merge(files: &Files, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    type Key = (String, PathBuf, u32, u32, &'static str, String);
-    let mut keyed: BTreeMap<Key, Diagnostic> = BTreeMap::new();
-    let mut identity: std::collections::HashMap<source::FileId, PathBuf> = Default::default();
-    for d in diagnostics {
-        let file = files.get(d.span.file);
-        let path = file.as_ref().map(|f| f.display.clone()).unwrap_or_default();
-        let os_path = identity
-            .entry(d.span.file)
-            .or_insert_with(|| file.as_ref().map(|f| files.key(&f.path)).unwrap_or_default())
-            .clone();
-        let pos = file
-            .map(|f| f.line_col(d.span.start))
-            .unwrap_or(source::LineCol { line: 0, column: 0 });
-        match keyed.entry((path, os_path, pos.line, pos.column, d.code, d.message.clone())) {
-            std::collections::btree_map::Entry::Occupied(mut e) => e.get_mut().absorb(d),
+/// The order and merge key of a diagnostic: displayed path, the file's own path (its
+/// identity; the displayed path is only for people, so two files are never merged),
+/// position, rule, message.
+type SortKey = (String, PathBuf, u32, u32, &'static str, String);
+
+fn sort_key(
+    files: &Files,
+    identity: &mut std::collections::HashMap<source::FileId, PathBuf>,
+    d: &Diagnostic,
+) -> SortKey {
+    let file = files.get(d.span.file);
+    let path = file.as_ref().map(|f| f.display.clone()).unwrap_or_default();
+    let os_path = identity
+        .entry(d.span.file)
+        .or_insert_with(|| file.as_ref().map(|f| files.key(&f.path)).unwrap_or_default())
+        .clone();
+    let pos = file
+        .map(|f| f.line_col(d.span.start))
+        .unwrap_or(source::LineCol { line: 0, column: 0 });
+    (path, os_path, pos.line, pos.column, d.code, d.message.clone())
+}
+
+/// Items keyed by `key`, in key order whatever the thread schedule; items with the same
+/// key are merged into the first ([`Diagnostic::absorb`]), then finished.
+fn merge_by<T, K: Ord>(
+    items: Vec<T>,
+    mut key: impl FnMut(&T) -> K,
+    diagnostic: impl Fn(&mut T) -> &mut Diagnostic,
+    into: impl Fn(T) -> Diagnostic,
+) -> Vec<T> {
+    let mut keyed: BTreeMap<K, T> = BTreeMap::new();
+    for item in items {
+        match keyed.entry(key(&item)) {
+            std::collections::btree_map::Entry::Occupied(mut e) => diagnostic(e.get_mut()).absorb(into(item)),
             std::collections::btree_map::Entry::Vacant(e) => {
-                e.insert(d);
+                e.insert(item);
             }
         }
     }
-    let mut out: Vec<Diagnostic> = keyed.into_values().collect();
-    for d in &mut out {
-        d.finish();
+    let mut out: Vec<T> = keyed.into_values().collect();
+    for item in &mut out {
+        diagnostic(item).finish();
     }
     out
+}
+
+/// One diagnostic per (path, position, rule, message), in that order whatever the thread
+/// schedule. Diagnostics with the same key — the same finding in several instances of a
+/// loop, module instances, or units calling one module — are merged: the survivor lists
+/// every instance and keeps every label ([`Diagnostic::absorb`]), so no caller disappears.
+fn merge(files: &Files, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut identity = std::collections::HashMap::new();
+    merge_by(diagnostics, |d| sort_key(files, &mut identity, d), |d| d, |d| d)
+}
+
+/// Suppressed findings merged like [`merge`], per suppression: the instances one
+/// suppression silenced are one entry with its reason.
+fn merge_suppressed(files: &Files, suppressed: Vec<suppress::Suppressed>) -> Vec<suppress::Suppressed> {
+    let mut identity = std::collections::HashMap::new();
+    merge_by(
+        suppressed,
+        |s| (sort_key(files, &mut identity, &s.diagnostic), s.by.file, s.by.start),
+        |s| &mut s.diagnostic,
+        |s| s.diagnostic,
+    )
 }
 
 /// By place and resource, without repeats (a module two roots call is skipped in both).
@@ -494,14 +547,25 @@ pub fn lint_text(name: &str, text: &str) -> Report {
         diagnostics.extend(rules::run(&inventory, |r| r.enabled_by_default));
         skipped = inventory.skipped;
     }
-    let diagnostics = merge(&files, diagnostics);
+    let applied = suppress::apply(
+        &files,
+        diagnostics,
+        &suppress::Scope {
+            linted: &[suppress::identity(&path)].into_iter().collect(),
+            enabled: &|rule, _| rules::find(rule).is_some_and(|r| r.enabled_by_default),
+        },
+    );
+    let diagnostics = merge(&files, applied.kept);
+    let suppressed = merge_suppressed(&files, applied.suppressed);
     sort_skipped(&files, &mut skipped);
-    let summary = Summary::new(1, &diagnostics, &unresolved, &skipped);
+    let mut summary = Summary::new(1, &diagnostics, &unresolved, &skipped);
+    summary.suppressed = suppressed.len();
     Report {
         files,
         diagnostics,
         unresolved,
         skipped,
+        suppressed,
         summary,
         timings: timings::Timings {
             phases: Vec::new(),

@@ -69,6 +69,11 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 << 20;
 /// `--max-file-size` cannot go above this: spans are 32-bit offsets.
 pub const MAX_FILE_SIZE_CEILING: u64 = u32::MAX as u64 - 1;
 
+/// Suppressions read per file at most (`cosmolint-ignore` comments and ARM metadata
+/// entries); past it one `invalid-suppression` says the rest are ignored. Matching findings
+/// against suppressions costs their product.
+pub const MAX_SUPPRESSIONS_PER_FILE: usize = 1000;
+
 /// Room left on the stack below which [`ensure_stack`] switches to a new segment.
 const RED_ZONE: usize = 256 * 1024;
 /// Size of each new stack segment.

@@ -643,7 +643,7 @@ fn lint_root(
         installed: OnceCell::new(),
         boundary: OnceCell::new(),
     };
-    let (inventory, unresolved, dirs) = loader.clock.time(Phase::Evaluate, || {
+    let (unit, inventory, unresolved, dirs) = loader.clock.time(Phase::Evaluate, || {
         let unit = TfUnit::new(module.clone(), tfvars, &unit_loader);
         let dirs = if reported == Reported::All && !named.is_empty() {
             unit.instances.iter().map(|i| files.key(&i.module.dir)).collect()
@@ -652,19 +652,20 @@ fn lint_root(
         };
         let (inventory, unresolved) = crate::model::azurerm::build(&unit);
         loader.clock.note_work(&unit.budget);
-        (inventory, unresolved, dirs)
+        (unit, inventory, unresolved, dirs)
     });
     let mut diagnostics = loader
         .clock
         .time(Phase::Rules, || crate::rules::run(&inventory, |r| r.enabled_by_default));
     // The root as its files are shown (the same whether it was walked or found as the
     // caller of a named file).
-    let unit = loader
+    crate::suppress::attach_calls(&mut diagnostics, &unit.resources, |i| unit.call_chain(i));
+    let unit_name = loader
         .listing(dir)
         .and_then(|l| l.sources.first().map(|f| f.display.clone()))
         .and_then(|f| f.rsplit_once('/').map(|(d, _)| d.to_string()))
         .unwrap_or_else(|| ".".into());
-    crate::name_unit(&unit, &mut diagnostics);
+    crate::name_unit(&unit_name, &mut diagnostics);
     let mut skipped = inventory.skipped;
     let declared = cli
         .names

@@ -153,6 +153,7 @@ fn rule_fixtures() {
                     .collect(),
                 unresolved: Vec::new(),
                 skipped: Vec::new(),
+                suppressed: Vec::new(),
                 summary: cosmolint::Summary {
                     findings: found.len(),
                     unresolved: 0,

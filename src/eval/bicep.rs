@@ -126,6 +126,24 @@ fn gates(of: &[BicepGate], instance: u32) -> Vec<Gate> {
 }
 
 impl BicepUnit {
+    /// The module calls instance `i` was created through, outermost first (their headers).
+    pub fn call_chain(&self, mut i: u32) -> Vec<Span> {
+        let mut out = Vec::new();
+        while let Some(inst) = self.instances.get(i as usize) {
+            // A loop scope stands for its file instance.
+            let inst = if inst.base != i {
+                &self.instances[inst.base as usize]
+            } else {
+                inst
+            };
+            let Some(caller) = &inst.caller else { break };
+            out.push(caller.call.header);
+            i = caller.instance;
+        }
+        out.reverse();
+        out
+    }
+
     pub fn new(root: Arc<BicepFile>, path: PathBuf, params: Option<ParamFile>, loader: &dyn BicepLoader) -> BicepUnit {
         let mut unit = BicepUnit {
             instances: Vec::new(),

@@ -111,6 +111,17 @@ const LOCAL: u8 = 1;
 const OUTPUT: u8 = 2;
 
 impl TfUnit {
+    /// The module calls instance `i` was created through, outermost first (their headers).
+    pub fn call_chain(&self, mut i: u32) -> Vec<Span> {
+        let mut out = Vec::new();
+        while let Some(caller) = self.instances.get(i as usize).and_then(|x| x.caller.as_ref()) {
+            out.push(caller.call.header);
+            i = caller.instance;
+        }
+        out.reverse();
+        out
+    }
+
     /// Instantiates `root` and, recursively, the local modules it calls. `tfvars` are in
     /// precedence order: later entries override earlier ones.
     pub fn new(root: Arc<TfModule>, tfvars: Vec<(String, VarValue)>, loader: &dyn ModuleLoader) -> TfUnit {

@@ -1,6 +1,6 @@
 //! CDB004 account-scope-assignment — doc: rules/CDB004.md
 
-use super::{locate, RuleMeta, Sink};
+use super::{context, locate, RuleMeta, Sink};
 use crate::diagnostic::{Label, Severity};
 use crate::model::cosmos::is_write_action;
 use crate::model::{AssignmentScope, Inventory, RoleRef};
@@ -78,5 +78,6 @@ fn check(inv: &Inventory, sink: &mut Sink) {
         d.labels = labels;
         d.help = Some(a.hints.database_scope.to_string());
         super::about(d, a.subject());
+        d.context = context("scope", "account".into(), &a.scope, a.header);
     }
 }

@@ -1,6 +1,6 @@
 //! CDB003 broad-data-actions — doc: rules/CDB003.md
 
-use super::{locate, RuleMeta, Sink};
+use super::{context, locate, RuleMeta, Sink};
 use crate::diagnostic::Severity;
 use crate::model::cosmos::wildcard_expansion;
 use crate::model::Inventory;
@@ -40,6 +40,7 @@ fn check(inv: &Inventory, sink: &mut Sink) {
             d.labels = labels;
             d.help = Some(def.hints.data_actions.to_string());
             super::about(d, def.subject());
+            d.context = context("data_actions", value.to_ascii_lowercase(), action, def.header);
         }
     }
 }

@@ -20,6 +20,7 @@ fn check(inv: &Inventory, sink: &mut Sink) {
         report_fact(
             sink,
             &META,
+            "key_metadata_writes_enabled",
             &account.key_metadata_writes_enabled,
             account.header,
             account.subject(),

@@ -30,6 +30,7 @@ fn check(inv: &Inventory, sink: &mut Sink) {
         let reported = report_fact(
             sink,
             &META,
+            "local_auth_enabled",
             &account.local_auth_enabled,
             account.header,
             account.subject(),

@@ -9,7 +9,7 @@ mod broad_data_actions;
 mod key_metadata_writes_enabled;
 mod local_auth_enabled;
 
-use crate::diagnostic::{Diagnostic, InstanceRef, Label, Severity};
+use crate::diagnostic::{Diagnostic, FindingContext, InstanceRef, Label, Severity};
 use crate::model::{Fact, Inventory, Subject};
 use crate::source::Span;
 
@@ -119,11 +119,23 @@ pub(crate) fn about(d: &mut Diagnostic, subject: Subject) {
     }));
 }
 
-/// Reports a boolean fact that is insecure when `true`.
+/// What a finding about `fact` of the resource at `header` is attached to: the model
+/// attribute and its value, the resource, and where the value passed through.
+pub(crate) fn context<T>(attribute: &'static str, value: String, fact: &Fact<T>, header: Span) -> FindingContext {
+    FindingContext {
+        attribute: Some((attribute, value)),
+        resource: Some(header),
+        via: fact.via().iter().map(|v| v.span).collect(),
+        calls: Vec::new(),
+    }
+}
+
+/// Reports a boolean fact that is insecure when `true`; `attribute` is its model name.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn report_fact<'s>(
     sink: &'s mut Sink,
     meta: &RuleMeta,
+    attribute: &'static str,
     fact: &Fact<bool>,
     header: Span,
     subject: Subject,
@@ -139,5 +151,6 @@ pub(crate) fn report_fact<'s>(
     d.labels = labels;
     d.help = Some(help.to_string());
     about(d, subject);
+    d.context = context(attribute, "true".into(), fact, header);
     Some(d)
 }
