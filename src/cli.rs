@@ -94,6 +94,12 @@ pub struct CheckArgs {
     #[arg(long)]
     pub show_unresolved: bool,
 
+    /// Also list findings silenced by a `cosmolint-ignore` comment (or ARM
+    /// `metadata.cosmolint.ignore`), each with its reason; in JSON as a top-level
+    /// `suppressed` array. SARIF always carries them, marked as suppressed
+    #[arg(long)]
+    pub show_suppressed: bool,
+
     /// Print how long each phase took (discover, read, parse, evaluate, rules, report) to
     /// stderr
     #[arg(long)]

@@ -105,9 +105,14 @@ fn check(args: cli::CheckArgs, matches: Option<&ArgMatches>) -> ExitCode {
                         std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                     }
                 };
-                human::render(&report, human::Style { color, width: 100 }, args.show_unresolved)
+                human::render_with(
+                    &report,
+                    human::Style { color, width: 100 },
+                    args.show_unresolved,
+                    args.show_suppressed,
+                )
             }
-            OutputFormat::Json => json::render(&report, args.show_unresolved),
+            OutputFormat::Json => json::render_with(&report, args.show_unresolved, args.show_suppressed),
             OutputFormat::Sarif => sarif::render(&report),
             OutputFormat::Github => github::render(&report),
             OutputFormat::AzureDevops => azure_devops::render(&report),

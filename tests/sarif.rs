@@ -78,22 +78,33 @@ fn fixture() -> (tempfile::TempDir, Value) {
     (dir, sarif)
 }
 
+/// The OASIS SARIF 2.1.0 schema (tests using it are ignored when it is absent).
+fn validator() -> jsonschema::Validator {
+    let path = schema_path();
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (CI is set, and CI always has it)", path.display()));
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the schema compiles offline")
+}
+
+fn violations(validator: &jsonschema::Validator, sarif: &Value) -> Vec<String> {
+    validator
+        .iter_errors(sarif)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect()
+}
+
 #[test]
 #[cfg_attr(
     not(has_sarif_schema),
     ignore = "needs the SARIF schema at ../shared/schemas/sarif-schema-2.1.0.json (CI has it)"
 )]
 fn sarif_validates_against_the_2_1_0_schema() {
-    let path = schema_path();
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (CI is set, and CI always has it)", path.display()));
-    let schema: Value = serde_json::from_str(&text).unwrap();
-    let validator = jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft4)
-        .should_validate_formats(true)
-        .build(&schema)
-        .expect("the schema compiles offline");
-
+    let validator = validator();
     let (_dir, sarif) = fixture();
     assert!(!results(&sarif).is_empty(), "the fixture has findings");
     assert!(
@@ -103,10 +114,7 @@ fn sarif_validates_against_the_2_1_0_schema() {
             .is_empty(),
         "the fixture has a tool diagnostic"
     );
-    let errors: Vec<String> = validator
-        .iter_errors(&sarif)
-        .map(|e| format!("{} at {}", e, e.instance_path))
-        .collect();
+    let errors = violations(&validator, &sarif);
     assert!(errors.is_empty(), "schema violations:\n{}", errors.join("\n"));
 
     // The validator is not vacuous: a result without a message is rejected.
@@ -122,6 +130,54 @@ fn sarif_validates_against_the_2_1_0_schema() {
     let mut broken = sarif.clone();
     broken["runs"][0]["results"][0]["level"] = "critical".into();
     assert!(!validator.is_valid(&broken));
+}
+
+/// A role definition with a wildcard action, suppressed in source.
+fn suppressed_fixture() -> (tempfile::TempDir, Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let suppressed = MAIN_TF.replace(
+        "resource \"azurerm_cosmosdb_sql_role_definition\"",
+        "# cosmolint-ignore CDB003 -- the ETL job reads and writes every container\nresource \"azurerm_cosmosdb_sql_role_definition\"",
+    );
+    write(dir.path(), "main.tf", &suppressed);
+    let sarif = lint(dir.path());
+    (dir, sarif)
+}
+
+#[test]
+#[cfg_attr(
+    not(has_sarif_schema),
+    ignore = "needs the SARIF schema at ../shared/schemas/sarif-schema-2.1.0.json (CI has it)"
+)]
+fn sarif_with_suppressions_validates_against_the_schema() {
+    let validator = validator();
+    let (_dir, sarif) = suppressed_fixture();
+    let errors = violations(&validator, &sarif);
+    assert!(errors.is_empty(), "schema violations:\n{}", errors.join("\n"));
+    // Not vacuous: the schema knows the suppression object.
+    let mut broken = sarif.clone();
+    let last = results(&sarif).len() - 1;
+    assert!(results(&sarif)[last].get("suppressions").is_some());
+    broken["runs"][0]["results"][last]["suppressions"][0]["kind"] = "inComment".into();
+    assert!(!validator.is_valid(&broken));
+}
+
+#[test]
+fn suppressed_findings_are_results_suppressed_in_source_with_the_reason() {
+    let (_dir, sarif) = suppressed_fixture();
+    let rs = results(&sarif);
+    let cdb003 = rs
+        .iter()
+        .find(|r| r["ruleId"] == "CDB003")
+        .expect("suppressed findings are results");
+    let s = &cdb003["suppressions"].as_array().expect("suppressions")[0];
+    assert_eq!(s["kind"], "inSource");
+    assert_eq!(s["status"], "accepted");
+    assert_eq!(s["justification"], "the ETL job reads and writes every container");
+    assert_eq!(s["location"]["physicalLocation"]["region"]["startLine"], 20);
+    assert_eq!(s["location"]["physicalLocation"]["artifactLocation"]["uri"], "main.tf");
+    let cdb001 = rs.iter().find(|r| r["ruleId"] == "CDB001").unwrap();
+    assert!(cdb001.get("suppressions").is_none(), "{cdb001}");
 }
 
 #[test]

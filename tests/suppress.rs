@@ -457,3 +457,53 @@ fn in_memory_text_is_suppressed_too() {
     assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
     assert_eq!(report.suppressed.len(), 2);
 }
+
+#[test]
+fn the_binary_counts_suppressed_findings_and_lists_them_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        format!("# cosmolint-ignore CDB001, CDB002 -- legacy app, SEC-1\n{TF_ACCOUNT_OPEN}"),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_cosmolint"))
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    // Everything suppressed: exit 0, and the summary says how many.
+    let out = run(&["check", "--color", "never"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("0 findings in 1 file (0 errors, 0 warnings), 2 suppressed"),
+        "{text}"
+    );
+    assert!(text.contains("--show-suppressed lists"), "{text}");
+    assert!(!text.contains("legacy app"), "{text}");
+    let text = String::from_utf8(run(&["check", "--show-suppressed", "--color", "never"]).stdout).unwrap();
+    assert!(
+        text.contains("main.tf:4:35: suppressed error[CDB001]")
+            && text.contains("reason (main.tf:1): legacy app, SEC-1"),
+        "{text}"
+    );
+
+    let v: serde_json::Value = serde_json::from_slice(&run(&["check", "--format", "json"]).stdout).unwrap();
+    assert_eq!(v["summary"]["suppressed"], 2);
+    assert!(v.get("suppressed").is_none(), "listed only when asked");
+    let v: serde_json::Value =
+        serde_json::from_slice(&run(&["check", "--format", "json", "--show-suppressed"]).stdout).unwrap();
+    let s = &v["suppressed"][1];
+    assert_eq!(s["code"], "CDB001");
+    assert_eq!(s["file"], "main.tf");
+    assert_eq!(s["range"]["start"]["line"], 4);
+    assert_eq!(s["suppression"]["kind"], "inSource");
+    assert_eq!(s["suppression"]["reason"], "legacy app, SEC-1");
+    assert_eq!(s["suppression"]["file"], "main.tf");
+    assert_eq!(s["suppression"]["range"]["start"]["line"], 1);
+    // CI annotation formats show no suppressed finding.
+    let gh = String::from_utf8(run(&["check", "--format", "github"]).stdout).unwrap();
+    assert!(!gh.contains("::error"), "{gh}");
+}

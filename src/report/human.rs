@@ -229,6 +229,12 @@ fn to_miette(files: &Files, sources: &Sources, d: &Diagnostic) -> Rendered {
 
 /// Renders every diagnostic, then a summary line.
 pub fn render(report: &Report, style: Style, show_unresolved: bool) -> String {
+    render_with(report, style, show_unresolved, false)
+}
+
+/// [`render`], listing suppressed findings (one line each, with the reason) when
+/// `show_suppressed`.
+pub fn render_with(report: &Report, style: Style, show_unresolved: bool, show_suppressed: bool) -> String {
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
@@ -292,6 +298,28 @@ pub fn render(report: &Report, style: Style, show_unresolved: bool) -> String {
             out.push('\n');
         }
     }
+    if show_suppressed {
+        for sup in &report.suppressed {
+            let d = &sup.diagnostic;
+            let (start, _) = range(&report.files, d.span);
+            let (by, _) = range(&report.files, sup.by);
+            out.push_str(&format!(
+                "{}:{}:{}: suppressed {}[{}]: {}\n  reason ({}:{}): {}\n",
+                path(&report.files, d.span),
+                start.line,
+                start.column,
+                d.severity,
+                d.code,
+                printable(&d.message),
+                path(&report.files, sup.by),
+                by.line,
+                printable(&sup.reason)
+            ));
+        }
+        if !report.suppressed.is_empty() {
+            out.push('\n');
+        }
+    }
     let s = &report.summary;
     let skipped = if s.skipped > 0 {
         format!(
@@ -307,10 +335,14 @@ pub fn render(report: &Report, style: Style, show_unresolved: bool) -> String {
         summary_line(report),
         s.unresolved,
         plural(s.unresolved, "value", "values"),
-        if (s.unresolved > 0 || s.skipped > 0) && !show_unresolved {
-            " (--show-unresolved lists them)"
-        } else {
-            ""
+        match (
+            (s.unresolved > 0 || s.skipped > 0) && !show_unresolved,
+            s.suppressed > 0 && !show_suppressed
+        ) {
+            (true, true) => " (--show-unresolved and --show-suppressed list them)",
+            (true, false) => " (--show-unresolved lists them)",
+            (false, true) => " (--show-suppressed lists the suppressed findings)",
+            (false, false) => "",
         },
     ));
     defuse_commands(out)

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::{path, range};
+use crate::diagnostic::Diagnostic;
 use crate::source::{Files, LineCol, Span};
 use crate::{Report, Summary};
 
@@ -15,6 +16,25 @@ struct Out<'a> {
     unresolved: Option<Vec<Unresolved>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     skipped: Option<Vec<Skipped>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed: Option<Vec<SuppressedOut<'a>>>,
+}
+
+/// A suppressed finding: the diagnostic's fields and the suppression.
+#[derive(Serialize)]
+struct SuppressedOut<'a> {
+    #[serde(flatten)]
+    diagnostic: Diag<'a>,
+    suppression: SuppressionOut<'a>,
+}
+
+#[derive(Serialize)]
+struct SuppressionOut<'a> {
+    /// `inSource`: a comment or metadata in the linted files (SARIF's kind).
+    kind: &'static str,
+    reason: &'a str,
+    file: String,
+    range: Range,
 }
 
 #[derive(Serialize)]
@@ -79,47 +99,65 @@ fn range_of(files: &Files, span: Span) -> Range {
     Range { start, end }
 }
 
+fn diag<'a>(files: &Files, d: &'a Diagnostic) -> Diag<'a> {
+    let mut labels = Vec::new();
+    if let Some(p) = &d.primary_label {
+        labels.push(LabelOut {
+            file: path(files, d.span),
+            range: range_of(files, d.span),
+            message: p.clone(),
+        });
+    }
+    labels.extend(d.labels.iter().map(|l| LabelOut {
+        file: path(files, l.span),
+        range: range_of(files, l.span),
+        message: l.message.clone(),
+    }));
+    Diag {
+        code: d.code,
+        name: d.name,
+        severity: d.severity.as_str(),
+        message: &d.message,
+        file: path(files, d.span),
+        range: range_of(files, d.span),
+        resource: d.resource.as_deref(),
+        labels,
+        help: d.help.as_deref(),
+        url: d.url.as_deref(),
+        instances: d
+            .instances
+            .iter()
+            .map(|i| InstanceOut {
+                address: &i.address,
+                unit: &i.unit,
+            })
+            .collect(),
+    }
+}
+
 pub fn render(report: &Report, show_unresolved: bool) -> String {
+    render_with(report, show_unresolved, false)
+}
+
+/// [`render`], with a top-level `suppressed` array when `show_suppressed`.
+pub fn render_with(report: &Report, show_unresolved: bool, show_suppressed: bool) -> String {
     let files = &report.files;
-    let diagnostics = report
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let mut labels = Vec::new();
-            if let Some(p) = &d.primary_label {
-                labels.push(LabelOut {
-                    file: path(files, d.span),
-                    range: range_of(files, d.span),
-                    message: p.clone(),
-                });
-            }
-            labels.extend(d.labels.iter().map(|l| LabelOut {
-                file: path(files, l.span),
-                range: range_of(files, l.span),
-                message: l.message.clone(),
-            }));
-            Diag {
-                code: d.code,
-                name: d.name,
-                severity: d.severity.as_str(),
-                message: &d.message,
-                file: path(files, d.span),
-                range: range_of(files, d.span),
-                resource: d.resource.as_deref(),
-                labels,
-                help: d.help.as_deref(),
-                url: d.url.as_deref(),
-                instances: d
-                    .instances
-                    .iter()
-                    .map(|i| InstanceOut {
-                        address: &i.address,
-                        unit: &i.unit,
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
+    let diagnostics = report.diagnostics.iter().map(|d| diag(files, d)).collect();
+    let suppressed = show_suppressed.then(|| {
+        report
+            .suppressed
+            .iter()
+            .map(|s| SuppressedOut {
+                diagnostic: diag(files, &s.diagnostic),
+                suppression: SuppressionOut {
+                    kind: "inSource",
+                    reason: &s.reason,
+                    file: path(files, s.by),
+                    range: range_of(files, s.by),
+                },
+            })
+            .collect()
+    });
     let unresolved = show_unresolved.then(|| {
         report
             .unresolved
@@ -153,6 +191,7 @@ pub fn render(report: &Report, show_unresolved: bool) -> String {
         summary: report.summary,
         unresolved,
         skipped,
+        suppressed,
     };
     let mut s = serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
     s.push('\n');

@@ -136,12 +136,13 @@ pub fn defuse_commands(text: String) -> String {
     out
 }
 
-/// One line saying what was found: `4 findings in 1 file (4 errors, 0 warnings)`.
+/// One line saying what was found: `4 findings in 1 file (4 errors, 0 warnings)`, then
+/// how many were suppressed when some were: `, 2 suppressed`.
 pub fn summary_line(report: &Report) -> String {
     let s = &report.summary;
     let count = |sev: Severity| report.diagnostics.iter().filter(|d| d.severity == sev).count();
     let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
-    format!(
+    let mut line = format!(
         "{} {} in {} {} ({errors} {}, {warnings} {})",
         s.findings,
         plural(s.findings, "finding", "findings"),
@@ -149,7 +150,11 @@ pub fn summary_line(report: &Report) -> String {
         plural(s.files, "file", "files"),
         plural(errors, "error", "errors"),
         plural(warnings, "warning", "warnings"),
-    )
+    );
+    if s.suppressed > 0 {
+        line.push_str(&format!(", {} suppressed", s.suppressed));
+    }
+    line
 }
 
 pub(crate) fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {

@@ -21,6 +21,11 @@
 //! occurrence counter for identical findings in one file. Moving a block down the file keeps
 //! its alerts; renaming the resource or changing the offending value opens new ones.
 //!
+//! Findings silenced by a `cosmolint-ignore` comment or ARM metadata are results with
+//! `suppressions: [{kind: "inSource", status: "accepted", justification: <reason>,
+//! location: <the comment>}]`, after the other results, so code scanning shows them as
+//! dismissed with the reason instead of closing them as fixed.
+//!
 //! Tool diagnostics (`syntax-error`, `io-error`, …) are not results: they say nothing about
 //! the security of the code, and as results they would become code-scanning alerts that have
 //! to be dismissed by hand. They are `invocations[0].toolExecutionNotifications`, which
@@ -54,17 +59,30 @@ pub fn render(report: &Report) -> String {
 pub fn to_value(report: &Report) -> Value {
     let files = &report.files;
     let mut occurrences: HashMap<String, usize> = HashMap::new();
-    let results: Vec<Value> = report
+    let mut fingerprinted = |d: &Diagnostic| {
+        let key = fingerprint(d.code, &path(files, d.span), d.resource.as_deref(), &d.message);
+        let n = occurrences.entry(key.clone()).or_insert(0);
+        *n += 1;
+        result(files, d, &format!("{key}:{n}"))
+    };
+    let mut results: Vec<Value> = report
         .diagnostics
         .iter()
         .filter(|d| d.is_rule())
-        .map(|d| {
-            let key = fingerprint(d.code, &path(files, d.span), d.resource.as_deref(), &d.message);
-            let n = occurrences.entry(key.clone()).or_insert(0);
-            *n += 1;
-            result(files, d, &format!("{key}:{n}"))
-        })
+        .map(&mut fingerprinted)
         .collect();
+    // Suppressed findings are results too, marked as suppressed in source with the
+    // reason (SARIF §3.35): code scanning shows them as dismissed, not as fixed.
+    for sup in &report.suppressed {
+        let mut r = fingerprinted(&sup.diagnostic);
+        r["suppressions"] = json!([{
+            "kind": "inSource",
+            "status": "accepted",
+            "justification": sup.reason,
+            "location": location(files, sup.by, None),
+        }]);
+        results.push(r);
+    }
     let notifications: Vec<Value> = report
         .diagnostics
         .iter()
