@@ -296,8 +296,10 @@ pub fn lint(
     let results: Vec<TemplateResult> = units
         .par_iter()
         .map(|(t, reported, sib)| {
-            let (mut d, mut u, mut k) = crate::isolate(files, &t.src.path, || lint_template(t, *sib, &cli, clock))
-                .unwrap_or_else(|d| (vec![*d], Vec::new(), Vec::new()));
+            let (mut d, mut u, mut k) = crate::isolate(files, &t.src.path, || {
+                lint_template(t, *sib, &cli, clock, &opts.settings.rules)
+            })
+            .unwrap_or_else(|d| (vec![*d], Vec::new(), Vec::new()));
             if *reported == Reported::Touching {
                 d.retain(|d| named.touches(files, d));
                 u.retain(|u| named.file_named(files, u.span.file));
@@ -323,7 +325,13 @@ pub fn lint(
 /// A template's findings, the values it could not resolve and what it does not deploy.
 type TemplateResult = (Vec<Diagnostic>, Vec<Unresolved>, Vec<crate::model::Skipped>);
 
-fn lint_template(t: &Loaded, sibling: Option<&Loaded>, cli: &[Loaded], clock: &Clock) -> TemplateResult {
+fn lint_template(
+    t: &Loaded,
+    sibling: Option<&Loaded>,
+    cli: &[Loaded],
+    clock: &Clock,
+    rules: &crate::rules::Settings,
+) -> TemplateResult {
     let Some(root) = &t.root else {
         return (Vec::new(), Vec::new(), Vec::new());
     };
@@ -351,7 +359,7 @@ fn lint_template(t: &Loaded, sibling: Option<&Loaded>, cli: &[Loaded], clock: &C
         clock.note_work(&unit.budget);
         (inventory, unresolved)
     });
-    let mut diagnostics = clock.time(Phase::Rules, || crate::rules::run(&inventory, |r| r.enabled_by_default));
+    let mut diagnostics = clock.time(Phase::Rules, || crate::rules::run(&inventory, rules));
     crate::name_unit(&t.src.display, &mut diagnostics);
     (diagnostics, unresolved, inventory.skipped)
 }

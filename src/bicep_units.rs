@@ -43,6 +43,7 @@ struct Parsed {
 struct Loader<'f> {
     files: &'f Files,
     clock: &'f Clock,
+    rules: &'f crate::rules::Settings,
     parsed: Mutex<HashMap<PathBuf, Option<Arc<Parsed>>>>,
     /// Files read by `loadJsonContent()`, by identity.
     json: Mutex<HashMap<PathBuf, Result<Arc<Expr>, String>>>,
@@ -299,6 +300,7 @@ fn using_path(param_path: &Path, file: &BicepFile) -> Option<PathBuf> {
 
 pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, named: &Named, clock: &Clock) -> Outcome {
     let loader = Loader {
+        rules: &opts.settings.rules,
         files,
         clock,
         parsed: Mutex::default(),
@@ -498,7 +500,7 @@ fn lint_root(loader: &Loader, path: &Path, params: Option<&Path>, reported: Repo
     });
     let mut diagnostics = loader
         .clock
-        .time(Phase::Rules, || crate::rules::run(&inventory, |r| r.enabled_by_default));
+        .time(Phase::Rules, || crate::rules::run(&inventory, loader.rules));
     crate::suppress::attach_calls(&mut diagnostics, &unit.resources, |i| unit.call_chain(i));
     for (span, why) in &unit.skipped_modules {
         unresolved.push(Unresolved {

@@ -36,6 +36,54 @@ pub enum Command {
         /// Rule id or name, e.g. CDB003 or broad-data-actions
         rule: String,
     },
+    /// Write a commented default configuration file (.cosmolint.toml); an existing one is
+    /// never replaced
+    Init {
+        /// Directory to write it in
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Print the effective configuration for PATHS, and where each value comes from
+    Config(ConfigCmd),
+}
+
+/// Options that choose and override the configuration (`check` and `config`).
+#[derive(Args, Debug, Default)]
+pub struct ConfigArgs {
+    /// Use this configuration file instead of looking for `.cosmolint.toml` from each path
+    /// upward to the repository root. Its relative paths and globs are relative to its
+    /// directory
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Run only these rules (ids or names, comma-separated, or ALL); replaces the
+    /// configuration file's `select`. Repeatable
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub select: Option<Vec<String>>,
+
+    /// Also run these rules, e.g. rules that are off by default (ids or names,
+    /// comma-separated); applied after --select. Repeatable
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub extend_select: Vec<String>,
+
+    /// Do not run these rules (ids or names, comma-separated, or ALL); applied after
+    /// --select and --extend-select, and over the configuration file. Repeatable
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ConfigCmd {
+    /// The paths whose configuration to show (as for `check`)
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
+
+    /// As for `check`
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
 }
 
 #[derive(Args, Debug)]
@@ -62,18 +110,23 @@ pub struct CheckArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Vec<PathBuf>,
 
-    /// Exit with status 1 when a finding has at least this severity
-    #[arg(long, value_enum, default_value_t = FailOn::Info)]
-    pub fail_on: FailOn,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+
+    /// Exit with status 1 when a finding has at least this severity. Default: the
+    /// configuration file's `fail-on`, else info
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
 
     /// Skip files whose path relative to the working directory, or to the linted directory,
     /// matches this glob (a directory excludes everything below it); repeatable. A pattern
-    /// that matches no file is warned about
+    /// that matches no file is warned about. Adds to the configuration file's `exclude`
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
 
     /// Terraform variable definitions file applied to every root module; repeatable,
-    /// later files win (like `terraform plan -var-file`)
+    /// later files win (like `terraform plan -var-file`). Replaces the configuration
+    /// file's `var-files`
     #[arg(long, value_name = "FILE")]
     pub var_file: Vec<PathBuf>,
 
@@ -84,7 +137,8 @@ pub struct CheckArgs {
 
     /// ARM parameter file (.json) applied to every ARM template after the template's own
     /// `<name>.parameters.json`, or Bicep parameter file (.bicepparam) applied to the
-    /// template its `using` names; repeatable, later files win
+    /// template its `using` names; repeatable, later files win. Replaces the
+    /// configuration file's `parameters`
     #[arg(long, value_name = "FILE")]
     pub parameters: Vec<PathBuf>,
 
@@ -241,6 +295,17 @@ pub enum FailOn {
     Error,
     Warning,
     Info,
+}
+
+impl FailOn {
+    pub fn severity(self) -> cosmolint::diagnostic::Severity {
+        use cosmolint::diagnostic::Severity;
+        match self {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Info => Severity::Info,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

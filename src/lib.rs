@@ -3,6 +3,7 @@
 //! The public entry point is [`lint`]: paths and options in, a [`Report`] out. See
 //! ARCHITECTURE.md for the pipeline (walk → parse → IR → evaluate → model → rules → report).
 
+pub mod config;
 pub mod diagnostic;
 pub mod eval;
 pub mod ir;
@@ -47,6 +48,9 @@ pub struct Options {
     /// Files larger than this many bytes are not read (`io-error`); `None`:
     /// [`limits::DEFAULT_MAX_FILE_SIZE`]. At most [`limits::MAX_FILE_SIZE_CEILING`].
     pub max_file_size: Option<u64>,
+    /// Rules, their options and severities, per-path ignores, the configuration's excludes
+    /// ([`config::resolve`]; the default runs the rules that are on by default).
+    pub settings: config::Settings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -273,9 +277,13 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
     );
     let files = Arc::new(Files::with_policy(base, policy));
     let excludes = walk::build_excludes(&opts.excludes)?;
-    let found = clock.time(timings::Phase::Discover, || {
+    let mut found = clock.time(timings::Phase::Discover, || {
         walk::discover(&opts.paths, &excludes, |p| files.display_path(p))
     });
+    // The configuration's `exclude` applies to named files too (pre-commit names them).
+    if let Some(ex) = &opts.settings.exclude {
+        found.files.retain(|c| !ex.matches(&c.path));
+    }
 
     let mut diagnostics = Vec::new();
     for (path, message) in &found.errors {
@@ -544,7 +552,7 @@ pub fn lint_text(name: &str, text: &str) -> Report {
     }
     let mut skipped = Vec::new();
     if let Some(inventory) = inventory {
-        diagnostics.extend(rules::run(&inventory, |r| r.enabled_by_default));
+        diagnostics.extend(rules::run(&inventory, &rules::Settings::default()));
         skipped = inventory.skipped;
     }
     let applied = suppress::apply(

@@ -8,8 +8,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
-use cli::{Cli, Color, Command, FailOn, ListFormat, OutputFormat};
-use cosmolint::diagnostic::Severity;
+use cli::{Cli, Color, Command, ConfigArgs, ListFormat, OutputFormat};
+use cosmolint::config;
 use cosmolint::report::{azure_devops, github, human, json, junit, lsp_json, sarif};
 use cosmolint::rules;
 
@@ -44,7 +44,55 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Init { dir } => match config::init(&dir) {
+            Ok(path) => {
+                eprintln!(
+                    "wrote {}: every setting is commented out at its default; `cosmolint config` shows the effect",
+                    path.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
+        Command::Config(c) => {
+            let overrides = config::Overrides {
+                fail_on: c.fail_on.map(|f| f.severity()),
+                ..Default::default()
+            };
+            match configuration(&c.paths, &c.config, overrides) {
+                Ok(resolved) => {
+                    write_stdout(&resolved.render());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
     }
+}
+
+/// The configuration of a run over `paths`: `--config`, else the `.cosmolint.toml` found
+/// for the paths, resolved with the command line's overrides.
+fn configuration(
+    paths: &[std::path::PathBuf],
+    args: &ConfigArgs,
+    mut overrides: config::Overrides,
+) -> Result<config::Resolved, config::ConfigError> {
+    let cwd = std::env::current_dir().ok();
+    let path = match &args.config {
+        Some(p) => Some(p.clone()),
+        None => config::find(paths)?,
+    };
+    let file = path.map(|p| config::load(&p, cwd.as_deref())).transpose()?;
+    overrides.select = args.select.clone();
+    overrides.extend_select = args.extend_select.clone();
+    overrides.ignore = args.ignore.clone();
+    config::resolve(file.as_ref(), &overrides)
 }
 
 /// The values of a repeatable option with their positions on the command line.
@@ -74,14 +122,29 @@ fn check(args: cli::CheckArgs, matches: Option<&ArgMatches>) -> ExitCode {
             }
         }
     }
+    let overrides = config::Overrides {
+        fail_on: args.fail_on.map(|f| f.severity()),
+        var_files: args.var_file,
+        parameters: args.parameters,
+        ..Default::default()
+    };
+    let resolved = match configuration(&args.paths, &args.config, overrides) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let fail_on = resolved.fail_on.0;
     let opts = cosmolint::Options {
         paths: args.paths,
         excludes: args.exclude,
-        var_files: args.var_file,
+        var_files: resolved.var_files.0,
         vars,
-        parameters: args.parameters,
+        parameters: resolved.parameters.0,
         base: None,
         max_file_size: Some(args.max_file_size),
+        settings: resolved.settings,
     };
     let report = match cosmolint::lint(&opts) {
         Ok(r) => r,
@@ -150,11 +213,6 @@ fn check(args: cli::CheckArgs, matches: Option<&ArgMatches>) -> ExitCode {
     if output_failed {
         return ExitCode::from(2);
     }
-    let fail_on = match args.fail_on {
-        FailOn::Error => Severity::Error,
-        FailOn::Warning => Severity::Warning,
-        FailOn::Info => Severity::Info,
-    };
     ExitCode::from(report.exit_code(fail_on) as u8)
 }
 

@@ -74,6 +74,7 @@ struct Listing {
 struct Loader<'f> {
     files: &'f Files,
     clock: &'f Clock,
+    rules: &'f crate::rules::Settings,
     listings: Mutex<HashMap<PathBuf, Option<Arc<Listing>>>>,
     modules: Mutex<HashMap<PathBuf, Option<Arc<TfModule>>>>,
     problems: Mutex<Vec<Diagnostic>>,
@@ -300,6 +301,7 @@ pub fn lint(
     }
     let cli_vars = cli_vars(files, opts)?;
     let loader = Loader {
+        rules: &opts.settings.rules,
         files,
         clock,
         listings: Mutex::default(),
@@ -656,10 +658,10 @@ fn lint_root(
     });
     let mut diagnostics = loader
         .clock
-        .time(Phase::Rules, || crate::rules::run(&inventory, |r| r.enabled_by_default));
+        .time(Phase::Rules, || crate::rules::run(&inventory, loader.rules));
+    crate::suppress::attach_calls(&mut diagnostics, &unit.resources, |i| unit.call_chain(i));
     // The root as its files are shown (the same whether it was walked or found as the
     // caller of a named file).
-    crate::suppress::attach_calls(&mut diagnostics, &unit.resources, |i| unit.call_chain(i));
     let unit_name = loader
         .listing(dir)
         .and_then(|l| l.sources.first().map(|f| f.display.clone()))

@@ -2,7 +2,7 @@
 
 use super::{context, locate, RuleMeta, Sink};
 use crate::diagnostic::{Label, Severity};
-use crate::model::cosmos::is_write_action;
+use crate::model::cosmos::{is_write_action, BUILT_IN_CONTRIBUTOR, BUILT_IN_READER};
 use crate::model::{AssignmentScope, Inventory, RoleRef};
 
 pub static META: RuleMeta = RuleMeta {
@@ -16,12 +16,69 @@ pub static META: RuleMeta = RuleMeta {
     check,
 };
 
+/// `[rules.CDB004]` in `.cosmolint.toml`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Options {
+    /// Role definitions (by GUID) that may be assigned at account scope, e.g. the built-in
+    /// Data Reader `00000000-0000-0000-0000-000000000001` for an account-wide reporting job.
+    #[serde(default)]
+    pub allow_account_scope_for: Vec<RoleId>,
+}
+
+/// A role definition GUID, stored in lower case.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(transparent)]
+pub struct RoleId(String);
+
+impl<'de> serde::Deserialize<'de> for RoleId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<RoleId, D::Error> {
+        struct Guid;
+        impl serde::de::Visitor<'_> for Guid {
+            type Value = RoleId;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a role definition GUID")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<RoleId, E> {
+                let is_guid = s.len() == 36
+                    && s.char_indices().all(|(i, c)| match i {
+                        8 | 13 | 18 | 23 => c == '-',
+                        _ => c.is_ascii_hexdigit(),
+                    });
+                if !is_guid {
+                    return Err(E::custom(format!(
+                        "`{s}` is not a role definition GUID (like 00000000-0000-0000-0000-000000000001)"
+                    )));
+                }
+                Ok(RoleId(s.to_ascii_lowercase()))
+            }
+        }
+        d.deserialize_str(Guid)
+    }
+}
+
+/// The GUID of the role an assignment grants, when known.
+fn role_guid<'a>(inv: &'a Inventory, role: &'a RoleRef) -> Option<&'a str> {
+    match role {
+        RoleRef::BuiltInReader => Some(BUILT_IN_READER),
+        RoleRef::BuiltInContributor => Some(BUILT_IN_CONTRIBUTOR),
+        RoleRef::Custom(i) => inv.sql_role_definitions[*i].role_id.as_deref(),
+        // A full id ends with the GUID.
+        RoleRef::UnknownId(id) => id.rsplit('/').next(),
+        RoleRef::Unknown => None,
+    }
+}
+
 fn check(inv: &Inventory, sink: &mut Sink) {
+    let allowed = &sink.options.account_scope_assignment.allow_account_scope_for;
     for a in &inv.sql_role_assignments {
         // Over a value set of scopes: the first that is the whole account.
         let Some(scope) = a.scope.find(|s| *s == AssignmentScope::Account) else {
             continue;
         };
+        if role_guid(inv, &a.role).is_some_and(|g| allowed.iter().any(|r| r.0.eq_ignore_ascii_case(g))) {
+            continue;
+        }
         // What the role is, whether it can write, and where it is defined.
         let (role, writes, role_label, reads_only) = match &a.role {
             RoleRef::BuiltInContributor => (

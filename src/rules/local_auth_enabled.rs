@@ -15,16 +15,58 @@ pub static META: RuleMeta = RuleMeta {
     check,
 };
 
+/// `[rules.CDB001]` in `.cosmolint.toml`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Options {
+    /// The APIs whose accounts are checked. By default those that offer Microsoft Entra ID
+    /// data-plane RBAC, where keys can be turned off without locking every client out.
+    #[serde(default = "default_apis")]
+    pub apis: Vec<Api>,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { apis: default_apis() }
+    }
+}
+
+fn default_apis() -> Vec<Api> {
+    vec![Api::Nosql, Api::Mongo]
+}
+
+/// An API as the configuration names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Api {
+    Nosql,
+    Mongo,
+    Cassandra,
+    Table,
+    Gremlin,
+}
+
+impl Api {
+    fn kind(self) -> ApiKind {
+        match self {
+            Api::Nosql => ApiKind::NoSql,
+            Api::Mongo => ApiKind::Mongo,
+            Api::Cassandra => ApiKind::Cassandra,
+            Api::Table => ApiKind::Table,
+            Api::Gremlin => ApiKind::Gremlin,
+        }
+    }
+}
+
 fn check(inv: &Inventory, sink: &mut Sink) {
+    let apis = &sink.options.local_auth_enabled.apis;
     for account in &inv.accounts {
-        // Only APIs that offer Microsoft Entra data-plane RBAC can turn keys off without
-        // locking every client out: NoSQL, and MongoDB (RU) with its RBAC capability.
-        let entra_capable = match account.api {
-            ApiKind::NoSql => true,
-            ApiKind::Mongo => account.mongo_rbac,
-            _ => false,
-        };
-        if !entra_capable {
+        if !apis.iter().any(|a| a.kind() == account.api) {
+            continue;
+        }
+        // MongoDB (RU) offers Microsoft Entra data-plane RBAC only with its capability;
+        // without it, turning keys off locks every client out.
+        if account.api == ApiKind::Mongo && !account.mongo_rbac {
             continue;
         }
         let reported = report_fact(

@@ -52,13 +52,54 @@ pub fn find(key: &str) -> Option<&'static RuleMeta> {
         .find(|r| r.id.eq_ignore_ascii_case(key) || r.name.eq_ignore_ascii_case(key))
 }
 
-/// Collects findings.
-#[derive(Default)]
-pub struct Sink {
-    pub diagnostics: Vec<Diagnostic>,
+/// Every rule's options: the `[rules.<id or name>]` tables of `.cosmolint.toml`. A rule with
+/// options defines a serde `Options` type in its own file (with its defaults), adds one
+/// field here, and reads it through [`Sink::options`] — nothing else changes. Unknown keys
+/// are errors (`deny_unknown_fields`, here and in each rule's type).
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleOptions {
+    #[serde(rename = "CDB001", alias = "local-auth-enabled", default)]
+    pub local_auth_enabled: local_auth_enabled::Options,
+    #[serde(rename = "CDB004", alias = "account-scope-assignment", default)]
+    pub account_scope_assignment: account_scope_assignment::Options,
 }
 
-impl Sink {
+/// What a run's configuration says about rules: which run, at which severity, with which
+/// options ([`crate::config`] resolves it from defaults, the file and the command line).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    /// Ids of the rules that run, in [`ALL`] order.
+    pub enabled: Vec<&'static str>,
+    /// Severity overrides by rule id: every finding of the rule gets it.
+    pub severity: std::collections::BTreeMap<&'static str, Severity>,
+    pub options: RuleOptions,
+}
+
+impl Default for Settings {
+    /// The rules enabled by default, at their own severities, with default options.
+    fn default() -> Settings {
+        Settings {
+            enabled: ALL.iter().filter(|r| r.enabled_by_default).map(|r| r.id).collect(),
+            severity: Default::default(),
+            options: RuleOptions::default(),
+        }
+    }
+}
+
+impl Settings {
+    pub fn is_enabled(&self, id: &str) -> bool {
+        self.enabled.contains(&id)
+    }
+}
+
+/// Collects findings; gives rules their options.
+pub struct Sink<'o> {
+    pub diagnostics: Vec<Diagnostic>,
+    pub options: &'o RuleOptions,
+}
+
+impl Sink<'_> {
     pub fn report(&mut self, meta: &RuleMeta, span: Span, message: impl Into<String>) -> &mut Diagnostic {
         let mut d = Diagnostic::new(meta.id, meta.name, meta.severity, span, message);
         d.url = Some(meta.url());
@@ -67,12 +108,22 @@ impl Sink {
     }
 }
 
-/// Runs every enabled rule over an inventory.
-pub fn run(inv: &Inventory, enabled: impl Fn(&RuleMeta) -> bool) -> Vec<Diagnostic> {
-    let mut sink = Sink::default();
+/// Runs every enabled rule over an inventory, with the settings' options and severities.
+pub fn run(inv: &Inventory, settings: &Settings) -> Vec<Diagnostic> {
+    let mut sink = Sink {
+        diagnostics: Vec::new(),
+        options: &settings.options,
+    };
     for rule in ALL {
-        if enabled(rule) {
+        if settings.is_enabled(rule.id) {
             (rule.check)(inv, &mut sink);
+        }
+    }
+    if !settings.severity.is_empty() {
+        for d in &mut sink.diagnostics {
+            if let Some(s) = settings.severity.get(d.code) {
+                d.severity = *s;
+            }
         }
     }
     sink.diagnostics
