@@ -301,7 +301,7 @@ pub fn lint(
             })
             .unwrap_or_else(|d| (vec![*d], Vec::new(), Vec::new()));
             if *reported == Reported::Touching {
-                d.retain(|d| named.touches(files, d));
+                crate::suppress::hide_unless(&mut d, |d| named.touches(files, d));
                 u.retain(|u| named.file_named(files, u.span.file));
                 k.retain(|k| named.file_named(files, k.span.file));
             }

@@ -522,7 +522,7 @@ fn lint_root(loader: &Loader, path: &Path, params: Option<&Path>, reported: Repo
     let mut read = Vec::new();
     match reported {
         Reported::Touching => {
-            diagnostics.retain(|d| named.touches(files, d));
+            crate::suppress::hide_unless(&mut diagnostics, |d| named.touches(files, d));
             unresolved.retain(|u| named.file_named(files, u.span.file));
             skipped.retain(|k| named.file_named(files, k.span.file));
         }

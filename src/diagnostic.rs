@@ -87,6 +87,9 @@ pub struct FindingContext {
     /// The module calls the resource was evaluated through, outermost first (each call's
     /// header). Filled by the units.
     pub calls: Vec<Span>,
+    /// Computed only to judge suppressions, not reported: a finding of a unit linted for a
+    /// named file that does not touch it. `lint` drops it after applying suppressions.
+    pub hidden: bool,
 }
 
 impl FindingContext {

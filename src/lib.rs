@@ -342,8 +342,15 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
             enabled: &|rule, _| rules::find(rule).is_some_and(|r| r.enabled_by_default),
         },
     );
-    let diagnostics = merge(&files, applied.kept);
-    let suppressed = merge_suppressed(&files, applied.suppressed);
+    // Findings computed only to judge suppressions (they touch no named file) go now.
+    let kept = applied.kept.into_iter().filter(|d| !d.context.hidden).collect();
+    let diagnostics = merge(&files, kept);
+    let suppressed = applied
+        .suppressed
+        .into_iter()
+        .filter(|s| !s.diagnostic.context.hidden)
+        .collect();
+    let suppressed = merge_suppressed(&files, suppressed);
     unresolved.sort_by_key(|u| {
         let f = files.get(u.span.file);
         (f.as_ref().map(|f| f.display.clone()), u.span.start, u.what.clone())

@@ -714,6 +714,19 @@ pub(crate) fn attach_calls(
     }
 }
 
+/// Drops the diagnostics `keep` refuses, except rule findings: those are kept hidden
+/// ([`crate::diagnostic::FindingContext::hidden`]) so that a suppression they match (at a
+/// module call in a named file, say) is not reported as unused; `lint` drops them after.
+pub(crate) fn hide_unless(diagnostics: &mut Vec<Diagnostic>, keep: impl Fn(&Diagnostic) -> bool) {
+    diagnostics.retain_mut(|d| {
+        if keep(d) {
+            return true;
+        }
+        d.context.hidden = true;
+        d.is_rule()
+    });
+}
+
 /// A finding an inline suppression silenced, and the suppression that did.
 #[derive(Clone, Debug)]
 pub struct Suppressed {
@@ -793,7 +806,7 @@ pub fn apply(files: &Files, diagnostics: Vec<Diagnostic>, scope: &Scope) -> Appl
         .collect();
     let with_findings: HashSet<usize> = diagnostics
         .iter()
-        .filter(|d| d.is_rule())
+        .filter(|d| d.is_rule() && !d.context.hidden)
         .filter_map(|d| by_file.get(&d.span.file).copied())
         .collect();
 

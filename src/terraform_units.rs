@@ -677,7 +677,7 @@ fn lint_root(
         .collect();
     let mut unresolved = unresolved;
     if reported == Reported::Touching {
-        diagnostics.retain(|d| named.touches(files, d));
+        crate::suppress::hide_unless(&mut diagnostics, |d| named.touches(files, d));
         unresolved.retain(|u| named.file_named(files, u.span.file));
         skipped.retain(|k| named.file_named(files, k.span.file));
     }

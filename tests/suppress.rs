@@ -507,3 +507,30 @@ fn the_binary_counts_suppressed_findings_and_lists_them_when_asked() {
     let gh = String::from_utf8(run(&["check", "--format", "github"]).stdout).unwrap();
     assert!(!gh.contains("::error"), "{gh}");
 }
+
+#[test]
+fn a_named_caller_file_judges_its_suppressions_at_module_calls() {
+    // pre-commit names only the caller; the finding is in the module (a default, so no
+    // label in the caller) but goes through the call the suppression is on.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    for (name, text) in [
+        ("modules/cosmos/main.tf", MODULE.replace("!var.local_auth", "false").as_str()),
+        (
+            "env/main.tf",
+            "# cosmolint-ignore CDB001 -- team a\nmodule \"a\" {\n  source = \"../modules/cosmos\"\n}\nmodule \"b\" {\n  source = \"../modules/cosmos\"\n}\n",
+        ),
+    ] {
+        let p = dir.path().join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    // The module's findings touch no named file (no label in it), so none is shown, but the
+    // suppression at call `a` did suppress one: it is not reported as unused.
+    let run = lint_paths(dir.path(), &["env/main.tf"]);
+    assert!(run.shown.is_empty(), "{:?}", run.shown);
+    // Linting everything shows call `b`'s finding and the suppressed one of `a`.
+    let all = lint_paths(dir.path(), &["."]);
+    assert_eq!(all.shown, ["CDB001 modules/cosmos/main.tf:7"]);
+    assert_eq!(all.suppressed, ["CDB001 modules/cosmos/main.tf:7 team a"]);
+}

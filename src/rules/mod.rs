@@ -177,7 +177,7 @@ pub(crate) fn context<T>(attribute: &'static str, value: String, fact: &Fact<T>,
         attribute: Some((attribute, value)),
         resource: Some(header),
         via: fact.via().iter().map(|v| v.span).collect(),
-        calls: Vec::new(),
+        ..FindingContext::default()
     }
 }
 
