@@ -332,6 +332,12 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
     unresolved.extend(bicep.unresolved);
     skipped.extend(bicep.skipped);
 
+    // `[per-path-ignores]`: those rules are not reported in those files.
+    let settings = &opts.settings;
+    if !settings.per_path_ignores.is_empty() {
+        diagnostics
+            .retain(|d| !d.is_rule() || files.get(d.span.file).is_none_or(|f| settings.applies(d.code, &f.path)));
+    }
     // Suppressions apply per instance, before findings of several instances are merged.
     let linted: std::collections::HashSet<PathBuf> = found.files.iter().map(|c| suppress::identity(&c.path)).collect();
     let applied = suppress::apply(
@@ -339,7 +345,7 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
         diagnostics,
         &suppress::Scope {
             linted: &linted,
-            enabled: &|rule, _| rules::find(rule).is_some_and(|r| r.enabled_by_default),
+            enabled: &|rule, file| settings.applies(rule, &file.path),
         },
     );
     // Findings computed only to judge suppressions (they touch no named file) go now.

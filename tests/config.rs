@@ -156,7 +156,10 @@ fn per_path_ignores_and_exclude_are_relative_to_the_config_file() {
         ),
         (
             "legacy/main.tf",
-            &format!("# cosmolint-ignore CDB001 -- not reported unused: the rule is off here\n{ACCOUNT}"),
+            &ACCOUNT.replace(
+                "  name ",
+                "  # cosmolint-ignore CDB001 -- not reported unused: the rule is off here\n  name ",
+            ),
         ),
         ("infra/main.tf", ACCOUNT),
         ("examples/main.tf", ACCOUNT),
@@ -164,7 +167,7 @@ fn per_path_ignores_and_exclude_are_relative_to_the_config_file() {
     let expected = [
         "CDB002 infra/main.tf:1",
         "CDB001 infra/main.tf:3",
-        "CDB002 legacy/main.tf:2",
+        "CDB002 legacy/main.tf:1",
     ];
     assert_eq!(
         findings(&cosmolint(dir.path(), &["check", "--format", "json"])),
