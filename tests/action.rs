@@ -38,6 +38,11 @@ struct Run {
 }
 
 fn run_step(workspace: &Path, args: &str) -> Run {
+    run_step_with(workspace, args, &[])
+}
+
+/// The step with inputs (`FAIL_ON`, `CONFIG`, …) set over the defaults.
+fn run_step_with(workspace: &Path, args: &str, inputs: &[(&str, &str)]) -> Run {
     let runner_temp = tempfile::tempdir().unwrap();
     let bin = runner_temp.path().join("cosmolint/bin");
     std::fs::create_dir_all(&bin).unwrap();
@@ -54,9 +59,10 @@ fn run_step(workspace: &Path, args: &str) -> Run {
         .env("PATHS", ".")
         .env("FORMAT", "json")
         .env("SARIF_FILE", "")
-        .env("FAIL_ON", "info")
+        .env("FAIL_ON", "")
         .env("CONFIG", "")
         .env("ARGS", args)
+        .envs(inputs.iter().copied())
         .output()
         .expect("run bash");
     Run {
@@ -148,4 +154,62 @@ fn an_unmatched_quote_fails_the_step_with_a_clear_error() {
         stdout.contains("::error title=cosmolint::the args input could not be split"),
         "{stdout}"
     );
+}
+
+#[test]
+fn the_config_input_names_the_configuration_and_fail_on_defaults_to_its() {
+    let ws = workspace();
+    // A trusted configuration outside the linted paths, and one in the workspace.
+    let trusted = tempfile::tempdir().unwrap();
+    let config = trusted.path().join("cosmolint.toml");
+    std::fs::write(&config, "[per-path-ignores]\n\"legacy\" = [\"ALL\"]\n").unwrap();
+    std::fs::write(
+        ws.path().join(".cosmolint.toml"),
+        "exclude = [\"infra\"]\nfail-on = \"error\"\n",
+    )
+    .unwrap();
+    let run = run_step(ws.path(), "");
+    assert_eq!(
+        findings_in(&run),
+        ["legacy/main.tf", "old stuff/main.tf"],
+        "the workspace's file"
+    );
+    let run = run_step_with(ws.path(), "", &[("CONFIG", config.to_str().unwrap())]);
+    // Its globs are relative to its own directory, so `legacy` matches nothing here.
+    assert_eq!(
+        findings_in(&run),
+        ["infra/main.tf", "legacy/main.tf", "old stuff/main.tf"]
+    );
+    let local = ws.path().join("ci.toml");
+    std::fs::write(
+        &local,
+        "fail-on = \"error\"\n[per-path-ignores]\n\"legacy\" = [\"ALL\"]\n",
+    )
+    .unwrap();
+    let run = run_step_with(ws.path(), "", &[("CONFIG", "ci.toml")]);
+    assert_eq!(findings_in(&run), ["infra/main.tf", "old stuff/main.tf"]);
+    assert_eq!(run.out.status.code(), Some(1));
+    // An empty fail-on input leaves the configuration's in force; a set one wins.
+    std::fs::write(&local, "select = [\"CDB002\"]\nfail-on = \"error\"\n").unwrap();
+    std::fs::write(
+        ws.path().join("infra/main.tf"),
+        "resource \"azurerm_cosmosdb_sql_role_assignment\" \"r\" {\n  scope = \"/\"\n}\n",
+    )
+    .unwrap();
+    let quiet = run_step_with(ws.path(), "--select CDB004", &[("CONFIG", "ci.toml")]);
+    assert_eq!(
+        quiet.out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&quiet.out.stderr)
+    );
+    let strict = run_step_with(
+        ws.path(),
+        "--select CDB004",
+        &[("CONFIG", "ci.toml"), ("FAIL_ON", "warning")],
+    );
+    assert_eq!(strict.out.status.code(), Some(1));
+    let missing = run_step_with(ws.path(), "", &[("CONFIG", "nope.toml")]);
+    assert_eq!(missing.out.status.code(), Some(2));
+    assert!(missing.outputs.contains("exit-code=2"));
 }
