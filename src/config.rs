@@ -764,3 +764,59 @@ pub fn init(dir: &Path) -> Result<PathBuf, ConfigError> {
     })?;
     Ok(path)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> ConfigFile {
+        parse("c.toml".into(), "/r".into(), "c.toml".into(), text.into()).unwrap()
+    }
+
+    fn enabled(text: &str, cli: &Overrides) -> Vec<&'static str> {
+        resolve(Some(&file(text)), cli).unwrap().settings.rules.enabled
+    }
+
+    #[test]
+    fn each_layer_selects_then_extends_then_ignores() {
+        let none = Overrides::default();
+        assert_eq!(enabled("", &none), ["CDB001", "CDB002", "CDB003", "CDB004"]);
+        // Within the file: ignore wins over its own select and extend-select.
+        assert_eq!(
+            enabled(
+                "select = [\"CDB001\"]\nextend-select = [\"CDB002\", \"CDB003\"]\nignore = [\"CDB003\"]\n",
+                &none
+            ),
+            ["CDB001", "CDB002"]
+        );
+        // The command line comes after the whole file: its extend-select re-enables what the
+        // file ignored, its select replaces the file's.
+        let cli = Overrides {
+            extend_select: vec!["CDB003".into()],
+            ..Default::default()
+        };
+        assert_eq!(enabled("ignore = [\"ALL\"]\n", &cli), ["CDB003"]);
+        let cli = Overrides {
+            select: Some(vec!["broad-data-actions,CDB004".into()]),
+            ignore: vec!["CDB004".into()],
+            ..Default::default()
+        };
+        assert_eq!(enabled("select = [\"CDB001\"]\n", &cli), ["CDB003"]);
+    }
+
+    #[test]
+    fn where_each_rule_state_comes_from() {
+        let r = resolve(Some(&file("\n\nignore = [\"CDB002\"]\n")), &Overrides::default()).unwrap();
+        let cdb002 = r.rule_states.iter().find(|s| s.id == "CDB002").unwrap();
+        assert!(!cdb002.enabled);
+        assert_eq!(cdb002.by, "ignore");
+        assert_eq!(
+            cdb002.origin,
+            Origin::File {
+                file: "c.toml".into(),
+                line: 3
+            }
+        );
+        assert_eq!(r.rule_states[0].origin, Origin::Default);
+    }
+}

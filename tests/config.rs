@@ -464,3 +464,40 @@ fn cdb004_allow_account_scope_for_exempts_the_listed_roles_only() {
     let upper = "[rules.CDB004]\nallow-account-scope-for = [\"00000000-0000-0000-0000-00000000000A\", \"00000000-0000-0000-0000-000000000002\"]\n";
     assert_eq!(lint_with(upper, &files), [reader]);
 }
+
+#[test]
+fn the_readme_configuration_example_loads_and_means_what_it_says() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let section = readme
+        .split("\n## Configuration\n")
+        .nth(1)
+        .expect("a Configuration section");
+    let body = section
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|b| b.split("\n```").next())
+        .expect("a toml example");
+    let file = config::parse("x.toml".into(), "/repo".into(), "x.toml".into(), body.to_string())
+        .unwrap_or_else(|e| panic!("README's example: {e}"));
+    let r = config::resolve(Some(&file), &config::Overrides::default()).unwrap();
+    assert_eq!(r.settings.rules.enabled, ["CDB001", "CDB002", "CDB003"]);
+    assert_eq!(r.fail_on.0, cosmolint::diagnostic::Severity::Warning);
+    assert!(r.settings.per_path_ignores[0]
+        .globs
+        .matches(Path::new("/repo/modules/legacy/a/main.tf")));
+    assert!(!r.settings.per_path_ignores[0]
+        .globs
+        .matches(Path::new("/repo/modules/main.tf")));
+    assert!(r
+        .settings
+        .exclude
+        .as_ref()
+        .unwrap()
+        .matches(Path::new("/repo/examples/x/main.tf")));
+    assert!(r
+        .settings
+        .exclude
+        .as_ref()
+        .unwrap()
+        .matches(Path::new("/repo/a/b.test.tf")));
+}

@@ -126,3 +126,53 @@ fn doc_examples_behave_as_labelled() {
     assert!(checked >= rules::ALL.len() * 2, "only {checked} examples were checked");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn rules_with_options_document_each_and_their_toml_examples_load() {
+    // The options every rule has, from the one definition (serialized defaults).
+    let options = toml::Table::try_from(cosmolint::rules::RuleOptions::default()).unwrap();
+    for rule in rules::ALL {
+        let section = rule
+            .doc
+            .split("\n## Configuration\n")
+            .nth(1)
+            .map(|s| s.split("\n## ").next().unwrap_or(s));
+        let Some(keys) = options.get(rule.id).and_then(|t| t.as_table()) else {
+            assert!(
+                section.is_none(),
+                "{}: a Configuration section, but the rule has no options",
+                rule.id
+            );
+            continue;
+        };
+        let section = section.unwrap_or_else(|| panic!("{}: options but no `## Configuration` section", rule.id));
+        let how = rule.doc.find("\n## How to fix\n").unwrap();
+        let refs = rule.doc.find("\n## References\n").unwrap();
+        let at = rule.doc.find("\n## Configuration\n").unwrap();
+        assert!(
+            how < at && at < refs,
+            "{}: Configuration goes between How to fix and References",
+            rule.id
+        );
+        for key in keys.keys() {
+            assert!(
+                section.contains(&format!("`{key}`")),
+                "{}: option `{key}` is not documented",
+                rule.id
+            );
+        }
+        let examples: Vec<Fence> = fences(section).into_iter().filter(|f| f.info == "toml").collect();
+        assert!(!examples.is_empty(), "{}: no ```toml example", rule.id);
+        for f in examples {
+            let file = cosmolint::config::parse("x.toml".into(), ".".into(), "x.toml".into(), f.body.clone())
+                .unwrap_or_else(|e| panic!("rules/{}.md: the toml example does not load: {e}", rule.id));
+            let resolved = cosmolint::config::resolve(Some(&file), &Default::default()).unwrap();
+            assert_ne!(
+                resolved.settings.rules.options,
+                cosmolint::rules::RuleOptions::default(),
+                "rules/{}.md: the example changes nothing",
+                rule.id
+            );
+        }
+    }
+}
