@@ -148,6 +148,20 @@ pub struct CheckArgs {
     #[arg(long)]
     pub show_unresolved: bool,
 
+    /// Report only findings that are not in this baseline file (written by
+    /// --write-baseline), and list its entries that no longer occur. Findings are matched by
+    /// fingerprint (rule, module, resource, attribute, value; never line numbers), so edits
+    /// elsewhere, reordering and moving a resource to another file of its module keep them
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record the current findings (not the suppressed ones) in this baseline file, created
+    /// or replaced, and report against it: exit status 0 unless cosmolint itself fails or a
+    /// tool diagnostic (a syntax error, an invalid suppression) is reported. Used instead of
+    /// --baseline when both are given
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
     /// Also list findings silenced by a `cosmolint-ignore` comment (or ARM
     /// `metadata.cosmolint.ignore`), each with its reason; in JSON as a top-level
     /// `suppressed` array. SARIF always carries them, marked as suppressed

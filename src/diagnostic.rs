@@ -68,7 +68,11 @@ pub struct Diagnostic {
     /// unit that gave this same finding at this same place (see [`Diagnostic::absorb`]).
     pub instances: Vec<InstanceRef>,
     /// What else the finding is attached to (rule findings; empty for tool diagnostics).
-    pub context: FindingContext,
+    /// Boxed: most of a run's diagnostics are moved and sorted more than read.
+    pub context: Box<FindingContext>,
+    /// Identifies a rule finding across edits (no line numbers): baselines and SARIF
+    /// `partialFingerprints` ([`crate::baseline`]). Set by `lint`.
+    pub fingerprint: Option<String>,
 }
 
 /// What a rule finding is about besides its span. Suppressions match it against the items
@@ -87,6 +91,10 @@ pub struct FindingContext {
     /// The module calls the resource was evaluated through, outermost first (each call's
     /// header). Filled by the units.
     pub calls: Vec<Span>,
+    /// The resource's address as declared (what `resource` is before
+    /// [`Diagnostic::finish`] names the first instance): fingerprints use it, so they do not
+    /// depend on which instances a merged finding has or in which order they came.
+    pub declared: Option<String>,
     /// Computed only to judge suppressions, not reported: a finding of a unit linted for a
     /// named file that does not touch it. `lint` drops it after applying suppressions.
     pub hidden: bool,
@@ -137,7 +145,8 @@ impl Diagnostic {
             url: None,
             resource: None,
             instances: Vec::new(),
-            context: FindingContext::default(),
+            context: Box::default(),
+            fingerprint: None,
         }
     }
 
@@ -160,6 +169,9 @@ impl Diagnostic {
     pub fn finish(&mut self) {
         if self.instances.is_empty() {
             return;
+        }
+        if self.context.declared.is_none() {
+            self.context.declared = self.resource.clone();
         }
         self.instances.sort();
         self.instances.dedup();

@@ -3,6 +3,7 @@
 //! The public entry point is [`lint`]: paths and options in, a [`Report`] out. See
 //! ARCHITECTURE.md for the pipeline (walk → parse → IR → evaluate → model → rules → report).
 
+pub mod baseline;
 pub mod config;
 pub mod diagnostic;
 pub mod eval;
@@ -149,6 +150,8 @@ mod tests {
             unresolved: Vec::new(),
             skipped: Vec::new(),
             suppressed: Vec::new(),
+            baselined: Vec::new(),
+            baseline: None,
             summary: Summary::default(),
             timings: timings::Timings::default(),
             warnings: Vec::new(),
@@ -172,6 +175,8 @@ pub struct Summary {
     pub skipped: usize,
     /// Rule findings silenced by an inline suppression (see `--show-suppressed`).
     pub suppressed: usize,
+    /// Rule findings in the `--baseline` (not reported as findings).
+    pub baselined: usize,
 }
 
 impl Summary {
@@ -191,6 +196,7 @@ impl Summary {
                 .count(),
             skipped: skipped.len(),
             suppressed: 0,
+            baselined: 0,
         }
     }
 }
@@ -205,6 +211,10 @@ pub struct Report {
     pub skipped: Vec<model::Skipped>,
     /// Findings an inline suppression silenced, sorted like `diagnostics`.
     pub suppressed: Vec<suppress::Suppressed>,
+    /// Findings the baseline holds ([`baseline::apply`]), sorted like `diagnostics`.
+    pub baselined: Vec<Diagnostic>,
+    /// The baseline applied, and its entries that no longer occur.
+    pub baseline: Option<baseline::Applied>,
     pub summary: Summary,
     pub timings: timings::Timings,
     /// About the run rather than a file (no input found, an `--exclude` that matched
@@ -350,13 +360,19 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
     );
     // Findings computed only to judge suppressions (they touch no named file) go now.
     let kept = applied.kept.into_iter().filter(|d| !d.context.hidden).collect();
-    let diagnostics = merge(&files, kept);
+    let mut diagnostics = merge(&files, kept);
     let suppressed = applied
         .suppressed
         .into_iter()
         .filter(|s| !s.diagnostic.context.hidden)
         .collect();
-    let suppressed = merge_suppressed(&files, suppressed);
+    let mut suppressed = merge_suppressed(&files, suppressed);
+    baseline::fingerprint(
+        &files,
+        diagnostics
+            .iter_mut()
+            .chain(suppressed.iter_mut().map(|s| &mut s.diagnostic)),
+    );
     unresolved.sort_by_key(|u| {
         let f = files.get(u.span.file);
         (f.as_ref().map(|f| f.display.clone()), u.span.start, u.what.clone())
@@ -403,6 +419,8 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
         unresolved,
         skipped,
         suppressed,
+        baselined: Vec::new(),
+        baseline: None,
         summary,
         timings: timings::Timings::from_clock(&clock, started.elapsed()),
         warnings,
@@ -576,17 +594,25 @@ pub fn lint_text(name: &str, text: &str) -> Report {
             enabled: &|rule, _| rules::find(rule).is_some_and(|r| r.enabled_by_default),
         },
     );
-    let diagnostics = merge(&files, applied.kept);
-    let suppressed = merge_suppressed(&files, applied.suppressed);
+    let mut diagnostics = merge(&files, applied.kept);
+    let mut suppressed = merge_suppressed(&files, applied.suppressed);
     sort_skipped(&files, &mut skipped);
     let mut summary = Summary::new(1, &diagnostics, &unresolved, &skipped);
     summary.suppressed = suppressed.len();
+    baseline::fingerprint(
+        &files,
+        diagnostics
+            .iter_mut()
+            .chain(suppressed.iter_mut().map(|s| &mut s.diagnostic)),
+    );
     Report {
         files,
         diagnostics,
         unresolved,
         skipped,
         suppressed,
+        baselined: Vec::new(),
+        baseline: None,
         summary,
         timings: timings::Timings {
             phases: Vec::new(),

@@ -136,6 +136,17 @@ fn check(args: cli::CheckArgs, matches: Option<&ArgMatches>) -> ExitCode {
         }
     };
     let fail_on = resolved.fail_on.0;
+    // A bad baseline is found before the run, not after it.
+    let baseline = match (&args.write_baseline, &args.baseline) {
+        (None, Some(path)) => match cosmolint::baseline::Baseline::load(path) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        _ => None,
+    };
     let opts = cosmolint::Options {
         paths: args.paths,
         excludes: args.exclude,
@@ -146,13 +157,33 @@ fn check(args: cli::CheckArgs, matches: Option<&ArgMatches>) -> ExitCode {
         max_file_size: Some(args.max_file_size),
         settings: resolved.settings,
     };
-    let report = match cosmolint::lint(&opts) {
+    let mut report = match cosmolint::lint(&opts) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);
         }
     };
+    if let Some(path) = &args.write_baseline {
+        let written = cosmolint::baseline::of_report(&report, path.display().to_string());
+        if let Err(e) = written.write(path) {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+        eprintln!(
+            "wrote {} {} to the baseline {}",
+            written.entries.len(),
+            if written.entries.len() == 1 {
+                "finding"
+            } else {
+                "findings"
+            },
+            path.display()
+        );
+        cosmolint::baseline::apply(&mut report, &written);
+    } else if let Some(b) = &baseline {
+        cosmolint::baseline::apply(&mut report, b);
+    }
     for w in &report.warnings {
         eprintln!("warning: {w}");
     }

@@ -154,6 +154,8 @@ fn rule_fixtures() {
                 unresolved: Vec::new(),
                 skipped: Vec::new(),
                 suppressed: Vec::new(),
+                baselined: Vec::new(),
+                baseline: None,
                 summary: cosmolint::Summary {
                     findings: found.len(),
                     unresolved: 0,

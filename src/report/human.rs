@@ -320,6 +320,7 @@ pub fn render_with(report: &Report, style: Style, show_unresolved: bool, show_su
             out.push('\n');
         }
     }
+    out.push_str(&super::baseline_lines(report));
     let s = &report.summary;
     let skipped = if s.skipped > 0 {
         format!(

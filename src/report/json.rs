@@ -18,6 +18,15 @@ struct Out<'a> {
     skipped: Option<Vec<Skipped>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     suppressed: Option<Vec<SuppressedOut<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<BaselineOut<'a>>,
+}
+
+/// With `--baseline`: the file, and its entries that no longer occur.
+#[derive(Serialize)]
+struct BaselineOut<'a> {
+    file: &'a str,
+    absent: &'a [crate::baseline::Entry],
 }
 
 /// A suppressed finding: the diagnostic's fields and the suppression.
@@ -77,6 +86,9 @@ struct Diag<'a> {
     url: Option<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     instances: Vec<InstanceOut<'a>>,
+    /// Rule findings: the baseline/SARIF fingerprint.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fingerprint: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -132,6 +144,7 @@ fn diag<'a>(files: &Files, d: &'a Diagnostic) -> Diag<'a> {
                 unit: &i.unit,
             })
             .collect(),
+        fingerprint: d.fingerprint.as_deref(),
     }
 }
 
@@ -192,6 +205,10 @@ pub fn render_with(report: &Report, show_unresolved: bool, show_suppressed: bool
         unresolved,
         skipped,
         suppressed,
+        baseline: report.baseline.as_ref().map(|b| BaselineOut {
+            file: &b.file,
+            absent: &b.absent,
+        }),
     };
     let mut s = serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
     s.push('\n');

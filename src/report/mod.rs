@@ -137,7 +137,8 @@ pub fn defuse_commands(text: String) -> String {
 }
 
 /// One line saying what was found: `4 findings in 1 file (4 errors, 0 warnings)`, then
-/// how many were suppressed when some were: `, 2 suppressed`.
+/// how many were suppressed or in the baseline when some were: `, 2 suppressed, 9 in the
+/// baseline`.
 pub fn summary_line(report: &Report) -> String {
     let s = &report.summary;
     let count = |sev: Severity| report.diagnostics.iter().filter(|d| d.severity == sev).count();
@@ -154,7 +155,40 @@ pub fn summary_line(report: &Report) -> String {
     if s.suppressed > 0 {
         line.push_str(&format!(", {} suppressed", s.suppressed));
     }
+    if s.baselined > 0 {
+        line.push_str(&format!(", {} in the baseline", s.baselined));
+    }
     line
+}
+
+/// The lines saying which baseline entries no longer occur, or nothing.
+pub fn baseline_lines(report: &Report) -> String {
+    let Some(applied) = &report.baseline else {
+        return String::new();
+    };
+    if applied.absent.is_empty() {
+        return String::new();
+    }
+    let n = applied.absent.len();
+    let mut out = format!(
+        "baseline {}: {n} {} no longer {} (fixed or changed); `--write-baseline {}` shrinks it\n",
+        printable(&applied.file),
+        plural(n, "entry", "entries"),
+        plural(n, "occurs", "occur"),
+        printable(&applied.file),
+    );
+    for e in &applied.absent {
+        let id = &e.identity;
+        out.push_str(&format!(
+            "  {} `{}` in {}: {} = {}\n",
+            id.rule,
+            printable(&id.resource),
+            printable(&id.module),
+            id.attribute,
+            printable(&id.value)
+        ));
+    }
+    out
 }
 
 pub(crate) fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {

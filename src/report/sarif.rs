@@ -16,10 +16,18 @@
 //! Unicode code points (`columnKind: unicodeCodePoints`) and an exclusive end. A file outside
 //! the working directory gets an absolute `file://` URI instead.
 //!
-//! `partialFingerprints["cosmolint/v1"]` identifies a finding across commits without line
-//! numbers: a hash of the rule id, the file's path, the resource and the message, plus an
-//! occurrence counter for identical findings in one file. Moving a block down the file keeps
-//! its alerts; renaming the resource or changing the offending value opens new ones.
+//! `partialFingerprints["cosmolint/v2"]` identifies a finding across commits without line
+//! numbers; it is the baseline's fingerprint ([`crate::baseline`]): a hash of the rule, the
+//! module (Terraform directory, or Bicep/ARM file, relative to the repository root), the
+//! resource, and the attribute and value, plus an occurrence counter for findings of the
+//! same identity. Moving a block down the file, to another file of the same Terraform
+//! module, or rewording a message keeps its alert; renaming the resource or changing the
+//! offending value opens a new one.
+//!
+//! With `--baseline`, findings the baseline holds are results too, with `baselineState:
+//! "unchanged"`, and the others `"new"`: code scanning keeps tracking the accepted ones
+//! (leaving them out would close their alerts as fixed), while the exit status and the
+//! other formats count only the new ones.
 //!
 //! Findings silenced by a `cosmolint-ignore` comment or ARM metadata are results with
 //! `suppressions: [{kind: "inSource", status: "accepted", justification: <reason>,
@@ -31,8 +39,6 @@
 //! to be dismissed by hand. They are `invocations[0].toolExecutionNotifications`, which
 //! GitHub shows on the tool status page, with their location. `executionSuccessful` is
 //! `false` exactly when cosmolint exits with status 2 (unreadable input, internal error).
-
-use std::collections::HashMap;
 
 use serde_json::{json, Value};
 
@@ -47,7 +53,7 @@ pub const SCHEMA_URI: &str =
 
 /// Key of cosmolint's entry in `partialFingerprints`; bump the version when the hash input
 /// changes, so old and new fingerprints are never compared.
-pub const FINGERPRINT_KEY: &str = "cosmolint/v1";
+pub const FINGERPRINT_KEY: &str = "cosmolint/v2";
 
 pub fn render(report: &Report) -> String {
     let mut s = serde_json::to_string_pretty(&to_value(report)).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
@@ -58,23 +64,28 @@ pub fn render(report: &Report) -> String {
 /// The SARIF log as a JSON value.
 pub fn to_value(report: &Report) -> Value {
     let files = &report.files;
-    let mut occurrences: HashMap<String, usize> = HashMap::new();
-    let mut fingerprinted = |d: &Diagnostic| {
-        let key = fingerprint(d.code, &path(files, d.span), d.resource.as_deref(), &d.message);
-        let n = occurrences.entry(key.clone()).or_insert(0);
-        *n += 1;
-        result(files, d, &format!("{key}:{n}"))
+    let baseline_state = |state: &str, mut r: Value| {
+        if report.baseline.is_some() {
+            r["baselineState"] = json!(state);
+        }
+        r
     };
     let mut results: Vec<Value> = report
         .diagnostics
         .iter()
         .filter(|d| d.is_rule())
-        .map(&mut fingerprinted)
+        .map(|d| baseline_state("new", result(files, d)))
         .collect();
+    results.extend(
+        report
+            .baselined
+            .iter()
+            .map(|d| baseline_state("unchanged", result(files, d))),
+    );
     // Suppressed findings are results too, marked as suppressed in source with the
     // reason (SARIF §3.35): code scanning shows them as dismissed, not as fixed.
     for sup in &report.suppressed {
-        let mut r = fingerprinted(&sup.diagnostic);
+        let mut r = result(files, &sup.diagnostic);
         r["suppressions"] = json!([{
             "kind": "inSource",
             "status": "accepted",
@@ -197,7 +208,7 @@ fn doc_section<'a>(doc: &'a str, heading: &str) -> Option<&'a str> {
     Some(rest[..end].trim())
 }
 
-fn result(files: &Files, d: &Diagnostic, fingerprint: &str) -> Value {
+fn result(files: &Files, d: &Diagnostic) -> Value {
     let rule_index = rules::ALL.iter().position(|r| r.id == d.code);
     let related: Vec<Value> = d
         .labels
@@ -219,8 +230,10 @@ fn result(files: &Files, d: &Diagnostic, fingerprint: &str) -> Value {
         "level": level(d.severity),
         "message": { "text": message },
         "locations": [location(files, d.span, d.primary_label.as_deref())],
-        "partialFingerprints": { FINGERPRINT_KEY: fingerprint },
     });
+    if let Some(fp) = &d.fingerprint {
+        out["partialFingerprints"] = json!({ FINGERPRINT_KEY: fp });
+    }
     if let Some(i) = rule_index {
         out["ruleIndex"] = json!(i);
     }
@@ -264,19 +277,6 @@ fn location(files: &Files, span: Span, message: Option<&str>) -> Value {
     loc
 }
 
-/// FNV-1a (64 bit) of the finding's identity, as 16 hex digits. FNV is fixed by its
-/// definition, unlike `std`'s hasher, so fingerprints do not change with the Rust release.
-fn fingerprint(rule: &str, file: &str, resource: Option<&str>, message: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in [rule, file, resource.unwrap_or(""), message] {
-        for &b in part.as_bytes().iter().chain(&[0u8]) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    format!("{h:016x}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -293,29 +293,5 @@ mod tests {
             }
             assert!(!doc_body(r.doc).starts_with('#'), "{}: title kept", r.id);
         }
-    }
-
-    #[test]
-    fn fingerprints_depend_on_identity_not_on_positions() {
-        let a = fingerprint("CDB001", "main.tf", Some("azurerm_cosmosdb_account.a"), "m");
-        assert_eq!(
-            a,
-            fingerprint("CDB001", "main.tf", Some("azurerm_cosmosdb_account.a"), "m")
-        );
-        assert_ne!(
-            a,
-            fingerprint("CDB002", "main.tf", Some("azurerm_cosmosdb_account.a"), "m")
-        );
-        assert_ne!(
-            a,
-            fingerprint("CDB001", "other.tf", Some("azurerm_cosmosdb_account.a"), "m")
-        );
-        assert_ne!(
-            a,
-            fingerprint("CDB001", "main.tf", Some("azurerm_cosmosdb_account.b"), "m")
-        );
-        // Field boundaries count: ("ab", "c") is not ("a", "bc").
-        assert_ne!(fingerprint("ab", "c", None, ""), fingerprint("a", "bc", None, ""));
-        assert_eq!(a.len(), 16);
     }
 }

@@ -172,13 +172,13 @@ pub(crate) fn about(d: &mut Diagnostic, subject: Subject) {
 
 /// What a finding about `fact` of the resource at `header` is attached to: the model
 /// attribute and its value, the resource, and where the value passed through.
-pub(crate) fn context<T>(attribute: &'static str, value: String, fact: &Fact<T>, header: Span) -> FindingContext {
-    FindingContext {
+pub(crate) fn context<T>(attribute: &'static str, value: String, fact: &Fact<T>, header: Span) -> Box<FindingContext> {
+    Box::new(FindingContext {
         attribute: Some((attribute, value)),
         resource: Some(header),
         via: fact.via().iter().map(|v| v.span).collect(),
         ..FindingContext::default()
-    }
+    })
 }
 
 /// Reports a boolean fact that is insecure when `true`; `attribute` is its model name.
