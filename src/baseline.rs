@@ -67,34 +67,68 @@ pub struct Entry {
     pub fingerprint: String,
 }
 
-/// Repository roots of directories, looked up once each.
+/// What fingerprinting looks up once per run: the repository root of each directory
+/// (ancestors included, so a tree of directories costs one lookup per directory), and the
+/// module of each file.
 #[derive(Default)]
-struct Roots(HashMap<PathBuf, Option<PathBuf>>);
-
-impl Roots {
-    fn of(&mut self, dir: &Path) -> Option<PathBuf> {
-        self.0
-            .entry(dir.to_path_buf())
-            .or_insert_with(|| crate::source::repository_root(dir))
-            .clone()
-    }
+struct Cache {
+    roots: HashMap<PathBuf, Option<PathBuf>>,
+    modules: HashMap<crate::source::FileId, String>,
 }
 
-fn identity(files: &Files, roots: &mut Roots, d: &Diagnostic) -> Identity {
-    let at = d.context.resource.unwrap_or(d.span);
-    let module = files.get(at.file).map_or_else(String::new, |f| {
-        let terraform = matches!(FileKind::of(&f.path), Some(FileKind::Terraform));
-        let unit = if terraform {
-            f.path.parent().map(Path::to_path_buf).unwrap_or_default()
-        } else {
-            f.path.clone()
+impl Cache {
+    /// The nearest directory at or above `dir` (absolute) holding `.git`.
+    fn root(&mut self, dir: &Path) -> Option<PathBuf> {
+        let mut missed = Vec::new();
+        let mut found = None;
+        for a in dir.ancestors() {
+            if let Some(r) = self.roots.get(a) {
+                found = r.clone();
+                break;
+            }
+            missed.push(a.to_path_buf());
+            if a.join(".git").exists() {
+                found = Some(a.to_path_buf());
+                break;
+            }
+        }
+        for m in missed {
+            self.roots.insert(m, found.clone());
+        }
+        found
+    }
+
+    fn module(&mut self, files: &Files, file: crate::source::FileId) -> String {
+        if let Some(m) = self.modules.get(&file) {
+            return m.clone();
+        }
+        let module = files
+            .get(file)
+            .map_or_else(String::new, |f| self.module_of(files, &f.path));
+        self.modules.insert(file, module.clone());
+        module
+    }
+
+    fn module_of(&mut self, files: &Files, path: &Path) -> String {
+        let terraform = matches!(FileKind::of(path), Some(FileKind::Terraform));
+        let unit = match path.parent() {
+            Some(dir) if terraform && !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            Some(_) if terraform => PathBuf::from("."),
+            _ => path.to_path_buf(),
         };
-        let canonical = std::fs::canonicalize(&unit).ok();
-        let relative = canonical.as_ref().and_then(|c| {
-            let dir = if terraform { c.as_path() } else { c.parent()? };
-            let root = roots.of(dir)?;
-            c.strip_prefix(&root).ok().map(Path::to_path_buf)
-        });
+        // The real path (once per file: a symbolic link or `..` in the path must not change
+        // the module), lexically absolute for in-memory files; the repository root is then
+        // looked up once per directory.
+        let absolute = std::fs::canonicalize(&unit)
+            .unwrap_or_else(|_| crate::source::normalize(&std::path::absolute(&unit).unwrap_or_else(|_| unit.clone())));
+        let dir = if terraform {
+            Some(absolute.as_path())
+        } else {
+            absolute.parent()
+        };
+        let relative = dir
+            .and_then(|d| self.root(d))
+            .and_then(|root| absolute.strip_prefix(&root).ok().map(Path::to_path_buf));
         match relative {
             Some(r) if r.as_os_str().is_empty() => ".".to_string(),
             Some(r) => crate::source::display_path(&r, None),
@@ -108,7 +142,12 @@ fn identity(files: &Files, roots: &mut Roots, d: &Diagnostic) -> Identity {
                 }
             }
         }
-    });
+    }
+}
+
+fn identity(files: &Files, cache: &mut Cache, d: &Diagnostic) -> Identity {
+    let at = d.context.resource.unwrap_or(d.span);
+    let module = cache.module(files, at.file);
     let (attribute, value) = match &d.context.attribute {
         Some((a, v)) => (a.to_string(), v.clone()),
         // Every rule names its attribute; should one not, its message stands in.
@@ -131,11 +170,11 @@ fn identity(files: &Files, roots: &mut Roots, d: &Diagnostic) -> Identity {
 /// Sets the fingerprint of every rule finding, in order (findings of the same identity are
 /// numbered), and returns the entries.
 pub fn fingerprint<'d>(files: &Files, diagnostics: impl IntoIterator<Item = &'d mut Diagnostic>) -> Vec<Entry> {
-    let mut roots = Roots::default();
+    let mut cache = Cache::default();
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut entries = Vec::new();
     for d in diagnostics.into_iter().filter(|d| d.is_rule()) {
-        let id = identity(files, &mut roots, d);
+        let id = identity(files, &mut cache, d);
         let hash = id.hash();
         let n = seen.entry(hash.clone()).or_insert(0);
         *n += 1;
