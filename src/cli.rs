@@ -168,8 +168,8 @@ pub struct CheckArgs {
     #[arg(long)]
     pub show_suppressed: bool,
 
-    /// Print how long each phase took (discover, read, parse, evaluate, rules, report) to
-    /// stderr
+    /// Print how long each phase took (discover, read, parse, evaluate, rules, suppress,
+    /// report) to stderr
     #[arg(long)]
     pub timings: bool,
 

@@ -342,37 +342,40 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
     unresolved.extend(bicep.unresolved);
     skipped.extend(bicep.skipped);
 
-    // `[per-path-ignores]`: those rules are not reported in those files.
-    let settings = &opts.settings;
-    if !settings.per_path_ignores.is_empty() {
-        diagnostics
-            .retain(|d| !d.is_rule() || files.get(d.span.file).is_none_or(|f| settings.applies(d.code, &f.path)));
-    }
-    // Suppressions apply per instance, before findings of several instances are merged.
-    let linted: std::collections::HashSet<PathBuf> = found.files.iter().map(|c| suppress::identity(&c.path)).collect();
-    let applied = suppress::apply(
-        &files,
-        diagnostics,
-        &suppress::Scope {
-            linted: &linted,
-            enabled: &|rule, file| settings.applies(rule, &file.path),
-        },
-    );
-    // Findings computed only to judge suppressions (they touch no named file) go now.
-    let kept = applied.kept.into_iter().filter(|d| !d.context.hidden).collect();
-    let mut diagnostics = merge(&files, kept);
-    let suppressed = applied
-        .suppressed
-        .into_iter()
-        .filter(|s| !s.diagnostic.context.hidden)
-        .collect();
-    let mut suppressed = merge_suppressed(&files, suppressed);
-    baseline::fingerprint(
-        &files,
-        diagnostics
-            .iter_mut()
-            .chain(suppressed.iter_mut().map(|s| &mut s.diagnostic)),
-    );
+    let (diagnostics, suppressed) = clock.time(timings::Phase::Suppress, || {
+        // `[per-path-ignores]`: those rules are not reported in those files.
+        let settings = &opts.settings;
+        if !settings.per_path_ignores.is_empty() {
+            diagnostics
+                .retain(|d| !d.is_rule() || files.get(d.span.file).is_none_or(|f| settings.applies(d.code, &f.path)));
+        }
+        // Suppressions apply per instance, before findings of several instances are merged.
+        let linted: Vec<PathBuf> = found.files.iter().map(|c| c.path.clone()).collect();
+        let applied = suppress::apply(
+            &files,
+            diagnostics,
+            &suppress::Scope {
+                linted: &linted,
+                enabled: &|rule, file| settings.applies(rule, &file.path),
+            },
+        );
+        // Findings computed only to judge suppressions (they touch no named file) go now.
+        let kept = applied.kept.into_iter().filter(|d| !d.context.hidden).collect();
+        let mut diagnostics = merge(&files, kept);
+        let suppressed = applied
+            .suppressed
+            .into_iter()
+            .filter(|s| !s.diagnostic.context.hidden)
+            .collect();
+        let mut suppressed = merge_suppressed(&files, suppressed);
+        baseline::fingerprint(
+            &files,
+            diagnostics
+                .iter_mut()
+                .chain(suppressed.iter_mut().map(|s| &mut s.diagnostic)),
+        );
+        (diagnostics, suppressed)
+    });
     unresolved.sort_by_key(|u| {
         let f = files.get(u.span.file);
         (f.as_ref().map(|f| f.display.clone()), u.span.start, u.what.clone())
@@ -590,7 +593,7 @@ pub fn lint_text(name: &str, text: &str) -> Report {
         &files,
         diagnostics,
         &suppress::Scope {
-            linted: &[suppress::identity(&path)].into_iter().collect(),
+            linted: std::slice::from_ref(&path),
             enabled: &|rule, _| rules::find(rule).is_some_and(|r| r.enabled_by_default),
         },
     );

@@ -27,6 +27,8 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::diagnostic::{Diagnostic, ToolCode};
 use crate::ir::{Expr, ExprKind};
 use crate::rules;
@@ -83,6 +85,9 @@ impl Directive {
         self.problems.is_empty()
     }
 
+    /// Whether the reach contains `anchor` (what [`FileDirectives::covering`] computes
+    /// for all directives at once).
+    #[cfg(test)]
     fn covers(&self, anchor: Span) -> bool {
         match &self.reach {
             Reach::File => true,
@@ -746,8 +751,8 @@ pub fn identity(path: &std::path::Path) -> PathBuf {
 /// suppressions that suppress nothing reported (a module linted only through some of its
 /// callers may need its suppressions for the others).
 pub struct Scope<'a> {
-    /// [`identity`] of the files linted in full (walked or named).
-    pub linted: &'a HashSet<PathBuf>,
+    /// The files linted in full (walked or named), as found.
+    pub linted: &'a [PathBuf],
     /// Whether a rule runs for a file (selection, per-path ignores).
     pub enabled: &'a dyn Fn(&'static str, &SourceFile) -> bool,
 }
@@ -764,6 +769,63 @@ struct FileDirectives {
     directives: Vec<Directive>,
     /// Per directive, per named rule: whether it suppressed something.
     used: Vec<Vec<bool>>,
+    /// Valid file-wide directives.
+    file_wide: Vec<usize>,
+    /// Valid item directives as (start, end, index), by start; with the largest end of each
+    /// prefix, so a lookup stops as soon as no earlier item can reach the anchor.
+    items: Vec<(u32, u32, usize)>,
+    max_end: Vec<u32>,
+}
+
+impl FileDirectives {
+    fn new(file: Arc<SourceFile>, directives: Vec<Directive>) -> FileDirectives {
+        let valid = |d: &&Directive| d.is_valid();
+        let file_wide = (0..directives.len())
+            .filter(|&i| valid(&&directives[i]) && directives[i].reach == Reach::File)
+            .collect();
+        let mut items: Vec<(u32, u32, usize)> = directives
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.is_valid())
+            .filter_map(|(i, d)| match &d.reach {
+                Reach::Item(r) => Some((r.start, r.end, i)),
+                _ => None,
+            })
+            .collect();
+        items.sort_unstable();
+        let max_end = items
+            .iter()
+            .scan(0u32, |m, &(_, end, _)| {
+                *m = (*m).max(end);
+                Some(*m)
+            })
+            .collect();
+        FileDirectives {
+            used: directives.iter().map(|d| vec![false; d.rules.len()]).collect(),
+            file,
+            directives,
+            file_wide,
+            items,
+            max_end,
+        }
+    }
+
+    /// The valid directives whose reach contains `anchor`.
+    fn covering(&self, anchor: Span) -> Vec<usize> {
+        let mut out = self.file_wide.clone();
+        let upto = self.items.partition_point(|&(start, _, _)| start <= anchor.start);
+        for j in (0..upto).rev() {
+            if self.max_end[j] < anchor.end {
+                break;
+            }
+            let (_, end, i) = self.items[j];
+            if end >= anchor.end {
+                out.push(i);
+            }
+        }
+        out.sort_unstable();
+        out
+    }
 }
 
 /// Applies every suppression written in the run's files to `diagnostics`.
@@ -771,23 +833,25 @@ pub fn apply(files: &Files, diagnostics: Vec<Diagnostic>, scope: &Scope) -> Appl
     let mut sets: Vec<FileDirectives> = Vec::new();
     let mut by_key: HashMap<PathBuf, usize> = HashMap::new();
     let mut by_file: HashMap<crate::source::FileId, usize> = HashMap::new();
-    for f in files.all() {
-        let Some(kind) = FileKind::of(&f.path) else { continue };
-        if !f.text.contains("cosmolint") {
-            continue;
-        }
-        let directives = scan(&f, Lang::of(kind));
-        if directives.is_empty() {
-            continue;
-        }
+    // Every file is searched for the word (SIMD, in parallel); only the few that have it
+    // are lexed.
+    let word = memchr::memmem::Finder::new(b"cosmolint");
+    let mut found: Vec<(Arc<SourceFile>, Vec<Directive>)> = files
+        .all()
+        .into_par_iter()
+        .filter_map(|f| {
+            let kind = FileKind::of(&f.path)?;
+            word.find(f.text.as_bytes())?;
+            let directives = scan(&f, Lang::of(kind));
+            (!directives.is_empty()).then_some((f, directives))
+        })
+        .collect();
+    found.sort_by_key(|(f, _)| f.id);
+    for (f, directives) in found {
         // One file read twice (two paths to it) has one set of directives.
         let key = path_key(&f.path);
-        let at = *by_key.entry(key.clone()).or_insert_with(|| {
-            sets.push(FileDirectives {
-                used: directives.iter().map(|d| vec![false; d.rules.len()]).collect(),
-                file: f.clone(),
-                directives,
-            });
+        let at = *by_key.entry(key).or_insert_with(|| {
+            sets.push(FileDirectives::new(f.clone(), directives));
             sets.len() - 1
         });
         by_file.insert(f.id, at);
@@ -823,10 +887,8 @@ pub fn apply(files: &Files, diagnostics: Vec<Diagnostic>, scope: &Scope) -> Appl
                 continue;
             };
             let set = &mut sets[set];
-            for (i, dir) in set.directives.iter().enumerate() {
-                if !dir.is_valid() || !dir.covers(anchor) {
-                    continue;
-                }
+            for i in set.covering(anchor) {
+                let dir = &set.directives[i];
                 let Some(r) = dir.rules.iter().position(|r| *r == d.code) else {
                     continue;
                 };
@@ -846,8 +908,9 @@ pub fn apply(files: &Files, diagnostics: Vec<Diagnostic>, scope: &Scope) -> Appl
         }
     }
 
+    let linted: HashSet<PathBuf> = scope.linted.iter().map(|p| identity(p)).collect();
     for (n, set) in sets.iter().enumerate() {
-        let linted = scope.linted.contains(&identity(&set.file.path));
+        let linted = linted.contains(&identity(&set.file.path));
         for (dir, used) in set.directives.iter().zip(&set.used) {
             if !dir.is_valid() {
                 if linted || with_findings.contains(&n) {
@@ -1102,5 +1165,23 @@ mod tests {
         );
         let one_line = "/* cosmolint-ignore CDB001 -- r */ ".repeat(50_000) + "x";
         assert_eq!(scanned(&one_line, Lang::Bicep)[0].0, "x");
+    }
+
+    #[test]
+    fn the_covering_index_finds_exactly_the_directives_that_contain_an_anchor() {
+        // Nested, stacked, trailing, file-wide and invalid directives.
+        let text = "# cosmolint-ignore-file CDB002 -- f\n# cosmolint-ignore CDB001 -- a\nresource \"a\" \"b\" {\n  # cosmolint-ignore CDB001 -- b\n  x = {\n    # cosmolint-ignore CDB001 -- c\n    y = 1 # cosmolint-ignore CDB001 -- d\n    z = 2\n  }\n  # cosmolint-ignore CDB001\n  w = 3\n}\n# cosmolint-ignore CDB001 -- e\nv = 4\n";
+        let file = Arc::new(SourceFile::new(FileId(0), "t".into(), "t".into(), text.into()));
+        let directives = scan(&file, Lang::Terraform);
+        let set = FileDirectives::new(file.clone(), directives.clone());
+        for start in 0..text.len() {
+            for end in start..=text.len().min(start + 40) {
+                let anchor = Span::new(FileId(0), start..end);
+                let brute: Vec<usize> = (0..directives.len())
+                    .filter(|&i| directives[i].is_valid() && directives[i].covers(anchor))
+                    .collect();
+                assert_eq!(set.covering(anchor), brute, "{start}..{end}");
+            }
+        }
     }
 }

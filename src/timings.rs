@@ -13,21 +13,24 @@ pub enum Phase {
     Parse,
     Evaluate,
     Rules,
+    /// Per-path ignores, suppressions, sorting and fingerprints, after the units.
+    Suppress,
 }
 
-const PHASES: [(Phase, &str); 5] = [
+const PHASES: [(Phase, &str); 6] = [
     (Phase::Discover, "discover"),
     (Phase::Read, "read"),
     (Phase::Parse, "parse"),
     (Phase::Evaluate, "evaluate"),
     (Phase::Rules, "rules"),
+    (Phase::Suppress, "suppress"),
 ];
 
 /// Accumulates nanoseconds per phase from any thread, and the evaluation work units spent
 /// (see [`crate::eval::budget`]).
 #[derive(Debug, Default)]
 pub struct Clock {
-    nanos: [AtomicU64; 5],
+    nanos: [AtomicU64; 6],
     work: AtomicU64,
     max_work: AtomicU64,
     units: AtomicU64,
