@@ -372,14 +372,26 @@ fn known_rules() -> String {
 
 /// The rule ids a list names (`ALL` is every rule); `Err(name)` for an unknown one.
 fn rule_ids<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<Vec<&'static str>, &'a str> {
+    rule_ids_in(rules::ALL, names)
+}
+
+/// [`rule_ids`] over a catalogue of rules: `ALL` is every rule of it, opt-in rules
+/// (`enabled_by_default: false`) included; a rule is named by its id or its name.
+fn rule_ids_in<'a>(
+    catalogue: &[&'static rules::RuleMeta],
+    names: impl IntoIterator<Item = &'a str>,
+) -> Result<Vec<&'static str>, &'a str> {
     let mut out = Vec::new();
     for n in names {
         let n = n.trim();
         if n == "ALL" {
-            out.extend(rules::ALL.iter().map(|r| r.id));
+            out.extend(catalogue.iter().map(|r| r.id));
             continue;
         }
-        match rules::find(n) {
+        match catalogue
+            .iter()
+            .find(|r| r.id.eq_ignore_ascii_case(n) || r.name.eq_ignore_ascii_case(n))
+        {
             Some(r) => out.push(r.id),
             None => return Err(n),
         }
@@ -420,6 +432,42 @@ struct Layer {
     select: Option<(Vec<&'static str>, Origin)>,
     extend: (Vec<&'static str>, Origin),
     ignore: (Vec<&'static str>, Origin),
+}
+
+/// Rule selection: each rule starts at its default (on, or off for an opt-in rule), then
+/// each layer (the file, then the command line) replaces the set (`select`), adds to it
+/// (`extend-select`) and removes from it (`ignore`), in that order. An opt-in rule runs
+/// only when a layer names it in `select` or `extend-select` (or `ALL`).
+fn select(catalogue: &[&'static rules::RuleMeta], layers: &[Layer]) -> Vec<RuleState> {
+    let mut states: Vec<RuleState> = catalogue
+        .iter()
+        .map(|r| RuleState {
+            id: r.id,
+            enabled: r.enabled_by_default,
+            by: "default",
+            origin: Origin::Default,
+        })
+        .collect();
+    for layer in layers {
+        if let Some((ids, origin)) = &layer.select {
+            for s in &mut states {
+                s.enabled = ids.contains(&s.id);
+                s.by = "select";
+                s.origin = origin.clone();
+            }
+        }
+        for (ids, origin, on, by) in [
+            (&layer.extend.0, &layer.extend.1, true, "extend-select"),
+            (&layer.ignore.0, &layer.ignore.1, false, "ignore"),
+        ] {
+            for s in states.iter_mut().filter(|s| ids.contains(&s.id)) {
+                s.enabled = on;
+                s.by = by;
+                s.origin = origin.clone();
+            }
+        }
+    }
+    states
 }
 
 /// Combines the defaults, the file (if any) and the command line.
@@ -520,35 +568,7 @@ pub fn resolve(file: Option<&ConfigFile>, cli: &Overrides) -> Result<Resolved, C
         parameters = (cli.parameters.clone(), Origin::Flag("--parameters"));
     }
 
-    // Rule selection: the defaults, then each layer replaces, adds, removes.
-    let mut states: Vec<RuleState> = rules::ALL
-        .iter()
-        .map(|r| RuleState {
-            id: r.id,
-            enabled: r.enabled_by_default,
-            by: "default",
-            origin: Origin::Default,
-        })
-        .collect();
-    for layer in &layers {
-        if let Some((ids, origin)) = &layer.select {
-            for s in &mut states {
-                s.enabled = ids.contains(&s.id);
-                s.by = "select";
-                s.origin = origin.clone();
-            }
-        }
-        for (ids, origin, on, by) in [
-            (&layer.extend.0, &layer.extend.1, true, "extend-select"),
-            (&layer.ignore.0, &layer.ignore.1, false, "ignore"),
-        ] {
-            for s in states.iter_mut().filter(|s| ids.contains(&s.id)) {
-                s.enabled = on;
-                s.by = by;
-                s.origin = origin.clone();
-            }
-        }
-    }
+    let states = select(rules::ALL, &layers);
     settings.rules.enabled = states.iter().filter(|s| s.enabled).map(|s| s.id).collect();
 
     Ok(Resolved {
@@ -775,6 +795,69 @@ mod tests {
 
     fn enabled(text: &str, cli: &Overrides) -> Vec<&'static str> {
         resolve(Some(&file(text)), cli).unwrap().settings.rules.enabled
+    }
+
+    fn no_check(_: &crate::model::Inventory, _: &mut rules::Sink) {}
+
+    static ON: rules::RuleMeta = rules::RuleMeta {
+        id: "XDB001",
+        name: "on-by-default",
+        severity: crate::diagnostic::Severity::Warning,
+        enabled_by_default: true,
+        since: "0.1.0",
+        summary: "",
+        doc: "",
+        check: no_check,
+    };
+    static OPT_IN: rules::RuleMeta = rules::RuleMeta {
+        id: "XDB002",
+        name: "opt-in",
+        enabled_by_default: false,
+        ..ON
+    };
+
+    /// The rules a catalogue with one default and one opt-in rule runs, given the file's
+    /// and the command line's (select, extend-select, ignore).
+    /// One layer's (select, extend-select, ignore), by name.
+    type Names<'a> = (Option<&'a [&'a str]>, &'a [&'a str], &'a [&'a str]);
+
+    fn opt_in_selection(layers: &[Names]) -> Vec<&'static str> {
+        let catalogue: &[&'static rules::RuleMeta] = &[&ON, &OPT_IN];
+        let ids = |names: &[&str]| rule_ids_in(catalogue, names.iter().copied()).unwrap();
+        let layers: Vec<Layer> = layers
+            .iter()
+            .map(|(sel, ext, ign)| Layer {
+                select: sel.map(|s| (ids(s), Origin::Flag("--select"))),
+                extend: (ids(ext), Origin::Flag("--extend-select")),
+                ignore: (ids(ign), Origin::Flag("--ignore")),
+            })
+            .collect();
+        select(catalogue, &layers)
+            .into_iter()
+            .filter(|s| s.enabled)
+            .map(|s| s.id)
+            .collect()
+    }
+
+    #[test]
+    fn opt_in_rules_run_only_when_named_in_select_or_extend_select_or_by_all() {
+        let none: &[&str] = &[];
+        assert_eq!(opt_in_selection(&[]), ["XDB001"]);
+        assert_eq!(opt_in_selection(&[(None, none, none)]), ["XDB001"]);
+        // `ALL` includes opt-in rules.
+        assert_eq!(opt_in_selection(&[(Some(&["ALL"]), none, none)]), ["XDB001", "XDB002"]);
+        assert_eq!(opt_in_selection(&[(None, &["opt-in"], none)]), ["XDB001", "XDB002"]);
+        assert_eq!(opt_in_selection(&[(Some(&["XDB002"]), none, none)]), ["XDB002"]);
+        // The file opts in, the command line takes it out again, or the other way round.
+        assert_eq!(
+            opt_in_selection(&[(None, &["XDB002"], none), (None, none, &["XDB002"])]),
+            ["XDB001"]
+        );
+        assert_eq!(
+            opt_in_selection(&[(None, none, &["ALL"]), (None, &["xdb002"], none)]),
+            ["XDB002"]
+        );
+        assert!(rule_ids_in(&[&ON, &OPT_IN], ["XDB003"]).is_err());
     }
 
     #[test]
