@@ -389,3 +389,68 @@ fn an_unreadable_or_foreign_baseline_is_a_usage_error() {
         assert!(out.stdout.is_empty(), "nothing is linted");
     }
 }
+
+/// `(code, fingerprint, number of instances)` of each finding of a JSON report.
+fn fingerprints(out: &Output) -> Vec<(String, String, usize)> {
+    json(out)["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["fingerprint"].is_string())
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["fingerprint"].as_str().unwrap().to_string(),
+                d["instances"].as_array().map_or(0, Vec::len),
+            )
+        })
+        .collect()
+}
+
+const MODULE: &str = r#"variable "local_auth" {
+  default = false
+}
+resource "azurerm_cosmosdb_account" "this" {
+  name                          = "x"
+  local_authentication_disabled = !var.local_auth
+}
+"#;
+
+fn teams(keys: &[&str]) -> String {
+    let entries: Vec<String> = keys.iter().map(|k| format!("{k} = true")).collect();
+    format!(
+        "variable \"teams\" {{\n  default = {{ {} }}\n}}\nmodule \"cosmos\" {{\n  for_each   = var.teams\n  source     = \"./modules/cosmos\"\n  local_auth = each.value\n}}\n",
+        entries.join(", ")
+    )
+}
+
+#[test]
+fn fingerprints_do_not_depend_on_the_checkout_path_the_working_directory_or_instance_order() {
+    let run = |keys: &[&str], nested: bool| {
+        let outer = tempfile::tempdir().unwrap();
+        let dir = if nested {
+            outer.path().join("some/where/else")
+        } else {
+            outer.path().to_path_buf()
+        };
+        std::fs::create_dir_all(dir.join(".git")).unwrap();
+        write(&dir, "main.tf", &teams(keys));
+        write(&dir, "modules/cosmos/main.tf", MODULE);
+        let args = ["check", "--select", "CDB001", "--format", "json"];
+        let from_root = fingerprints(&cosmolint(&dir, &args));
+        // The same repository linted from its parent directory.
+        let parent = dir.parent().unwrap();
+        let name = dir.file_name().unwrap().to_str().unwrap();
+        let from_parent = fingerprints(&cosmolint(parent, &[&args[..3], &[name], &args[3..]].concat()));
+        assert_eq!(from_root, from_parent);
+        from_root
+    };
+    let ab = run(&["a", "b"], false);
+    assert_eq!(ab.len(), 1, "{ab:?}");
+    assert_eq!((ab[0].0.as_str(), ab[0].2), ("CDB001", 2), "one finding, both instances");
+    assert_eq!(run(&["b", "a"], true), ab, "another path, the instances in another order");
+    // Another instance of the same finding is the same finding: its fingerprint is the
+    // resource as declared, not its first instance (here `module.cosmos["0"]…`).
+    let abc = run(&["b", "\"0\"", "a"], false);
+    assert_eq!((abc[0].1.as_str(), abc[0].2), (ab[0].1.as_str(), 3));
+}
