@@ -152,6 +152,7 @@ mod tests {
             suppressed: Vec::new(),
             baselined: Vec::new(),
             baseline: None,
+            rules: Vec::new(),
             summary: Summary::default(),
             timings: timings::Timings::default(),
             warnings: Vec::new(),
@@ -215,6 +216,8 @@ pub struct Report {
     pub baselined: Vec<Diagnostic>,
     /// The baseline applied, and its entries that no longer occur.
     pub baseline: Option<baseline::Applied>,
+    /// Ids of the rules that ran (the configuration's selection), in [`rules::ALL`] order.
+    pub rules: Vec<&'static str>,
     pub summary: Summary,
     pub timings: timings::Timings,
     /// About the run rather than a file (no input found, an `--exclude` that matched
@@ -424,6 +427,7 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
         suppressed,
         baselined: Vec::new(),
         baseline: None,
+        rules: opts.settings.rules.enabled.clone(),
         summary,
         timings: timings::Timings::from_clock(&clock, started.elapsed()),
         warnings,
@@ -616,6 +620,7 @@ pub fn lint_text(name: &str, text: &str) -> Report {
         suppressed,
         baselined: Vec::new(),
         baseline: None,
+        rules: rules::Settings::default().enabled,
         summary,
         timings: timings::Timings {
             phases: Vec::new(),

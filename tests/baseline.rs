@@ -447,8 +447,16 @@ fn fingerprints_do_not_depend_on_the_checkout_path_the_working_directory_or_inst
     };
     let ab = run(&["a", "b"], false);
     assert_eq!(ab.len(), 1, "{ab:?}");
-    assert_eq!((ab[0].0.as_str(), ab[0].2), ("CDB001", 2), "one finding, both instances");
-    assert_eq!(run(&["b", "a"], true), ab, "another path, the instances in another order");
+    assert_eq!(
+        (ab[0].0.as_str(), ab[0].2),
+        ("CDB001", 2),
+        "one finding, both instances"
+    );
+    assert_eq!(
+        run(&["b", "a"], true),
+        ab,
+        "another path, the instances in another order"
+    );
     // Another instance of the same finding is the same finding: its fingerprint is the
     // resource as declared, not its first instance (here `module.cosmos["0"]…`).
     let abc = run(&["b", "\"0\"", "a"], false);

@@ -362,6 +362,32 @@ fn junit_has_cases_for_bicep_and_arm_templates_and_none_for_notices() {
 }
 
 #[test]
+fn junit_has_cases_for_the_rules_that_ran_only() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "main.tf",
+        "resource \"azurerm_cosmosdb_account\" \"a\" {\n  name = \"a\"\n  local_authentication_disabled = true\n}\n",
+    );
+    let cases = |args: &[&str]| -> Vec<String> {
+        let out = run(dir.path(), &[&["main.tf", "--format", "junit"], args].concat(), &[]);
+        stdout(&out)
+            .lines()
+            .filter_map(|l| l.split(" name=\"").nth(1))
+            .filter_map(|n| n.split('"').next())
+            .filter(|n| n.starts_with("CDB"))
+            .map(str::to_string)
+            .collect()
+    };
+    // A rule that did not run passed nothing: it has no test case.
+    assert_eq!(cases(&["--select", "CDB001"]), ["CDB001 local-auth-enabled"]);
+    assert_eq!(
+        cases(&["--ignore", "CDB001,CDB003"]),
+        ["CDB002 key-metadata-writes-enabled", "CDB004 account-scope-assignment"]
+    );
+}
+
+#[test]
 fn lsp_json_positions_count_utf16_units() {
     let dir = tempfile::tempdir().unwrap();
     // 😀 is one character but two UTF-16 units; é is one of each.

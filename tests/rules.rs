@@ -156,6 +156,7 @@ fn rule_fixtures() {
                 suppressed: Vec::new(),
                 baselined: Vec::new(),
                 baseline: None,
+                rules: report.rules.clone(),
                 summary: cosmolint::Summary {
                     findings: found.len(),
                     unresolved: 0,

@@ -47,7 +47,12 @@ struct Case<'a> {
 
 pub fn render(report: &Report) -> String {
     let files = &report.files;
-    let enabled: Vec<&rules::RuleMeta> = rules::ALL.iter().copied().filter(|r| r.enabled_by_default).collect();
+    // The rules that ran: a rule the configuration did not select passed nothing.
+    let enabled: Vec<&rules::RuleMeta> = rules::ALL
+        .iter()
+        .copied()
+        .filter(|r| report.rules.contains(&r.id))
+        .collect();
 
     // file → its test cases, files in path order.
     let mut by_file: BTreeMap<String, Vec<Case>> = BTreeMap::new();
