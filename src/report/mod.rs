@@ -171,7 +171,7 @@ pub fn baseline_lines(report: &Report) -> String {
     }
     let n = applied.absent.len();
     let mut out = format!(
-        "baseline {}: {n} {} no longer {} (fixed or changed); `--write-baseline {}` shrinks it\n",
+        "baseline {}: {n} {} no longer {} (fixed, changed or suppressed); `--write-baseline {}` shrinks it\n",
         printable(&applied.file),
         plural(n, "entry", "entries"),
         plural(n, "occurs", "occur"),
