@@ -74,7 +74,7 @@ mod tests {
     fn in_memory_terraform_is_linted_without_the_file_system() {
         let report = lint_text(
             "x.tf",
-            "resource \"azurerm_cosmosdb_account\" \"a\" {\n  local_authentication_disabled = false\n}\n",
+            "resource \"azurerm_cosmosdb_account\" \"a\" {\n  local_authentication_disabled = false\n  public_network_access_enabled = false\n}\n",
         );
         let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code).collect();
         assert_eq!(codes, ["CDB002", "CDB001"]);
@@ -86,7 +86,7 @@ mod tests {
     fn in_memory_arm_and_bicep_are_linted_by_extension() {
         let arm = r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
             "resources": [{"type": "Microsoft.DocumentDB/databaseAccounts", "apiVersion": "2024-05-15",
-            "name": "a", "properties": {"disableLocalAuth": false}}]}"#;
+            "name": "a", "properties": {"disableLocalAuth": false, "publicNetworkAccess": "Disabled"}}]}"#;
         let codes = |r: &Report| r.diagnostics.iter().map(|d| d.code).collect::<Vec<_>>();
         // Each finding with the text its span covers.
         let located = |r: &Report| -> Vec<(&'static str, String)> {
@@ -106,7 +106,7 @@ mod tests {
         assert!(lint_text("t.txt", arm).diagnostics.is_empty());
         let bicep = "module self 'main.bicep' = {\n  name: 'self'\n}\n\
             resource a 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {\n  name: 'a'\n  \
-            properties: {\n    disableLocalAuth: false\n  }\n}\n";
+            properties: {\n    disableLocalAuth: false\n    publicNetworkAccess: 'Disabled'\n  }\n}\n";
         let report = lint_text("main.bicep", bicep);
         assert_eq!(codes(&report), ["CDB002", "CDB001"]);
         assert_eq!(located(&report)[1], ("CDB001", "false".to_string()));
@@ -344,6 +344,12 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
     diagnostics.extend(bicep.diagnostics);
     unresolved.extend(bicep.unresolved);
     skipped.extend(bicep.skipped);
+    // Values only an opt-in rule needs are listed when it runs.
+    unresolved.retain(|u| {
+        model::OPT_IN_UNRESOLVED
+            .iter()
+            .all(|(prefix, rule)| !u.what.starts_with(prefix) || opts.settings.rules.is_enabled(rule))
+    });
 
     let (diagnostics, suppressed) = clock.time(timings::Phase::Suppress, || {
         // `[per-path-ignores]`: those rules are not reported in those files.

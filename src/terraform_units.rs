@@ -660,6 +660,7 @@ fn lint_root(
         .clock
         .time(Phase::Rules, || crate::rules::run(&inventory, loader.rules));
     crate::suppress::attach_calls(&mut diagnostics, &unit.resources, |i| unit.call_chain(i));
+    label_installed_module_calls(files, &installed_module_calls(&unit), &mut diagnostics);
     // The root as its files are shown (the same whether it was walked or found as the
     // caller of a named file).
     let unit_name = loader
@@ -687,5 +688,48 @@ fn lint_root(
         skipped,
         dirs,
         declared,
+    }
+}
+
+/// The root's calls of modules installed under `.terraform/` (registry and remote modules
+/// that `terraform init` fetched): (address prefix of the instance, the call's header).
+fn installed_module_calls(unit: &TfUnit) -> Vec<(String, Span)> {
+    unit.instances
+        .iter()
+        .filter_map(|i| match &i.caller {
+            Some(c) if c.instance == 0 && in_dot_terraform(&i.module.dir) => Some((i.prefix.clone(), c.call.header)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn in_dot_terraform(path: &Path) -> bool {
+    path.components().any(|c| c.as_os_str() == ".terraform")
+}
+
+/// A finding wholly inside an installed module (a default the module leaves in place) is
+/// about the root that calls it, but none of its spans is in a file anyone edits or names:
+/// the walk skips `.terraform`, so `check FILE` could never report it. It gets a label at the
+/// root's module call.
+fn label_installed_module_calls(files: &Files, calls: &[(String, Span)], diagnostics: &mut [Diagnostic]) {
+    if calls.is_empty() {
+        return;
+    }
+    let hidden = |span: Span| files.get(span.file).is_some_and(|f| in_dot_terraform(&f.path));
+    for d in diagnostics.iter_mut() {
+        if !hidden(d.span) || d.labels.iter().any(|l| !hidden(l.span)) {
+            continue;
+        }
+        // The instance's address names the module instance it is in.
+        let Some(instance) = d.instances.first().map(|i| i.address.as_str()) else {
+            continue;
+        };
+        if let Some((prefix, header)) = calls.iter().find(|(p, _)| instance.starts_with(p.as_str())) {
+            let name = prefix.trim_end_matches('.').trim_start_matches("module.");
+            d.labels.push(crate::diagnostic::Label {
+                span: *header,
+                message: format!("in module `{name}`, installed by `terraform init` and called here"),
+            });
+        }
     }
 }

@@ -87,7 +87,7 @@ fn findings_in(run: &Run) -> Vec<String> {
         .collect()
 }
 
-const INSECURE: &str = "resource \"azurerm_cosmosdb_account\" \"a\" {\n  local_authentication_disabled = false\n  access_key_metadata_writes_enabled = false\n}\n";
+const INSECURE: &str = "resource \"azurerm_cosmosdb_account\" \"a\" {\n  local_authentication_disabled = false\n  access_key_metadata_writes_enabled = false\n  public_network_access_enabled = false\n}\n";
 
 fn workspace() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();

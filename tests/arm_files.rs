@@ -17,7 +17,7 @@ fn account_template(disable_local_auth: &str) -> String {
       "name": "orders-db",
       "properties": {{
         "disableLocalAuth": "[parameters('disableLocalAuth')]",
-        "disableKeyBasedMetadataWriteAccess": true
+        "disableKeyBasedMetadataWriteAccess": true, "publicNetworkAccess": "Disabled"
       }}
     }}
   ]

@@ -12,7 +12,7 @@ fn setup(dir: &Path) {
          \x20 name: 'a'\n\
          \x20 properties: {\n\
          \x20   disableLocalAuth: disableLocalAuth\n\
-         \x20   disableKeyBasedMetadataWriteAccess: true\n\
+         \x20   disableKeyBasedMetadataWriteAccess: true\n    publicNetworkAccess: 'Disabled'\n\
          \x20 }\n\
          }\n",
     )

@@ -15,6 +15,7 @@ const ACCOUNT_TF: &str = r#"resource "azurerm_cosmosdb_account" "main" {
   resource_group_name           = "rg"
   offer_type                    = "Standard"
   local_authentication_disabled = false
+  public_network_access_enabled = false
 
   consistency_policy { consistency_level = "Session" }
   geo_location {
@@ -329,7 +330,7 @@ fn junit_has_cases_for_bicep_and_arm_templates_and_none_for_notices() {
     write(
         dir.path(),
         "main.bicep",
-        "resource a 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {\n  name: 'a'\n  properties: {\n    disableLocalAuth: true\n    disableKeyBasedMetadataWriteAccess: true\n  }\n}\n",
+        "resource a 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {\n  name: 'a'\n  properties: {\n    disableLocalAuth: true\n    disableKeyBasedMetadataWriteAccess: true\n    publicNetworkAccess: 'Disabled'\n  }\n}\n",
     );
     write(
         dir.path(),

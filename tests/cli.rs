@@ -26,11 +26,12 @@ const INSECURE: &str = r#"resource "azurerm_cosmosdb_account" "a" {
   name                          = "acc"
   local_authentication_disabled = var.disable
   access_key_metadata_writes_enabled = false
+  public_network_access_enabled = false
 }
 "#;
 
 #[test]
-fn bundled_example_reports_four_findings_with_the_documented_json_shape() {
+fn bundled_example_reports_five_findings_with_the_documented_json_shape() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = cosmolint(root, &["check", "examples", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1));
@@ -38,8 +39,8 @@ fn bundled_example_reports_four_findings_with_the_documented_json_shape() {
     assert_eq!(v["tool"]["name"], "cosmolint");
     let diags = v["diagnostics"].as_array().unwrap();
     let codes: Vec<&str> = diags.iter().map(|d| d["code"].as_str().unwrap()).collect();
-    assert_eq!(codes, ["CDB002", "CDB001", "CDB003", "CDB004"]);
-    let d = &diags[1];
+    assert_eq!(codes, ["CDB002", "CDB005", "CDB001", "CDB003", "CDB004"]);
+    let d = &diags[2];
     assert_eq!(d["name"], "local-auth-enabled");
     assert_eq!(d["severity"], "error");
     assert_eq!(d["file"], "examples/terraform/main.tf");
@@ -53,8 +54,49 @@ fn bundled_example_reports_four_findings_with_the_documented_json_shape() {
         .iter()
         .any(|l| l["range"]["start"]["line"] == 5));
     assert!(d["url"].as_str().unwrap().ends_with("/rules/CDB001.md"));
-    assert_eq!(v["summary"]["findings"], 4);
+    assert_eq!(v["summary"]["findings"], 5);
     assert_eq!(v["summary"]["files"], 1);
+}
+
+#[test]
+fn select_runs_only_the_rules_named_including_those_off_by_default() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        "main.tf",
+        "resource \"azurerm_cosmosdb_account\" \"a\" {\n  name = \"acc\"\n}\n",
+    );
+    let codes = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["check", ".", "--format", "json"];
+        all.extend(args);
+        let out = cosmolint(tmp.path(), &all);
+        json(&out)["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // By default the opt-in rules (CDB011-CDB013) stay silent.
+    let default = codes(&[]);
+    assert!(default.contains(&"CDB005".to_string()), "{default:?}");
+    assert!(
+        !default.iter().any(|c| c == "CDB011" || c == "CDB012" || c == "CDB013"),
+        "{default:?}"
+    );
+    // By id and by name, comma-separated and repeated.
+    assert_eq!(
+        codes(&["--select", "CDB012,no-private-endpoint", "--select", "cdb011"]),
+        ["CDB011", "CDB012", "CDB013"]
+    );
+    let all = codes(&["--select", "ALL"]);
+    assert!(
+        all.contains(&"CDB012".to_string()) && all.contains(&"CDB005".to_string()),
+        "{all:?}"
+    );
+    let out = cosmolint(tmp.path(), &["check", ".", "--select", "CDB999"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown rule `CDB999`"));
 }
 
 #[test]
@@ -253,7 +295,7 @@ fn closed_stdout_is_not_a_crash() {
 fn named_module_file_is_linted_through_its_callers() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(tmp.path().join(".git")).unwrap();
-    let module = "variable \"disable\" {\n  default = false\n}\nresource \"azurerm_cosmosdb_account\" \"a\" {\n  local_authentication_disabled = var.disable\n  access_key_metadata_writes_enabled = false\n}\n";
+    let module = "variable \"disable\" {\n  default = false\n}\nresource \"azurerm_cosmosdb_account\" \"a\" {\n  local_authentication_disabled = var.disable\n  access_key_metadata_writes_enabled = false\n  public_network_access_enabled = false\n}\n";
     write(tmp.path(), "modules/cosmos/main.tf", module);
     write(
         tmp.path(),
@@ -289,7 +331,7 @@ fn module_repository(dir: &Path) {
     write(
         dir,
         "main.tf",
-        "variable \"local_auth_disabled\" {\n  default = true\n}\nresource \"azurerm_cosmosdb_account\" \"this\" {\n  local_authentication_disabled = var.local_auth_disabled\n  access_key_metadata_writes_enabled = false\n}\n",
+        "variable \"local_auth_disabled\" {\n  default = true\n}\nresource \"azurerm_cosmosdb_account\" \"this\" {\n  local_authentication_disabled = var.local_auth_disabled\n  access_key_metadata_writes_enabled = false\n  public_network_access_enabled = false\n}\n",
     );
     write(
         dir,
@@ -330,7 +372,7 @@ fn bicep_module_two_levels_above_the_working_directory_is_loaded() {
     write(
         tmp.path(),
         "modules/cosmos.bicep",
-        "param disableLocalAuth bool = true\nresource a 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {\n  name: 'a'\n  properties: {\n    disableLocalAuth: disableLocalAuth\n    disableKeyBasedMetadataWriteAccess: true\n  }\n}\n",
+        "param disableLocalAuth bool = true\nresource a 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {\n  name: 'a'\n  properties: {\n    disableLocalAuth: disableLocalAuth\n    disableKeyBasedMetadataWriteAccess: true\n    publicNetworkAccess: 'Disabled'\n  }\n}\n",
     );
     write(
         tmp.path(),
@@ -359,7 +401,7 @@ fn load_json_content_outside_the_repository_is_not_read() {
     write(
         &repo,
         "main.bicep",
-        "var roles = loadJsonContent('../secret.json')\nresource account 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {\n  name: 'a'\n  properties: {\n    disableLocalAuth: true\n    disableKeyBasedMetadataWriteAccess: true\n  }\n}\nresource ra 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-05-15' = {\n  parent: account\n  name: 'x'\n  properties: {\n    roleDefinitionId: roles.role\n    scope: account.id\n  }\n}\n",
+        "var roles = loadJsonContent('../secret.json')\nresource account 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {\n  name: 'a'\n  properties: {\n    disableLocalAuth: true\n    disableKeyBasedMetadataWriteAccess: true\n    publicNetworkAccess: 'Disabled'\n  }\n}\nresource ra 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-05-15' = {\n  parent: account\n  name: 'x'\n  properties: {\n    roleDefinitionId: roles.role\n    scope: account.id\n  }\n}\n",
     );
     let out = cosmolint(&repo, &["check", "--format", "json", "--show-unresolved"]);
     let text = String::from_utf8_lossy(&out.stdout);
@@ -430,6 +472,49 @@ fn show_unresolved_lists_only_what_may_hide_a_finding() {
     );
     assert!(listed[2].2.contains("does not exist"), "{}", listed[2].2);
     assert_eq!(v["summary"]["unresolved"], 4);
+}
+
+#[test]
+fn show_unresolved_lists_the_values_only_a_decision_of_a_selected_rule_needs() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        "main.tf",
+        "variable \"ips\" {}\nvariable \"filter\" {}\nvariable \"key\" {}\nvariable \"target\" {}\n\
+         resource \"azurerm_cosmosdb_account\" \"a\" {\n  local_authentication_disabled = true\n  access_key_metadata_writes_enabled = false\n  public_network_access_enabled = false\n  ip_range_filter = var.ips\n  is_virtual_network_filter_enabled = var.filter\n  key_vault_key_id = var.key\n}\n\
+         resource \"azurerm_monitor_diagnostic_setting\" \"d\" {\n  name = \"d\"\n  target_resource_id = var.target\n}\n",
+    );
+    let whats = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["check", ".", "--format", "json", "--show-unresolved"];
+        all.extend(args);
+        let v = json(&cosmolint(tmp.path(), &all));
+        v["unresolved"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["what"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // The public endpoint is disabled: no IP rule or VNet filter can open it, and the
+    // key and the setting's target matter only to rules that are off by default.
+    assert_eq!(whats(&[]), Vec::<String>::new());
+    // Selected, those rules need the key and the target.
+    assert_eq!(
+        whats(&["--select", "CDB011,CDB012"]),
+        [
+            "`key_vault_key_id` of `azurerm_cosmosdb_account.a`",
+            "the target of diagnostic setting `azurerm_monitor_diagnostic_setting.d`"
+        ]
+    );
+    // With the endpoint open, the IP rules decide CDB005 and CDB006; the VNet filter only
+    // once the IP rules are known to be none.
+    let main = std::fs::read_to_string(tmp.path().join("main.tf")).unwrap();
+    write(
+        tmp.path(),
+        "main.tf",
+        main.replace("public_network_access_enabled = false", ""),
+    );
+    assert_eq!(whats(&[]), ["`ip_range_filter` of `azurerm_cosmosdb_account.a`"]);
 }
 
 #[test]

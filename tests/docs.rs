@@ -103,6 +103,16 @@ fn doc_examples_behave_as_labelled() {
             let report = cosmolint::lint(&cosmolint::Options {
                 paths: vec![tmp.path().to_path_buf()],
                 base: Some(tmp.path().to_path_buf()),
+                // Every rule, also those off by default: each case is judged on its own rule.
+                settings: cosmolint::config::resolve(
+                    None,
+                    &cosmolint::config::Overrides {
+                        select: Some(vec!["ALL".into()]),
+                        ..Default::default()
+                    },
+                )
+                .unwrap()
+                .settings,
                 ..Default::default()
             })
             .unwrap();

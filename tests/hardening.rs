@@ -55,18 +55,18 @@ fn has(v: &Value, code: &str, file: &str) -> bool {
     found(v).iter().any(|(c, f)| c == code && f == file)
 }
 
-const TF_ACCOUNT: &str = "resource \"azurerm_cosmosdb_account\" \"a\" {\n  local_authentication_disabled = false\n  access_key_metadata_writes_enabled = false\n}\n";
+const TF_ACCOUNT: &str = "resource \"azurerm_cosmosdb_account\" \"a\" {\n  local_authentication_disabled = false\n  access_key_metadata_writes_enabled = false\n  public_network_access_enabled = false\n}\n";
 const ARM_SCHEMA: &str = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";
 
 fn arm_account(disable_local_auth: &str) -> String {
     format!(
-        r#"{{"$schema": "{ARM_SCHEMA}", "variables": {{"v": {{}}}}, "resources": [{{"type": "Microsoft.DocumentDB/databaseAccounts", "apiVersion": "2024-05-15", "name": "a", "properties": {{"disableKeyBasedMetadataWriteAccess": true, "disableLocalAuth": {disable_local_auth}}}}}]}}"#
+        r#"{{"$schema": "{ARM_SCHEMA}", "variables": {{"v": {{}}}}, "resources": [{{"type": "Microsoft.DocumentDB/databaseAccounts", "apiVersion": "2024-05-15", "name": "a", "properties": {{"disableKeyBasedMetadataWriteAccess": true, "publicNetworkAccess": "Disabled", "disableLocalAuth": {disable_local_auth}}}}}]}}"#
     )
 }
 
 fn bicep_account(disable_local_auth: &str) -> String {
     format!(
-        "resource a 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {{\n  name: 'a'\n  properties: {{\n    disableKeyBasedMetadataWriteAccess: true\n    disableLocalAuth: {disable_local_auth}\n  }}\n}}\n"
+        "resource a 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {{\n  name: 'a'\n  properties: {{\n    disableKeyBasedMetadataWriteAccess: true\n    disableLocalAuth: {disable_local_auth}\n    publicNetworkAccess: 'Disabled'\n  }}\n}}\n"
     )
 }
 
@@ -80,7 +80,7 @@ fn deep_cases() -> Vec<(String, String)> {
     let tf = |name: &str, expr: String| {
         (
             format!("tf-{name}/main.tf"),
-            format!("locals {{\n  v = {{}}\n}}\nresource \"azurerm_cosmosdb_account\" \"a\" {{\n  local_authentication_disabled = {expr}\n  access_key_metadata_writes_enabled = false\n}}\n"),
+            format!("locals {{\n  v = {{}}\n}}\nresource \"azurerm_cosmosdb_account\" \"a\" {{\n  local_authentication_disabled = {expr}\n  access_key_metadata_writes_enabled = false\n  public_network_access_enabled = false\n}}\n"),
         )
     };
     cases.push(tf("member", format!("local.v{}", rep(".a"))));
@@ -158,7 +158,7 @@ fn reference_chains_of_deep_values_do_not_overflow() {
     // Every link is used, in order, so each is evaluated once on top of the cached one below.
     let uses: Vec<String> = (0..300).map(|i| format!("t{i} = local.l{i}")).collect();
     tf.push_str(&format!(
-        "resource \"azurerm_cosmosdb_account\" \"a\" {{\n  tags = {{\n    {}\n  }}\n  local_authentication_disabled = false\n  access_key_metadata_writes_enabled = false\n}}\n",
+        "resource \"azurerm_cosmosdb_account\" \"a\" {{\n  tags = {{\n    {}\n  }}\n  local_authentication_disabled = false\n  access_key_metadata_writes_enabled = false\n  public_network_access_enabled = false\n}}\n",
         uses.join("\n    ")
     ));
     let uses: Vec<String> = (0..300).map(|i| format!("t{i}: l{i}")).collect();
@@ -815,7 +815,7 @@ fn a_lone_cr_ends_a_line_in_every_format() {
     let tmp = tempfile::tempdir().unwrap();
     // ARM and Bicep files saved with CR line ends; the finding is on line 5 (0-based 4).
     let arm = format!(
-        "{{\r\"$schema\": \"{ARM_SCHEMA}\",\r\"resources\": [{{\"type\": \"Microsoft.DocumentDB/databaseAccounts\", \"apiVersion\": \"2024-05-15\", \"name\": \"a\",\r\"properties\": {{\"disableKeyBasedMetadataWriteAccess\": true,\r\"disableLocalAuth\": false}}}}]\r}}\r"
+        "{{\r\"$schema\": \"{ARM_SCHEMA}\",\r\"resources\": [{{\"type\": \"Microsoft.DocumentDB/databaseAccounts\", \"apiVersion\": \"2024-05-15\", \"name\": \"a\",\r\"properties\": {{\"disableKeyBasedMetadataWriteAccess\": true, \"publicNetworkAccess\": \"Disabled\",\r\"disableLocalAuth\": false}}}}]\r}}\r"
     );
     write(tmp.path(), "azuredeploy.json", &arm);
     write(tmp.path(), "main.bicep", bicep_account("false").replace('\n', "\r"));

@@ -22,7 +22,7 @@ fn codes(r: &cosmolint::Report) -> Vec<&'static str> {
     r.diagnostics.iter().map(|d| d.code).collect()
 }
 
-const ACCOUNT: &str = "resource \"azurerm_cosmosdb_account\" \"a\" {\n  local_authentication_disabled = false\n  access_key_metadata_writes_enabled = false\n}\n";
+const ACCOUNT: &str = "resource \"azurerm_cosmosdb_account\" \"a\" {\n  local_authentication_disabled = false\n  access_key_metadata_writes_enabled = false\n  public_network_access_enabled = false\n}\n";
 
 #[test]
 fn deeply_nested_brackets_are_a_syntax_error() {
@@ -148,6 +148,7 @@ variable "v" {
 resource "azurerm_cosmosdb_account" "a" {
   local_authentication_disabled = local.a
   access_key_metadata_writes_enabled = false
+  public_network_access_enabled = false
 }
 "#;
     write(tmp.path(), "main.tf", text);
@@ -169,7 +170,7 @@ fn exponential_string_growth_is_bounded() {
     }
     text.push_str("  f = format(\"%s%s\", local.s64, local.s64)\n}\n");
     text.push_str(
-        "resource \"azurerm_cosmosdb_account\" \"a\" {\n  name = local.f\n  local_authentication_disabled = local.s64 == \"x\"\n  access_key_metadata_writes_enabled = false\n}\n",
+        "resource \"azurerm_cosmosdb_account\" \"a\" {\n  name = local.f\n  local_authentication_disabled = local.s64 == \"x\"\n  access_key_metadata_writes_enabled = false\n  public_network_access_enabled = false\n}\n",
     );
     write(tmp.path(), "main.tf", text);
     let r = lint(tmp.path());

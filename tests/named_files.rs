@@ -61,7 +61,7 @@ fn located(diags: &[Value]) -> Vec<(String, String, u64)> {
         .collect()
 }
 
-const ACCOUNT_FROM_VAR: &str = "resource \"azurerm_cosmosdb_account\" \"a\" {\n  local_authentication_disabled = var.disable_local_auth\n  access_key_metadata_writes_enabled = false\n}\n";
+const ACCOUNT_FROM_VAR: &str = "resource \"azurerm_cosmosdb_account\" \"a\" {\n  local_authentication_disabled = var.disable_local_auth\n  access_key_metadata_writes_enabled = false\n  public_network_access_enabled = false\n}\n";
 
 fn terraform_root(dir: &Path) {
     write(dir, "infra/main.tf", ACCOUNT_FROM_VAR);
@@ -76,7 +76,7 @@ fn terraform_module(dir: &Path) {
     write(
         dir,
         "modules/cosmos/main.tf",
-        "variable \"disable_local_auth\" {\n  default = true\n}\nresource \"azurerm_cosmosdb_account\" \"this\" {\n  local_authentication_disabled = var.disable_local_auth\n  access_key_metadata_writes_enabled = false\n}\n",
+        "variable \"disable_local_auth\" {\n  default = true\n}\nresource \"azurerm_cosmosdb_account\" \"this\" {\n  local_authentication_disabled = var.disable_local_auth\n  access_key_metadata_writes_enabled = false\n  public_network_access_enabled = false\n}\n",
     );
     write(
         dir,
@@ -95,7 +95,7 @@ const ARM_TEMPLATE: &str = r#"{
       "name": "acc",
       "properties": {
         "disableLocalAuth": "[parameters('disableLocalAuth')]",
-        "disableKeyBasedMetadataWriteAccess": true
+        "disableKeyBasedMetadataWriteAccess": true, "publicNetworkAccess": "Disabled"
       }
     }
   ]
@@ -117,7 +117,7 @@ fn bicep_module(dir: &Path) {
     write(
         dir,
         "bicep/modules/cosmos.bicep",
-        "param disableLocalAuth bool = true\nresource a 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {\n  name: 'a'\n  properties: {\n    disableLocalAuth: disableLocalAuth\n    disableKeyBasedMetadataWriteAccess: false\n  }\n}\n",
+        "param disableLocalAuth bool = true\nresource a 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {\n  name: 'a'\n  properties: {\n    disableLocalAuth: disableLocalAuth\n    disableKeyBasedMetadataWriteAccess: false\n    publicNetworkAccess: 'Disabled'\n  }\n}\n",
     );
     write(
         dir,

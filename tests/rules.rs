@@ -107,6 +107,16 @@ fn rule_fixtures() {
         let opts = cosmolint::Options {
             paths: vec![root.clone()],
             base: Some(root.clone()),
+            // Every rule, also those off by default: each case is judged on its own rule.
+            settings: cosmolint::config::resolve(
+                None,
+                &cosmolint::config::Overrides {
+                    select: Some(vec!["ALL".into()]),
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+            .settings,
             ..Default::default()
         };
         let report = cosmolint::lint(&opts).unwrap();

@@ -20,6 +20,7 @@ resource "azurerm_cosmosdb_account" "orders" {
   offer_type                    = "Standard"
   local_authentication_disabled = var.disable_local_auth
   access_key_metadata_writes_enabled = false
+  public_network_access_enabled = false
 
   consistency_policy { consistency_level = "Session" }
   geo_location {

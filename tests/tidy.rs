@@ -33,7 +33,10 @@ fn rule_metadata_is_consistent() {
             r.id
         );
         assert!(
-            r.name.chars().all(|c| c.is_ascii_lowercase() || c == '-') && !r.name.starts_with('-'),
+            r.name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && !r.name.starts_with('-'),
             "{}: name `{}` must be kebab-case",
             r.id,
             r.name

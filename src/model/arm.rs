@@ -19,7 +19,10 @@ use std::rc::Rc;
 
 use super::cosmos::{self, SymbolKind};
 use super::extract::{Body, Step};
-use super::{CosmosAccount, Fact, Hints, Inventory, RoleRef, SqlRoleAssignment, SqlRoleDefinition, Unresolved};
+use super::{
+    CosmosAccount, DiagnosticSetting, Entries, Fact, Hints, Inventory, Network, PrivateEndpoint, PublicAccess, RoleRef,
+    SqlRoleAssignment, SqlRoleDefinition, Target, Unresolved,
+};
 use crate::eval::{exist, Env, Evaluator, Kind, PStr, Piece, ResKey, Scope, Symbol, UnitResource};
 
 pub const ACCOUNT: &str = "microsoft.documentdb/databaseaccounts";
@@ -27,18 +30,49 @@ pub const DATABASE: &str = "microsoft.documentdb/databaseaccounts/sqldatabases";
 pub const CONTAINER: &str = "microsoft.documentdb/databaseaccounts/sqldatabases/containers";
 pub const ROLE_DEFINITION: &str = "microsoft.documentdb/databaseaccounts/sqlroledefinitions";
 pub const ROLE_ASSIGNMENT: &str = "microsoft.documentdb/databaseaccounts/sqlroleassignments";
+pub const DIAGNOSTIC_SETTING: &str = "microsoft.insights/diagnosticsettings";
+/// The older form of a diagnostic setting, nested under the account by type and name
+/// (`<account>/Microsoft.Insights/<setting>`); still common in templates.
+pub const LEGACY_DIAGNOSTIC_SETTING: &str = "microsoft.documentdb/databaseaccounts/providers/diagnosticsettings";
+pub const PRIVATE_ENDPOINT: &str = "microsoft.network/privateendpoints";
 
 pub static HINTS: Hints = Hints {
     disable_local_auth: "set `properties.disableLocalAuth: true` and grant access with Cosmos DB SQL role assignments (`sqlRoleAssignments`)",
     disable_key_metadata_writes: "set `properties.disableKeyBasedMetadataWriteAccess: true` and manage databases and containers through Azure Resource Manager instead",
     data_actions: "list the concrete actions the role needs in `properties.permissions[].dataActions`",
     database_scope: "scope the assignment to a database or container: `<account id>/dbs/<database>` or `<account id>/dbs/<database>/colls/<container>`",
+    public_network: "set `properties.publicNetworkAccess` to `Disabled` and connect through a private endpoint (`Microsoft.Network/privateEndpoints`), or allow only known sources: `ipRules`, or `isVirtualNetworkFilterEnabled: true` with `virtualNetworkRules`",
+    firewall: "list only the addresses or ranges of the clients that need access in `properties.ipRules`; reach the account from Azure through a private endpoint or `virtualNetworkRules` instead",
+    minimal_tls: "set `properties.minimalTlsVersion` to `Tls12`",
+    mongo_rbac: "add `{ name: 'EnableMongoRoleBasedAccessControl' }` to `properties.capabilities` and give each client its own user and role (`mongodbUserDefinitions`, `mongodbRoleDefinitions`)",
+    customer_managed_key: "set `properties.keyVaultKeyUri` to a Key Vault key URI (without a version), with `properties.defaultIdentity` naming an identity that may use the key",
+    diagnostic_settings: "add a `Microsoft.Insights/diagnosticSettings` resource whose `scope` is the account, with `logs` for the categories you audit",
+    private_endpoint: "add a `Microsoft.Network/privateEndpoints` resource whose `privateLinkServiceConnections` have `privateLinkServiceId` set to the account's id and `groupIds: ['Sql']` (or the account's API)",
 };
 
 /// Builds the inventory of one unit. `env` resolves the unit's names; `resources` are its
 /// resources in ARM shape (other types are ignored). Each resource is expanded into the
 /// instances that may be deployed (`eval::exist`); each instance is one model entity.
 pub fn build(env: &dyn Env, resources: &[UnitResource]) -> (Inventory, Vec<Unresolved>) {
+    let (inv, unresolved, _) = build_with(env, resources, true);
+    (inv, unresolved)
+}
+
+/// The inventory of Terraform `azapi_resource`s lowered to the ARM shape, without their
+/// diagnostic settings and private endpoints (the azurerm mapping collects those, since they
+/// may be for azurerm accounts too), and where each account declaration went.
+pub fn build_for_azapi(
+    env: &dyn Env,
+    resources: &[UnitResource],
+) -> (Inventory, Vec<Unresolved>, HashMap<ResKey, Vec<usize>>) {
+    build_with(env, resources, false)
+}
+
+fn build_with(
+    env: &dyn Env,
+    resources: &[UnitResource],
+    protections: bool,
+) -> (Inventory, Vec<Unresolved>, HashMap<ResKey, Vec<usize>>) {
     let mut b = Builder {
         ev: Evaluator::new(env),
         resources,
@@ -46,6 +80,7 @@ pub fn build(env: &dyn Env, resources: &[UnitResource]) -> (Inventory, Vec<Unres
         inv: Inventory::default(),
         unresolved: Vec::new(),
         accounts: HashMap::new(),
+        instances_of: HashMap::new(),
         role_defs: HashMap::new(),
         bodies: RefCell::default(),
         decl_bodies: RefCell::default(),
@@ -74,8 +109,11 @@ pub fn build(env: &dyn Env, resources: &[UnitResource]) -> (Inventory, Vec<Unres
             b.role_assignment(s);
         }
     }
+    if protections {
+        b.protections(&strict);
+    }
     b.unresolved.extend(super::budget_note(env.budget(), resources));
-    (b.inv, b.unresolved)
+    (b.inv, b.unresolved, b.instances_of)
 }
 
 /// One instance of a resource.
@@ -92,6 +130,9 @@ struct Builder<'u> {
     unresolved: Vec<Unresolved>,
     /// A declaration's first account instance (references name declarations).
     accounts: HashMap<ResKey, usize>,
+    /// Every account instance of a declaration (what a diagnostic setting or private
+    /// endpoint that references the declaration covers).
+    instances_of: HashMap<ResKey, Vec<usize>>,
     role_defs: HashMap<ResKey, usize>,
     bodies: RefCell<HashMap<usize, Rc<Body<'u>>>>,
     /// Bodies of declarations evaluated outside any instance (a parent found through a
@@ -284,7 +325,15 @@ impl<'u> Builder<'u> {
             let (a, r) = cosmos::account_api(kinds.first().map(|k| k.0.as_str()), &capabilities, false);
             (a, r, Vec::new())
         };
+        let (capabilities_known, capabilities_at) = self.capabilities_seen(s);
+        let network = self.network(s);
+        let minimal_tls = self.minimal_tls(s);
+        let customer_managed_key = self.customer_managed_key(s);
         self.accounts.entry(ResKey(i as u32)).or_insert(self.inv.accounts.len());
+        self.instances_of
+            .entry(ResKey(i as u32))
+            .or_default()
+            .push(self.inv.accounts.len());
         self.inv.accounts.push(CosmosAccount {
             address: declared,
             instance: address,
@@ -298,6 +347,11 @@ impl<'u> Builder<'u> {
             mongo_rbac,
             local_auth_enabled,
             key_metadata_writes_enabled,
+            capabilities_known,
+            capabilities_at,
+            network,
+            minimal_tls,
+            customer_managed_key,
         });
     }
 
@@ -460,6 +514,303 @@ impl<'u> Builder<'u> {
             }
         }
         super::role_ref(s, &self.role_defs, &self.inv.sql_role_definitions)
+    }
+}
+
+/// Account settings beyond keys (issue #15): network access, TLS, customer-managed keys,
+/// capabilities; and the resources that protect an account from the outside.
+impl Builder<'_> {
+    /// Whether every capability name is known, and where the first is written.
+    fn capabilities_seen(&self, i: usize) -> (bool, Option<crate::source::Span>) {
+        let names = self.all(
+            i,
+            &[
+                Step::Key("properties"),
+                Step::Key("capabilities"),
+                Step::Each,
+                Step::Key("name"),
+            ],
+        );
+        let known = names.iter().all(|c| c.value.as_str().is_some())
+            && self
+                .all(i, &[Step::Key("properties"), Step::Key("capabilities"), Step::Each])
+                .iter()
+                .all(|c| !c.value.is_unknown());
+        (known, names.first().map(|c| c.expr_span.unwrap_or(c.use_span)))
+    }
+
+    fn network(&mut self, i: usize) -> Network {
+        let address = self.names(i).1;
+        let public_access = match self.at(i, &[Step::Key("properties"), Step::Key("publicNetworkAccess")]) {
+            Some(f) if !f.is_null() => f.fact(|v| v.as_str().and_then(|s| public_access_of(&s))),
+            _ => Fact::Default {
+                value: PublicAccess::Enabled,
+                note: "`publicNetworkAccess` is not set and defaults to `Enabled`".into(),
+            },
+        };
+        let vnet_filter = match self.at(
+            i,
+            &[Step::Key("properties"), Step::Key("isVirtualNetworkFilterEnabled")],
+        ) {
+            Some(f) if !f.is_null() => f.fact(|v| v.as_bool()),
+            _ => Fact::Default {
+                value: false,
+                note: "`isVirtualNetworkFilterEnabled` is not set and defaults to `false`".into(),
+            },
+        };
+        let vnet_rules = match self.at(i, &[Step::Key("properties"), Step::Key("virtualNetworkRules")]) {
+            Some(f) if !f.is_null() => {
+                let path = [Step::Key("properties"), Step::Key("virtualNetworkRules"), Step::Each];
+                let elements = self.all(i, &path);
+                let ids = self.all(i, &[path[0], path[1], path[2], Step::Key("id")]);
+                super::lists::object_list(&f, &elements, &ids)
+            }
+            _ => Entries::absent("`virtualNetworkRules` is not set"),
+        };
+        let ip_rules = self.ip_rules(i);
+        let network = Network {
+            public_access,
+            vnet_filter,
+            vnet_rules,
+            ip_rules,
+        };
+        let [access, ip, filter, vnet] = network.needed();
+        for (needed, fact, what) in [
+            (
+                access,
+                &network.public_access.clone().map(&|_| ()),
+                "publicNetworkAccess",
+            ),
+            (ip, &network.ip_rules.list, "ipRules"),
+            (
+                filter,
+                &network.vnet_filter.clone().map(&|_| ()),
+                "isVirtualNetworkFilterEnabled",
+            ),
+            (vnet, &network.vnet_rules.list, "virtualNetworkRules"),
+        ] {
+            if needed {
+                self.note_unknown(fact, format!("`{what}` of `{address}`"));
+            }
+        }
+        network
+    }
+
+    /// `ipRules[].ipAddressOrRange`, and `ipRangeFilter` (a comma-separated string, API
+    /// versions before 2020-04-01).
+    fn ip_rules(&self, i: usize) -> Entries {
+        let props = [Step::Key("properties")];
+        let rules = self.at(i, &[props[0], Step::Key("ipRules")]).filter(|f| !f.is_null());
+        let filter = self
+            .at(i, &[props[0], Step::Key("ipRangeFilter")])
+            .filter(|f| !f.is_null());
+        let mut out: Option<Entries> = None;
+        if let Some(f) = &rules {
+            let elements = self.all(
+                i,
+                &[
+                    props[0],
+                    Step::Key("ipRules"),
+                    Step::Each,
+                    Step::Key("ipAddressOrRange"),
+                ],
+            );
+            out = Some(super::lists::address_list(f, &elements, None));
+        }
+        if let Some(f) = &filter {
+            let written = field_ci(&self.res(i).resource.body, "properties").and_then(|p| field_ci(p, "ipRangeFilter"));
+            let more = super::lists::address_list(f, &[], written);
+            out = Some(match out {
+                None => more,
+                Some(mut e) => {
+                    e.items.extend(more.items);
+                    if more.list.value().is_none() {
+                        e.list = more.list;
+                    }
+                    e
+                }
+            });
+        }
+        out.unwrap_or_else(|| Entries::absent("neither `ipRules` nor `ipRangeFilter` is set"))
+    }
+
+    /// `minimalTlsVersion`; no default is assumed (the API's own descriptions disagree
+    /// between versions: "Tls 1.0" in some, "Tls 1.2" in others).
+    fn minimal_tls(&mut self, i: usize) -> Option<Fact<String>> {
+        let f = self
+            .at(i, &[Step::Key("properties"), Step::Key("minimalTlsVersion")])
+            .filter(|f| !f.is_null())?;
+        let fact = f.fact(|v| v.as_str());
+        let address = self.names(i).1;
+        self.note_unknown(&fact, format!("`minimalTlsVersion` of `{address}`"));
+        Some(fact)
+    }
+
+    fn customer_managed_key(&mut self, i: usize) -> Fact<bool> {
+        let f = self.at(i, &[Step::Key("properties"), Step::Key("keyVaultKeyUri")]);
+        let fact = super::key_fact(
+            f.as_ref(),
+            "`keyVaultKeyUri` is not set: Azure encrypts the data with a Microsoft-managed key",
+        );
+        let address = self.names(i).1;
+        self.note_unknown(&fact, format!("`keyVaultKeyUri` of `{address}`"));
+        fact
+    }
+
+    /// Diagnostic settings (both forms) and private endpoints of the unit: each instance
+    /// that may be deployed protects what it targets; one that is not deployed protects
+    /// nothing (it is listed as skipped).
+    fn protections(&mut self, strict: &Evaluator) {
+        for i in 0..self.resources.len() {
+            let r = &self.resources[i];
+            let rtype = r.resource.rtype.as_str();
+            if r.resource.existing
+                || !matches!(rtype, DIAGNOSTIC_SETTING | LEGACY_DIAGNOSTIC_SETTING | PRIVATE_ENDPOINT)
+            {
+                continue;
+            }
+            let header = r.resource.header;
+            for s in self.expand(i, strict) {
+                let address = self.names(s).1;
+                match rtype {
+                    DIAGNOSTIC_SETTING => {
+                        // An extension resource: `scope` (Bicep `scope: account`, an ARM resource
+                        // id or relative name).
+                        let f = self.at(s, &[Step::Key("scope")]);
+                        let target = match &f {
+                            Some(f) => self.target_found(f, "diagnostic setting", &address),
+                            None => Target::Other,
+                        };
+                        self.inv.diagnostic_settings.push(DiagnosticSetting {
+                            address,
+                            header,
+                            target,
+                        });
+                    }
+                    LEGACY_DIAGNOSTIC_SETTING => {
+                        let f = self.at(s, &[Step::Key("name")]);
+                        let target = match &f {
+                            Some(f) => self.target_by_first_segment(f, &address),
+                            None => Target::Other,
+                        };
+                        self.inv.diagnostic_settings.push(DiagnosticSetting {
+                            address,
+                            header,
+                            target,
+                        });
+                    }
+                    _ => {
+                        let found = private_link_service_ids(&self.body(s));
+                        let targets = found
+                            .iter()
+                            .map(|f| self.target_found(f, "private endpoint", &address))
+                            .collect();
+                        self.inv.private_endpoints.push(PrivateEndpoint {
+                            address,
+                            header,
+                            targets,
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// What an account symbol names: a declared account, or an `existing` one matched to a
+    /// declared account by name.
+    fn symbol_target(&self, s: &Symbol) -> Target {
+        if let Some(a) = self.instances_of.get(&s.resource) {
+            return Target::Accounts(a.clone());
+        }
+        let i = s.resource.0 as usize;
+        match self.resources.get(i) {
+            Some(r) if r.resource.rtype == ACCOUNT && r.resource.existing => {
+                match self.decl_at(i, &[Step::Key("name")]).and_then(|f| f.value.as_str()) {
+                    Some(name) => super::account_by_name(&name, &self.inv.accounts),
+                    None => Target::Unknown,
+                }
+            }
+            _ => Target::Other,
+        }
+    }
+
+    fn target_found(&mut self, f: &super::extract::Found, what: &str, address: &str) -> Target {
+        let target = super::target_of(&f.value, &|s| self.symbol_target(s), &self.inv.accounts);
+        self.note_target(target, f, what, address)
+    }
+
+    /// The account a legacy `<account>/Microsoft.Insights/<setting>` name is under.
+    fn target_by_first_segment(&mut self, f: &super::extract::Found, address: &str) -> Target {
+        let target = match &f.value.kind {
+            Kind::Str(s) => match s.0.first() {
+                Some(Piece::Lit(text)) => match text.split_once('/') {
+                    Some((first, _)) => super::account_by_name(first, &self.inv.accounts),
+                    None => Target::Unknown,
+                },
+                Some(Piece::Sym(sym)) if sym.attr == "name" => self.symbol_target(&Symbol {
+                    resource: sym.resource,
+                    attr: "id".into(),
+                }),
+                _ => Target::Unknown,
+            },
+            _ => Target::Unknown,
+        };
+        self.note_target(target, f, "diagnostic setting", address)
+    }
+
+    fn note_target(&mut self, target: Target, f: &super::extract::Found, what: &str, address: &str) -> Target {
+        if target == Target::Unknown && !self.inv.accounts.is_empty() {
+            self.unresolved.push(Unresolved {
+                span: f.expr_span.unwrap_or(f.use_span),
+                what: format!("the target of {what} `{address}`"),
+                why: match &f.value.kind {
+                    Kind::Unknown(why) => why.clone(),
+                    _ => format!("{} may name any account", f.value.describe()),
+                },
+            });
+        }
+        target
+    }
+}
+
+/// `publicNetworkAccess` values; the API compares them without case.
+fn public_access_of(s: &str) -> Option<PublicAccess> {
+    match s.to_ascii_lowercase().as_str() {
+        "enabled" => Some(PublicAccess::Enabled),
+        "disabled" => Some(PublicAccess::Disabled),
+        "securedbyperimeter" => Some(PublicAccess::SecuredByPerimeter),
+        _ => None,
+    }
+}
+
+/// The `privateLinkServiceId` of every connection of a private endpoint, automatic and
+/// manual (an ARM-shaped body).
+pub(crate) fn private_link_service_ids(body: &Body) -> Vec<super::extract::Found> {
+    let mut out = Vec::new();
+    for list in ["privateLinkServiceConnections", "manualPrivateLinkServiceConnections"] {
+        out.extend(body.find_all(
+            &[
+                Step::Key("properties"),
+                Step::Key(list),
+                Step::Each,
+                Step::Key("properties"),
+                Step::Key("privateLinkServiceId"),
+            ],
+            true,
+        ));
+    }
+    out
+}
+
+/// Field `key` of an object expression, matched without case (ARM).
+fn field_ci<'e>(e: &'e crate::ir::Expr, key: &str) -> Option<&'e crate::ir::Expr> {
+    match &e.kind {
+        crate::ir::ExprKind::Object(fields) => fields
+            .iter()
+            .rev()
+            .find(|f| f.key.as_deref().is_some_and(|k| k.eq_ignore_ascii_case(key)))
+            .map(|f| &f.value),
+        _ => None,
     }
 }
 

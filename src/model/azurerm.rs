@@ -14,7 +14,10 @@ use std::rc::Rc;
 
 use super::cosmos::{self, SymbolKind};
 use super::extract::{Body, Found, Step};
-use super::{CosmosAccount, Fact, Hints, Inventory, RoleRef, SqlRoleAssignment, SqlRoleDefinition, Unresolved};
+use super::{
+    CosmosAccount, DiagnosticSetting, Entries, Fact, Hints, Inventory, Network, PrivateEndpoint, PublicAccess, RoleRef,
+    SqlRoleAssignment, SqlRoleDefinition, Target, Unresolved,
+};
 use crate::eval::terraform::TfUnit;
 use crate::eval::{Evaluator, Kind, PStr, Piece, ResKey, Scope, Symbol, UnitResource};
 use crate::ir::{Expr, ExprKind, Field, Resource};
@@ -23,6 +26,11 @@ const ACCOUNT: &str = "azurerm_cosmosdb_account";
 const ROLE_DEFINITION: &str = "azurerm_cosmosdb_sql_role_definition";
 const ROLE_ASSIGNMENT: &str = "azurerm_cosmosdb_sql_role_assignment";
 const DATABASE: &str = "azurerm_cosmosdb_sql_database";
+const DIAGNOSTIC_SETTING: &str = "azurerm_monitor_diagnostic_setting";
+const PRIVATE_ENDPOINT: &str = "azurerm_private_endpoint";
+/// How unresolved targets are named (see [`super::OPT_IN_UNRESOLVED`]).
+const DIAGNOSTICS: &str = "diagnostic setting";
+const ENDPOINT: &str = "private endpoint";
 const CONTAINER: &str = "azurerm_cosmosdb_sql_container";
 
 pub static HINTS: Hints = Hints {
@@ -30,6 +38,13 @@ pub static HINTS: Hints = Hints {
     disable_key_metadata_writes: "set `access_key_metadata_writes_enabled = false` and manage databases and containers through Azure Resource Manager (Terraform) instead",
     data_actions: "list the concrete actions the role needs in `permissions { data_actions = [...] }`",
     database_scope: "scope the assignment to a database or container: `scope = \"${azurerm_cosmosdb_account.<name>.id}/dbs/<database>\"`",
+    public_network: "set `public_network_access_enabled = false` and connect through a private endpoint (`azurerm_private_endpoint`), or allow only known sources: `ip_range_filter`, or `is_virtual_network_filter_enabled = true` with `virtual_network_rule` blocks",
+    firewall: "list only the addresses or ranges of the clients that need access in `ip_range_filter`; reach the account from Azure through a private endpoint or `virtual_network_rule` blocks instead",
+    minimal_tls: "set `minimal_tls_version = \"Tls12\"`",
+    mongo_rbac: "add `capabilities { name = \"EnableMongoRoleBasedAccessControl\" }` and give each client its own user and role (`azurerm_cosmosdb_mongo_user_definition`, `azurerm_cosmosdb_mongo_role_definition`)",
+    customer_managed_key: "set `key_vault_key_id` to a versionless Key Vault key id, and give the account an identity that may use the key (`default_identity_type`)",
+    diagnostic_settings: "add an `azurerm_monitor_diagnostic_setting` with `target_resource_id = azurerm_cosmosdb_account.<name>.id` and an `enabled_log` for the categories you audit",
+    private_endpoint: "add an `azurerm_private_endpoint` whose `private_service_connection` has `private_connection_resource_id = azurerm_cosmosdb_account.<name>.id` and `subresource_names = [\"Sql\"]` (or the account's API)",
 };
 
 pub fn build(unit: &TfUnit) -> (Inventory, Vec<Unresolved>) {
@@ -44,6 +59,7 @@ pub fn build(unit: &TfUnit) -> (Inventory, Vec<Unresolved>) {
         inv: Inventory::default(),
         unresolved: Vec::new(),
         accounts: HashMap::new(),
+        instances_of: HashMap::new(),
         role_defs: HashMap::new(),
         bodies: RefCell::default(),
     };
@@ -78,17 +94,27 @@ pub fn build(unit: &TfUnit) -> (Inventory, Vec<Unresolved>) {
             b.role_assignment(s);
         }
     }
-    let (mut inv, mut unresolved) = (b.inv, b.unresolved);
+    // azapi accounts are built by the ARM mapping; diagnostic settings and private
+    // endpoints (azurerm and azapi) are collected once both are in, so either kind of
+    // account can be their target.
+    let mut arm_accounts = HashMap::new();
     if let Some(arm_shaped) = &arm_shaped {
-        let (azapi, more) = super::arm::build(unit, arm_shaped);
-        inv.extend(azapi);
-        unresolved.extend(more);
+        let (azapi, more, keys) = super::arm::build_for_azapi(unit, arm_shaped);
+        let offset = b.inv.accounts.len();
+        arm_accounts = keys
+            .into_iter()
+            .map(|(k, a)| (k, a.into_iter().map(|a| a + offset).collect()))
+            .collect();
+        b.inv.extend(azapi);
+        b.unresolved.extend(more);
     }
-    unresolved.extend(super::budget_note(&unit.budget, &unit.resources));
-    (inv, unresolved)
+    b.protections(&arm_accounts, &strict);
+    b.unresolved.extend(super::budget_note(&unit.budget, &unit.resources));
+    (b.inv, b.unresolved)
 }
 
-/// `azapi_resource`s of `Microsoft.DocumentDB/…` types, lowered to the ARM shape the
+/// `azapi_resource`s of `Microsoft.DocumentDB/…` types (and diagnostic settings and private
+/// endpoints, which [`Builder::protections`] reads), lowered to the ARM shape the
 /// ARM mapping reads: `type = "T@api"` → `rtype`, `body.properties` / `body.kind` (azapi 2.x
 /// objects, or azapi 1.x `jsonencode({…})`) → `properties` / `kind`, `parent_id` →
 /// `parent`. Other resources keep their places (symbols index this list) under types the
@@ -114,7 +140,8 @@ fn azapi_resources(unit: &TfUnit) -> Option<Vec<UnitResource>> {
                 return r;
             };
             let rtype = t.split('@').next().unwrap_or_default().to_ascii_lowercase();
-            if !rtype.starts_with("microsoft.documentdb/") {
+            let protection = rtype == super::arm::DIAGNOSTIC_SETTING || rtype == super::arm::PRIVATE_ENDPOINT;
+            if !rtype.starts_with("microsoft.documentdb/") && !protection {
                 return r;
             }
             any = true;
@@ -199,6 +226,9 @@ struct Builder<'u> {
     inv: Inventory,
     unresolved: Vec<Unresolved>,
     accounts: HashMap<ResKey, usize>,
+    /// Every account instance of a declaration (what a diagnostic setting or private
+    /// endpoint that references the declaration covers).
+    instances_of: HashMap<ResKey, Vec<usize>>,
     role_defs: HashMap<ResKey, usize>,
     bodies: RefCell<HashMap<usize, Rc<Body<'u>>>>,
 }
@@ -376,9 +406,17 @@ impl<'u> Builder<'u> {
             let (a, r) = cosmos::account_api(None, &capabilities, false);
             (a, r, Vec::new())
         };
+        let (capabilities_known, capabilities_at) = self.capabilities_seen(i);
+        let network = self.network(i);
+        let minimal_tls = self.minimal_tls(i);
+        let customer_managed_key = self.customer_managed_key(i);
         self.accounts
             .entry(ResKey(res as u32))
             .or_insert(self.inv.accounts.len());
+        self.instances_of
+            .entry(ResKey(res as u32))
+            .or_default()
+            .push(self.inv.accounts.len());
         self.inv.accounts.push(CosmosAccount {
             address: declared,
             instance: address,
@@ -392,6 +430,11 @@ impl<'u> Builder<'u> {
             mongo_rbac,
             local_auth_enabled,
             key_metadata_writes_enabled,
+            capabilities_known,
+            capabilities_at,
+            network,
+            minimal_tls,
+            customer_managed_key,
         });
     }
 
@@ -516,5 +559,222 @@ impl<'u> Builder<'u> {
 
     fn role_ref(&self, s: &PStr) -> RoleRef {
         super::role_ref(s, &self.role_defs, &self.inv.sql_role_definitions)
+    }
+}
+
+/// Account settings beyond keys (issue #15): network access, TLS, customer-managed keys,
+/// capabilities; and the resources that protect an account from the outside (diagnostic
+/// settings, private endpoints).
+impl Builder<'_> {
+    /// Whether every capability name is known, and where the first is written.
+    fn capabilities_seen(&self, i: usize) -> (bool, Option<crate::source::Span>) {
+        let names = self.find_all(i, &[Step::Key("capabilities"), Step::Each, Step::Key("name")]);
+        let known = names.iter().all(|c| c.value.as_str().is_some())
+            && self
+                .find_all(i, &[Step::Key("capabilities"), Step::Each])
+                .iter()
+                .all(|c| !c.value.is_unknown());
+        (known, names.first().map(|c| c.expr_span.unwrap_or(c.use_span)))
+    }
+
+    fn network(&mut self, i: usize) -> Network {
+        let address = self.names(i).1;
+        let public_access = self
+            .bool_fact(
+                i,
+                "public_network_access_enabled",
+                false,
+                (true, "azurerm's default `true` applies"),
+            )
+            .unwrap_or_else(|| Fact::Default {
+                value: true,
+                note: "`public_network_access_enabled` is not set and azurerm defaults it to `true`".into(),
+            })
+            .map(&public_access_of);
+        // Noted below only when the decision needs it.
+        let vnet_filter = match self.find(i, &[Step::Key("is_virtual_network_filter_enabled")]) {
+            Some(f) if !f.is_null() => f.fact(|v| v.as_bool()),
+            _ => Fact::Default {
+                value: false,
+                note: "`is_virtual_network_filter_enabled` is not set and azurerm defaults it to `false`".into(),
+            },
+        };
+        let vnet_rules = match self.find(i, &[Step::Key("virtual_network_rule")]) {
+            None => Entries::absent("no `virtual_network_rule` block"),
+            Some(f) => {
+                let elements = self.find_all(i, &[Step::Key("virtual_network_rule"), Step::Each]);
+                let ids = self.find_all(i, &[Step::Key("virtual_network_rule"), Step::Each, Step::Key("id")]);
+                super::lists::object_list(&f, &elements, &ids)
+            }
+        };
+        // A string in azurerm 3.x (comma-separated), a set of strings from 4.0.
+        let ip_rules = match self.find(i, &[Step::Key("ip_range_filter")]) {
+            None => Entries::absent("`ip_range_filter` is not set"),
+            Some(f) if f.is_null() => Entries::absent("`ip_range_filter` is null"),
+            Some(f) => {
+                let elements = self.find_all(i, &[Step::Key("ip_range_filter"), Step::Each]);
+                let written = self.res(i).resource.body.field("ip_range_filter").map(|f| &f.value);
+                super::lists::address_list(&f, &elements, written)
+            }
+        };
+        let network = Network {
+            public_access,
+            vnet_filter,
+            vnet_rules,
+            ip_rules,
+        };
+        // `public_network_access_enabled` was noted by `bool_fact`.
+        let [_, ip, filter, vnet] = network.needed();
+        for (needed, fact, what) in [
+            (ip, &network.ip_rules.list, "ip_range_filter"),
+            (vnet, &network.vnet_rules.list, "virtual_network_rule"),
+        ] {
+            if needed {
+                self.note_unknown(fact, || format!("`{what}` of `{address}`"));
+            }
+        }
+        if filter {
+            self.note_unknown(&network.vnet_filter, || {
+                format!("`is_virtual_network_filter_enabled` of `{address}`")
+            });
+        }
+        network
+    }
+
+    /// `minimal_tls_version`: no default is assumed (azurerm 3.x has none in code despite its
+    /// docs; 4.x defaults to `Tls12`, 5.x accepts only `Tls12`).
+    fn minimal_tls(&mut self, i: usize) -> Option<Fact<String>> {
+        let f = self.find(i, &[Step::Key("minimal_tls_version")])?;
+        if f.is_null() {
+            return None;
+        }
+        let fact = f.fact(|v| v.as_str());
+        let address = self.names(i).1;
+        self.note_unknown(&fact, || format!("`minimal_tls_version` of `{address}`"));
+        Some(fact)
+    }
+
+    fn customer_managed_key(&mut self, i: usize) -> Fact<bool> {
+        let f = self.find(i, &[Step::Key("key_vault_key_id")]);
+        let fact = super::key_fact(
+            f.as_ref(),
+            "`key_vault_key_id` is not set: Azure encrypts the data with a Microsoft-managed key",
+        );
+        let address = self.names(i).1;
+        self.note_unknown(&fact, || format!("`key_vault_key_id` of `{address}`"));
+        fact
+    }
+
+    /// Diagnostic settings and private endpoints of the unit (azurerm resources and azapi
+    /// `Microsoft.Insights/diagnosticSettings` / `Microsoft.Network/privateEndpoints`).
+    /// `arm_accounts` maps azapi accounts to their place in the inventory.
+    fn protections(&mut self, arm_accounts: &HashMap<ResKey, Vec<usize>>, strict: &Evaluator) {
+        for i in 0..self.unit.resources.len() {
+            let r = &self.unit.resources[i];
+            // azapi resources, lowered to the ARM shape (`parent`, `properties`).
+            let azapi = self.arm_types.get(i).filter(|a| a.resource.rtype != r.resource.rtype);
+            let kind = match (r.resource.rtype.as_str(), azapi) {
+                (DIAGNOSTIC_SETTING, _) => 0,
+                (PRIVATE_ENDPOINT, _) => 1,
+                (_, Some(a)) if a.resource.rtype == super::arm::DIAGNOSTIC_SETTING => 2,
+                (_, Some(a)) if a.resource.rtype == super::arm::PRIVATE_ENDPOINT => 3,
+                _ => continue,
+            };
+            // Each instance that may be deployed protects what it targets; one that is not
+            // deployed protects nothing (it is listed as skipped).
+            for s in self.expand(i, strict) {
+                let (_, address, _) = self.names(s);
+                let header = r.resource.header;
+                let azapi_body = || {
+                    let a = azapi.expect("azapi kinds have an ARM shape");
+                    let scope = Scope::new(a.instance).with(self.slots[s].instance.bindings.iter().cloned());
+                    Body::eval(&self.ev, &scope, &a.resource.body)
+                };
+                match kind {
+                    0 | 2 => {
+                        let f = if kind == 0 {
+                            self.find(s, &[Step::Key("target_resource_id")])
+                        } else {
+                            azapi_body().find(&[Step::Key("parent")], false)
+                        };
+                        let target = self.target(f.as_ref(), arm_accounts, DIAGNOSTICS, &address);
+                        self.inv.diagnostic_settings.push(DiagnosticSetting {
+                            address,
+                            header,
+                            target,
+                        });
+                    }
+                    _ => {
+                        let found = if kind == 1 {
+                            let path = [
+                                Step::Key("private_service_connection"),
+                                Step::Each,
+                                Step::Key("private_connection_resource_id"),
+                            ];
+                            self.find_all(s, &path)
+                        } else {
+                            super::arm::private_link_service_ids(&azapi_body())
+                        };
+                        let targets = found
+                            .iter()
+                            .map(|f| self.target(Some(f), arm_accounts, ENDPOINT, &address))
+                            .collect();
+                        self.inv.private_endpoints.push(PrivateEndpoint {
+                            address,
+                            header,
+                            targets,
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// What a resource id names; `None` (not set) names nothing.
+    fn target(
+        &mut self,
+        f: Option<&Found>,
+        arm_accounts: &HashMap<ResKey, Vec<usize>>,
+        what: &str,
+        address: &str,
+    ) -> Target {
+        match f {
+            Some(f) => self.target_found(f, arm_accounts, what, address),
+            None => Target::Other,
+        }
+    }
+
+    fn target_found(
+        &mut self,
+        f: &Found,
+        arm_accounts: &HashMap<ResKey, Vec<usize>>,
+        what: &str,
+        address: &str,
+    ) -> Target {
+        let accounts = &self.instances_of;
+        let by_sym = |s: &Symbol| match accounts.get(&s.resource).or_else(|| arm_accounts.get(&s.resource)) {
+            Some(a) => Target::Accounts(a.clone()),
+            None => Target::Other,
+        };
+        let target = super::target_of(&f.value, &by_sym, &self.inv.accounts);
+        if target == Target::Unknown && !self.inv.accounts.is_empty() {
+            self.unresolved.push(Unresolved {
+                span: f.expr_span.unwrap_or(f.use_span),
+                what: format!("the target of {what} `{address}`"),
+                why: match &f.value.kind {
+                    Kind::Unknown(why) => why.clone(),
+                    _ => format!("{} may name any account", f.value.describe()),
+                },
+            });
+        }
+        target
+    }
+}
+
+fn public_access_of(enabled: bool) -> PublicAccess {
+    if enabled {
+        PublicAccess::Enabled
+    } else {
+        PublicAccess::Disabled
     }
 }

@@ -9,6 +9,8 @@ pub mod arm;
 pub mod azurerm;
 pub mod cosmos;
 pub mod extract;
+mod lists;
+pub mod network;
 
 use crate::eval::Via;
 use crate::source::Span;
@@ -136,6 +138,15 @@ pub struct Hints {
     pub disable_key_metadata_writes: &'static str,
     pub data_actions: &'static str,
     pub database_scope: &'static str,
+    /// How to close or restrict the public endpoint (CDB005).
+    pub public_network: &'static str,
+    /// How to replace an IP rule that lets everyone in (CDB006).
+    pub firewall: &'static str,
+    pub minimal_tls: &'static str,
+    pub mongo_rbac: &'static str,
+    pub customer_managed_key: &'static str,
+    pub diagnostic_settings: &'static str,
+    pub private_endpoint: &'static str,
 }
 
 /// Index of an account in [`Inventory::accounts`].
@@ -167,6 +178,123 @@ pub struct CosmosAccount {
     pub local_auth_enabled: Fact<bool>,
     /// Whether account keys may change databases, containers and throughput.
     pub key_metadata_writes_enabled: Fact<bool>,
+    /// Whether every capability name is known, so that one missing from `capabilities` is
+    /// really missing (a `dynamic` block over an unknown list hides names).
+    pub capabilities_known: bool,
+    /// Where the capabilities are written (the first name), for labels.
+    pub capabilities_at: Option<Span>,
+    pub network: Network,
+    /// The minimum TLS version the account accepts, as written (`Tls`, `Tls11`, `Tls12`).
+    /// `None` when not set: sources disagree on the default, so none is assumed.
+    pub minimal_tls: Option<Fact<String>>,
+    /// Whether data is encrypted with a customer-managed key (`keyVaultKeyUri`,
+    /// `key_vault_key_id` set).
+    pub customer_managed_key: Fact<bool>,
+}
+
+/// `publicNetworkAccess`: whether the account's public endpoint takes requests at all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PublicAccess {
+    Enabled,
+    Disabled,
+    /// A network security perimeter governs public access; without one the account is in
+    /// lockdown (only private endpoint traffic).
+    SecuredByPerimeter,
+}
+
+/// The entries of a list attribute (IP rules, VNet rules).
+#[derive(Clone, Debug)]
+pub struct Entries {
+    /// The entries known to exist, each with its value as written (Unknown when only its
+    /// value is not known: it is still an entry).
+    pub items: Vec<Fact<String>>,
+    /// The list as a whole: `Default` when it is not set (no entries), `Literal` /
+    /// `Resolved` where it is written, `Unknown` when entries other than `items` may exist
+    /// (a parameter without a value, a `dynamic` block over an unknown collection).
+    pub list: Fact<()>,
+}
+
+impl Entries {
+    /// No list written: no entries, with the note saying so.
+    pub fn absent(note: impl Into<String>) -> Entries {
+        Entries {
+            items: Vec::new(),
+            list: Fact::Default {
+                value: (),
+                note: note.into(),
+            },
+        }
+    }
+
+    /// Known to have no entries.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty() && self.list.value().is_some()
+    }
+}
+
+/// An account's network access settings: the decision tree of "Configure IP firewall" and
+/// "Configure access from virtual networks" (public access → VNet filter and rules → IP rules).
+#[derive(Clone, Debug)]
+pub struct Network {
+    pub public_access: Fact<PublicAccess>,
+    /// `isVirtualNetworkFilterEnabled`: whether VNet rules are enforced.
+    pub vnet_filter: Fact<bool>,
+    /// Subnets of the VNet rules.
+    pub vnet_rules: Entries,
+    /// IP addresses and CIDR ranges; in a comma-separated string each entry points at its
+    /// own text.
+    pub ip_rules: Entries,
+}
+
+impl Network {
+    /// Which settings the decision tree (CDB005, CDB006) needs, in the order
+    /// [public access, IP rules, VNet filter, VNet rules]: IP rules unless the public endpoint
+    /// is disabled; the VNet filter only when public access is enabled and IP rules are
+    /// known to be absent; the VNet rules only when the filter may be on as well. Only the
+    /// unknown values among those are worth listing as unresolved.
+    pub fn needed(&self) -> [bool; 4] {
+        let ip = self.public_access.value() != Some(&PublicAccess::Disabled);
+        let filter = self.public_access.value() == Some(&PublicAccess::Enabled) && self.ip_rules.is_empty();
+        let vnet = filter && self.vnet_filter.value() != Some(&false);
+        [true, ip, filter, vnet]
+    }
+}
+
+/// What a diagnostic setting or a private endpoint connection is for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Target {
+    /// These accounts: every instance of a referenced declaration, or the accounts of a
+    /// name.
+    Accounts(Vec<AccountIdx>),
+    /// A resource that is not an account of the inputs.
+    Other,
+    /// Not knowable offline: it may be any account.
+    Unknown,
+}
+
+impl Target {
+    /// Whether it is for account `a`.
+    pub fn covers(&self, a: AccountIdx) -> bool {
+        matches!(self, Target::Accounts(t) if t.contains(&a))
+    }
+}
+
+/// `azurerm_monitor_diagnostic_setting`, `Microsoft.Insights/diagnosticSettings`, or the
+/// legacy `Microsoft.DocumentDB/databaseAccounts/providers/diagnosticSettings`.
+#[derive(Clone, Debug)]
+pub struct DiagnosticSetting {
+    pub address: String,
+    pub header: Span,
+    pub target: Target,
+}
+
+/// `azurerm_private_endpoint`, `Microsoft.Network/privateEndpoints`: one target per
+/// connection (automatic and manual).
+#[derive(Clone, Debug)]
+pub struct PrivateEndpoint {
+    pub address: String,
+    pub header: Span,
+    pub targets: Vec<Target>,
 }
 
 #[derive(Clone, Debug)]
@@ -281,12 +409,24 @@ pub struct Skipped {
     pub why: String,
 }
 
+/// Unresolved values that only a rule off by default needs start with these words, so that
+/// a run which does not select the rule does not list them: (prefix of
+/// [`Unresolved::what`], rule id).
+pub const OPT_IN_UNRESOLVED: &[(&str, &str)] = &[
+    ("the target of diagnostic setting ", "CDB012"),
+    ("the target of private endpoint ", "CDB013"),
+    ("`key_vault_key_id` of ", "CDB011"),
+    ("`keyVaultKeyUri` of ", "CDB011"),
+];
+
 /// Everything the rules see.
 #[derive(Clone, Debug, Default)]
 pub struct Inventory {
     pub accounts: Vec<CosmosAccount>,
     pub sql_role_definitions: Vec<SqlRoleDefinition>,
     pub sql_role_assignments: Vec<SqlRoleAssignment>,
+    pub diagnostic_settings: Vec<DiagnosticSetting>,
+    pub private_endpoints: Vec<PrivateEndpoint>,
     /// What is not deployed (rules do not read it; the report lists it).
     pub skipped: Vec<Skipped>,
 }
@@ -309,6 +449,20 @@ impl Inventory {
                     a.role = RoleRef::Custom(d + defs);
                 }
                 a
+            }));
+        let rebase = |t: Target| match t {
+            Target::Accounts(a) => Target::Accounts(a.into_iter().map(|a| a + accounts).collect()),
+            t => t,
+        };
+        self.diagnostic_settings
+            .extend(other.diagnostic_settings.into_iter().map(|mut d| {
+                d.target = rebase(d.target);
+                d
+            }));
+        self.private_endpoints
+            .extend(other.private_endpoints.into_iter().map(|mut p| {
+                p.targets = p.targets.into_iter().map(rebase).collect();
+                p
             }));
     }
 }
@@ -463,4 +617,236 @@ pub(crate) fn role_ref(
         };
     }
     cosmos::role_ref_by_guid(id, definitions)
+}
+
+/// What a resource id (a diagnostic setting's `scope` or `target_resource_id`, a private
+/// endpoint's connection) names. `sym_target` says what a reference names (`account.id`,
+/// `azurerm_cosmosdb_account.a.id`); a written-out id or a relative name
+/// (`/subscriptions/…/providers/Microsoft.DocumentDB/databaseAccounts/<name>`,
+/// `Microsoft.DocumentDB/databaseAccounts/<name>`, as Bicep compiles `scope: account`)
+/// names the account of that name. Shared by every mapping.
+pub(crate) fn target_of(
+    value: &crate::eval::Value,
+    sym_target: &dyn Fn(&crate::eval::Symbol) -> Target,
+    accounts: &[CosmosAccount],
+) -> Target {
+    use crate::eval::{Kind, Piece, Symbol};
+    const MARKER: &str = "microsoft.documentdb/databaseaccounts/";
+    let s = match &value.kind {
+        Kind::Str(s) => s,
+        Kind::Unknown(_) => return Target::Unknown,
+        _ => return Target::Other,
+    };
+    if let Some(sym) = s.as_sym() {
+        return if sym.attr == "id" {
+            sym_target(sym)
+        } else {
+            Target::Other
+        };
+    }
+    let by_name = |name: &str| account_by_name(name, accounts);
+    let pieces = &s.0;
+    for (i, p) in pieces.iter().enumerate() {
+        let Piece::Lit(text) = p else { continue };
+        let Some(at) = text.to_ascii_lowercase().rfind(MARKER) else {
+            continue;
+        };
+        let rest = &text[at + MARKER.len()..];
+        let after = &pieces[i + 1..];
+        // Text after the account name: a child resource (`…/sqlDatabases/x`), not the account.
+        let is_child = |tail: &str| !tail.trim_matches('/').is_empty();
+        if !rest.is_empty() {
+            return match rest.split_once('/') {
+                Some((_, tail)) if is_child(tail) || !after.is_empty() => Target::Other,
+                Some((name, _)) => by_name(name),
+                None if !after.is_empty() => Target::Unknown,
+                None => by_name(rest),
+            };
+        }
+        // The name is the next piece.
+        let tail_is_child = match &after.get(1..) {
+            Some([]) | None => false,
+            Some([Piece::Lit(t)]) => is_child(t),
+            Some(_) => true,
+        };
+        if tail_is_child {
+            return Target::Other;
+        }
+        return match after.first() {
+            Some(Piece::Sym(sym)) if sym.attr == "name" => sym_target(&Symbol {
+                resource: sym.resource,
+                attr: "id".into(),
+            }),
+            Some(Piece::Sym(_)) => Target::Other,
+            _ => Target::Unknown,
+        };
+    }
+    // A written-out id of another type (`resourceId('Microsoft.KeyVault/vaults', …)`):
+    // whatever its subscription or name, not an account.
+    let names_a_type = pieces.iter().any(|p| match p {
+        Piece::Lit(text) => text
+            .to_ascii_lowercase()
+            .rsplit_once("/providers/")
+            .is_some_and(|(_, t)| t.split('/').filter(|s| !s.is_empty()).count() >= 2),
+        _ => false,
+    });
+    if !names_a_type && pieces.iter().any(|p| matches!(p, Piece::Unknown)) {
+        Target::Unknown
+    } else {
+        Target::Other
+    }
+}
+
+/// The account named `name` (Azure compares names without case); an account whose name is
+/// not known may be the one.
+pub(crate) fn account_by_name(name: &str, accounts: &[CosmosAccount]) -> Target {
+    let named: Vec<AccountIdx> = accounts
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(name)))
+        .map(|(i, _)| i)
+        .collect();
+    if !named.is_empty() {
+        Target::Accounts(named)
+    } else if accounts.iter().any(|a| a.name.is_none()) {
+        Target::Unknown
+    } else {
+        Target::Other
+    }
+}
+
+/// Whether a customer-managed key is set, from the key id or URI found (`None`: not
+/// written). `null` and `""` are not set; a reference (`azurerm_key_vault_key.k.versionless_id`)
+/// or a partly known URI is set.
+pub(crate) fn key_fact(found: Option<&extract::Found>, absent: &str) -> Fact<bool> {
+    use crate::eval::Kind;
+    match found {
+        None => Fact::Default {
+            value: false,
+            note: absent.to_string(),
+        },
+        Some(f) if f.is_null() => Fact::Default {
+            value: false,
+            note: absent.to_string(),
+        },
+        Some(f) => f.fact(|v| match &v.kind {
+            Kind::Str(s) => Some(!s.is_empty() && s.as_lit().is_none_or(|l| !l.trim().is_empty())),
+            _ => None,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::{Kind, PStr, Piece, ResKey, Symbol, Value};
+
+    fn account(name: Option<&str>) -> CosmosAccount {
+        let span = Span::new(crate::source::FileId(0), 0..0);
+        let none = || Entries::absent("");
+        CosmosAccount {
+            address: "a".into(),
+            instance: "a".into(),
+            existence: Vec::new(),
+            api_when: Vec::new(),
+            header: span,
+            hints: &azurerm::HINTS,
+            name: name.map(str::to_string),
+            api: ApiKind::NoSql,
+            capabilities: Vec::new(),
+            mongo_rbac: false,
+            local_auth_enabled: Fact::Default {
+                value: true,
+                note: String::new(),
+            },
+            key_metadata_writes_enabled: Fact::Default {
+                value: true,
+                note: String::new(),
+            },
+            capabilities_known: true,
+            capabilities_at: None,
+            network: Network {
+                public_access: Fact::Default {
+                    value: PublicAccess::Enabled,
+                    note: String::new(),
+                },
+                vnet_filter: Fact::Default {
+                    value: false,
+                    note: String::new(),
+                },
+                vnet_rules: none(),
+                ip_rules: none(),
+            },
+            minimal_tls: None,
+            customer_managed_key: Fact::Default {
+                value: false,
+                note: String::new(),
+            },
+        }
+    }
+
+    fn target(s: PStr, accounts: &[CosmosAccount]) -> Target {
+        let v = Value::new(Kind::Str(s), Span::new(crate::source::FileId(0), 0..0));
+        let by_sym = |s: &Symbol| {
+            if s.resource == ResKey(7) {
+                Target::Accounts(vec![0])
+            } else {
+                Target::Other
+            }
+        };
+        target_of(&v, &by_sym, accounts)
+    }
+
+    #[test]
+    fn targets_by_reference_by_id_and_by_relative_name() {
+        let accounts = [account(Some("orders")), account(Some("billing"))];
+        let sym = |r: u32, attr: &str| {
+            Piece::Sym(Symbol {
+                resource: ResKey(r),
+                attr: attr.into(),
+            })
+        };
+        assert_eq!(target(PStr(vec![sym(7, "id")]), &accounts), Target::Accounts(vec![0]));
+        assert_eq!(target(PStr(vec![sym(8, "id")]), &accounts), Target::Other);
+        let full = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.DocumentDB/databaseAccounts/Billing";
+        assert_eq!(target(PStr::lit(full), &accounts), Target::Accounts(vec![1]));
+        assert_eq!(
+            target(PStr::lit("Microsoft.DocumentDb/databaseAccounts/orders"), &accounts),
+            Target::Accounts(vec![0])
+        );
+        // A child of the account is not the account.
+        let child = format!("{full}/sqlDatabases/app");
+        assert_eq!(target(PStr::lit(child), &accounts), Target::Other);
+        assert_eq!(
+            target(
+                PStr::lit("/subscriptions/s/providers/Microsoft.KeyVault/vaults/kv"),
+                &accounts
+            ),
+            Target::Other
+        );
+        let vault = PStr(vec![
+            Piece::Lit("/subscriptions/".into()),
+            Piece::Unknown,
+            Piece::Lit("/providers/Microsoft.KeyVault/vaults/kv".into()),
+        ]);
+        assert_eq!(target(vault, &accounts), Target::Other);
+        // The name from a reference to the account's name.
+        let by_name_ref = PStr(vec![
+            Piece::Unknown,
+            Piece::Lit("/providers/Microsoft.DocumentDB/databaseAccounts/".into()),
+            sym(7, "name"),
+        ]);
+        assert_eq!(target(by_name_ref, &accounts), Target::Accounts(vec![0]));
+        // Not known: any account.
+        assert_eq!(target(PStr::unknown(), &accounts), Target::Unknown);
+        let unknown_name = PStr(vec![
+            Piece::Lit("Microsoft.DocumentDB/databaseAccounts/".into()),
+            Piece::Unknown,
+        ]);
+        assert_eq!(target(unknown_name, &accounts), Target::Unknown);
+        // Another account than ours, unless one of ours has a name we do not know.
+        let other = PStr::lit("Microsoft.DocumentDB/databaseAccounts/elsewhere");
+        assert_eq!(target(other.clone(), &accounts), Target::Other);
+        assert_eq!(target(other, &[account(None)]), Target::Unknown);
+    }
 }

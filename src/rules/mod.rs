@@ -6,8 +6,15 @@
 
 mod account_scope_assignment;
 mod broad_data_actions;
+mod firewall_allows_any;
 mod key_metadata_writes_enabled;
 mod local_auth_enabled;
+mod mongo_rbac_disabled;
+mod no_customer_managed_key;
+mod no_diagnostic_settings;
+mod no_private_endpoint;
+mod public_network_open;
+mod tls_below_1_2;
 
 use crate::diagnostic::{Diagnostic, FindingContext, InstanceRef, Label, Severity};
 use crate::model::{Fact, Inventory, Subject};
@@ -43,6 +50,13 @@ pub static ALL: &[&RuleMeta] = &[
     &key_metadata_writes_enabled::META,
     &broad_data_actions::META,
     &account_scope_assignment::META,
+    &public_network_open::META,
+    &firewall_allows_any::META,
+    &tls_below_1_2::META,
+    &mongo_rbac_disabled::META,
+    &no_customer_managed_key::META,
+    &no_diagnostic_settings::META,
+    &no_private_endpoint::META,
 ];
 
 /// Looks a rule up by id (`CDB003`, any case) or name (`broad-data-actions`).

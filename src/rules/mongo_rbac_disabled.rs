@@ -1,0 +1,44 @@
+//! CDB009 mongo-rbac-disabled — doc: rules/CDB009.md
+
+use super::{RuleMeta, Sink};
+use crate::diagnostic::{Label, Severity};
+use crate::model::{ApiKind, Inventory};
+
+pub static META: RuleMeta = RuleMeta {
+    id: "CDB009",
+    name: "mongo-rbac-disabled",
+    severity: Severity::Warning,
+    enabled_by_default: true,
+    since: "0.1.0",
+    summary: "Cosmos DB for MongoDB account without role-based access control",
+    doc: include_str!("../../rules/CDB009.md"),
+    check,
+};
+
+fn check(inv: &Inventory, sink: &mut Sink) {
+    for account in &inv.accounts {
+        // A capability that is not known may be the one.
+        if account.api != ApiKind::Mongo || account.mongo_rbac || !account.capabilities_known {
+            continue;
+        }
+        let d = sink.report(
+            &META,
+            account.header,
+            format!(
+                "`{}` is a MongoDB account without the `EnableMongoRoleBasedAccessControl` capability: every client connects with an account key, and there are no per-user roles",
+                account.address
+            ),
+        );
+        d.primary_label = Some("MongoDB account without role-based access control".into());
+        d.labels = account
+            .capabilities_at
+            .map(|span| Label {
+                span,
+                message: "capabilities are listed here; `EnableMongoRoleBasedAccessControl` is not one of them".into(),
+            })
+            .into_iter()
+            .collect();
+        d.help = Some(account.hints.mongo_rbac.to_string());
+        d.resource = Some(account.address.clone());
+    }
+}

@@ -1,0 +1,14 @@
+resource account 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
+  name: 'contoso-orders'
+  location: 'westeurope'
+  properties: {
+    databaseAccountOfferType: 'Standard'
+    publicNetworkAccess: 'Disabled'
+    locations: [
+      {
+        locationName: 'westeurope'
+        failoverPriority: 0
+      }
+    ]
+  }
+}

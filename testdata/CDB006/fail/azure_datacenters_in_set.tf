@@ -1,0 +1,11 @@
+resource "azurerm_cosmosdb_account" "main" {
+  name                = "contoso-orders"
+  location            = "westeurope"
+  resource_group_name = "rg-orders"
+  offer_type          = "Standard"
+
+  ip_range_filter = [
+    "13.91.105.215",
+    "0.0.0.0", # expect: CDB006
+  ]
+}

@@ -1,0 +1,18 @@
+resource account 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
+  name: 'contoso-orders'
+  location: 'westeurope'
+  properties: {
+    databaseAccountOfferType: 'Standard'
+    ipRules: [
+      {
+        ipAddressOrRange: '52.174.16.0/24'
+      }
+    ]
+    locations: [
+      {
+        locationName: 'westeurope'
+        failoverPriority: 0
+      }
+    ]
+  }
+}

@@ -1,0 +1,14 @@
+// Sources disagree on the default; cosmolint assumes none.
+resource account 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
+  name: 'contoso-orders'
+  location: 'westeurope'
+  properties: {
+    databaseAccountOfferType: 'Standard'
+    locations: [
+      {
+        locationName: 'westeurope'
+        failoverPriority: 0
+      }
+    ]
+  }
+}

@@ -1,0 +1,8 @@
+resource "azurerm_cosmosdb_account" "main" {
+  name                = "contoso-orders"
+  location            = "westeurope"
+  resource_group_name = "rg-orders"
+  offer_type          = "Standard"
+
+  minimal_tls_version = "Tls12"
+}

@@ -1,0 +1,18 @@
+variable "capabilities" {
+  type = list(string)
+}
+
+resource "azurerm_cosmosdb_account" "main" {
+  name                = "contoso-orders"
+  location            = "westeurope"
+  resource_group_name = "rg-orders"
+  offer_type          = "Standard"
+  kind                = "MongoDB"
+
+  dynamic "capabilities" {
+    for_each = var.capabilities
+    content {
+      name = capabilities.value
+    }
+  }
+}

@@ -1,0 +1,12 @@
+resource "azapi_resource" "account" { # expect: CDB011
+  type      = "Microsoft.DocumentDB/databaseAccounts@2024-05-15"
+  name      = "contoso-orders"
+  parent_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-orders"
+  location  = "westeurope"
+  body = {
+    properties = {
+      databaseAccountOfferType = "Standard"
+      locations                = [{ locationName = "westeurope", failoverPriority = 0 }]
+    }
+  }
+}

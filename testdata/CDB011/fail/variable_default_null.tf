@@ -1,0 +1,13 @@
+variable "key_vault_key_id" {
+  type    = string
+  default = null
+}
+
+resource "azurerm_cosmosdb_account" "main" { # expect: CDB011
+  name                = "contoso-orders"
+  location            = "westeurope"
+  resource_group_name = "rg-orders"
+  offer_type          = "Standard"
+
+  key_vault_key_id = var.key_vault_key_id
+}

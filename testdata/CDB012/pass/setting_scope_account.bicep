@@ -1,0 +1,2 @@
+param workspaceId string
+

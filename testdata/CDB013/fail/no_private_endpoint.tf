@@ -1,0 +1,6 @@
+resource "azurerm_cosmosdb_account" "main" { # expect: CDB013
+  name                = "contoso-orders"
+  location            = "westeurope"
+  resource_group_name = "rg-orders"
+  offer_type          = "Standard"
+}
