@@ -671,7 +671,7 @@ impl Builder<'_> {
             }
             let header = r.resource.header;
             for s in self.expand(i, strict) {
-                let address = self.names(s).1;
+                let (_, address, existence) = self.names(s);
                 match rtype {
                     DIAGNOSTIC_SETTING => {
                         // An extension resource: `scope` (Bicep `scope: account`, an ARM resource
@@ -684,6 +684,7 @@ impl Builder<'_> {
                         self.inv.diagnostic_settings.push(DiagnosticSetting {
                             address,
                             header,
+                            existence,
                             target,
                         });
                     }
@@ -696,6 +697,7 @@ impl Builder<'_> {
                         self.inv.diagnostic_settings.push(DiagnosticSetting {
                             address,
                             header,
+                            existence,
                             target,
                         });
                     }
@@ -708,6 +710,7 @@ impl Builder<'_> {
                         self.inv.private_endpoints.push(PrivateEndpoint {
                             address,
                             header,
+                            existence,
                             targets,
                         });
                     }

@@ -683,7 +683,7 @@ impl Builder<'_> {
             // Each instance that may be deployed protects what it targets; one that is not
             // deployed protects nothing (it is listed as skipped).
             for s in self.expand(i, strict) {
-                let (_, address, _) = self.names(s);
+                let (_, address, existence) = self.names(s);
                 let header = r.resource.header;
                 let azapi_body = || {
                     let a = azapi.expect("azapi kinds have an ARM shape");
@@ -701,6 +701,7 @@ impl Builder<'_> {
                         self.inv.diagnostic_settings.push(DiagnosticSetting {
                             address,
                             header,
+                            existence,
                             target,
                         });
                     }
@@ -722,6 +723,7 @@ impl Builder<'_> {
                         self.inv.private_endpoints.push(PrivateEndpoint {
                             address,
                             header,
+                            existence,
                             targets,
                         });
                     }

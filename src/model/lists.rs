@@ -107,6 +107,7 @@ pub(crate) fn address_list(found: &Found, elements: &[Found], written: Option<&E
             for e in elements {
                 match &e.value.kind {
                     Kind::Str(_) => complete &= split_string(e, literal_at(written, e.expr_span), &mut items),
+                    Kind::Choice(_) => complete &= choice_entry(e, written, &mut items),
                     Kind::Unknown(_) => complete = false,
                     // Not an address; the provider or the service refuses it.
                     _ => {}
@@ -119,6 +120,27 @@ pub(crate) fn address_list(found: &Found, elements: &[Found], written: Option<&E
         list = incomplete(found);
     }
     Entries { items, list }
+}
+
+/// An element that is one of several values (a conditional whose condition is not known):
+/// one entry, a value set of its candidates' entries, each labelled with when it applies.
+/// Returns whether the element is known to be an entry in every case (a candidate that is
+/// not known, or that is empty, may stand for no entry or several).
+fn choice_entry(element: &Found, written: Option<&Expr>, items: &mut Vec<Fact<String>>) -> bool {
+    let mut complete = true;
+    let mut candidates = Vec::new();
+    for c in element.split() {
+        let before = candidates.len();
+        match &c.value.kind {
+            Kind::Str(_) => complete &= split_string(&c, literal_at(written, c.expr_span), &mut candidates),
+            _ => complete = false,
+        }
+        complete &= candidates.len() == before + 1;
+    }
+    if !candidates.is_empty() {
+        items.push(Fact::one_of(candidates));
+    }
+    complete
 }
 
 /// A list of blocks or objects (VNet rules): one entry per element, valued and located by

@@ -285,6 +285,8 @@ impl Target {
 pub struct DiagnosticSetting {
     pub address: String,
     pub header: Span,
+    /// Labels saying why it may not be deployed (empty: it is).
+    pub existence: Vec<Via>,
     pub target: Target,
 }
 
@@ -294,6 +296,8 @@ pub struct DiagnosticSetting {
 pub struct PrivateEndpoint {
     pub address: String,
     pub header: Span,
+    /// Labels saying why it may not be deployed (empty: it is).
+    pub existence: Vec<Via>,
     pub targets: Vec<Target>,
 }
 

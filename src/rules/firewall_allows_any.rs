@@ -1,6 +1,6 @@
 //! CDB006 firewall-allows-any — doc: rules/CDB006.md
 
-use super::{locate, RuleMeta, Sink};
+use super::{about, locate, RuleMeta, Sink};
 use crate::diagnostic::{Label, Severity};
 use crate::model::network::{covers_public_ipv4, ipv4_range, is_azure_datacenters};
 use crate::model::{Fact, Inventory, PublicAccess};
@@ -22,46 +22,39 @@ const MAX_NAMED: usize = 6;
 fn check(inv: &Inventory, sink: &mut Sink) {
     for account in &inv.accounts {
         let n = &account.network;
-        // With the public endpoint disabled the IP firewall is not consulted at all.
-        if n.public_access.value() == Some(&PublicAccess::Disabled) {
+        // With the public endpoint disabled the IP firewall is not consulted at all (in
+        // every candidate of a value set).
+        if n.public_access
+            .candidates()
+            .iter()
+            .all(|c| c.value() == Some(&PublicAccess::Disabled))
+        {
             continue;
         }
-        let entries: Vec<(&Fact<String>, &str)> = n
-            .ip_rules
-            .items
-            .iter()
-            .filter_map(|f| f.value().map(|v| (f, v.as_str())))
-            .collect();
+        // An entry that is one of several values (a conditional) is reported on its
+        // insecure candidate, whose labels say when; only entries with one value add up
+        // to a cover (candidates of different entries may never apply together).
+        let mut entries: Vec<(&Fact<String>, &str)> = Vec::new();
+        for entry in &n.ip_rules.items {
+            match entry.value() {
+                Some(v) => entries.push((entry, v.as_str())),
+                None => {
+                    let any = |v: &String| is_azure_datacenters(v) || ipv4_range(v) == Some((0, u32::MAX));
+                    if let Some(c) = entry.find(any) {
+                        let value = c.value().map_or("", String::as_str);
+                        single(sink, account, c, value);
+                    }
+                }
+            }
+        }
         let mut ranges = Vec::new();
         for (k, &(fact, value)) in entries.iter().enumerate() {
-            if is_azure_datacenters(value) {
-                report(
-                    sink,
-                    account,
-                    fact,
-                    format!(
-                        "`{}` accepts connections from within every public Azure datacenter: the IP rule `{value}` lets in the workloads of every Azure customer, not only yours",
-                        account.address
-                    ),
-                    format!("`{value}` accepts connections from all of Azure"),
-                );
+            if single(sink, account, fact, value) {
                 continue;
             }
-            let Some(range) = ipv4_range(value) else { continue };
-            if range == (0, u32::MAX) {
-                report(
-                    sink,
-                    account,
-                    fact,
-                    format!(
-                        "`{}` accepts connections from every IPv4 address: the IP rule `{value}` covers the whole internet",
-                        account.address
-                    ),
-                    format!("`{value}` is every IPv4 address"),
-                );
-                continue;
+            if let Some(range) = ipv4_range(value) {
+                ranges.push((k, range));
             }
-            ranges.push((k, range));
         }
         let Some(cover) = covers_public_ipv4(&ranges) else {
             continue;
@@ -97,6 +90,37 @@ fn check(inv: &Inventory, sink: &mut Sink) {
     }
 }
 
+/// Reports an entry that lets in all of Azure or every address on its own; whether it did.
+fn single(sink: &mut Sink, account: &crate::model::CosmosAccount, fact: &Fact<String>, value: &str) -> bool {
+    if is_azure_datacenters(value) {
+        report(
+            sink,
+            account,
+            fact,
+            format!(
+                "`{}` accepts connections from within every public Azure datacenter: the IP rule `{value}` lets in the workloads of every Azure customer, not only yours",
+                account.address
+            ),
+            format!("`{value}` accepts connections from all of Azure"),
+        );
+        return true;
+    }
+    if ipv4_range(value) == Some((0, u32::MAX)) {
+        report(
+            sink,
+            account,
+            fact,
+            format!(
+                "`{}` accepts connections from every IPv4 address: the IP rule `{value}` covers the whole internet",
+                account.address
+            ),
+            format!("`{value}` is every IPv4 address"),
+        );
+        return true;
+    }
+    false
+}
+
 fn report<'s>(
     sink: &'s mut Sink,
     account: &crate::model::CosmosAccount,
@@ -109,6 +133,6 @@ fn report<'s>(
     d.primary_label = Some(primary);
     d.labels = labels;
     d.help = Some(account.hints.firewall.to_string());
-    d.resource = Some(account.address.clone());
+    about(d, account.subject());
     d
 }

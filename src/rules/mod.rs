@@ -219,3 +219,16 @@ pub(crate) fn report_fact<'s>(
     d.context = context(attribute, "true".into(), fact, header);
     Some(d)
 }
+
+/// Labels for a protection (diagnostic setting, private endpoint) of an account that is
+/// deployed only under a condition: at the protection, and at the conditions that decide.
+pub(crate) fn conditional_protection(d: &mut Diagnostic, header: Span, existence: &[crate::eval::Via], what: &str) {
+    d.labels.push(Label {
+        span: header,
+        message: format!("this {what} is for the account, but may not be deployed"),
+    });
+    d.labels.extend(existence.iter().map(|v| Label {
+        span: v.span,
+        message: v.label.clone(),
+    }));
+}

@@ -1,6 +1,6 @@
 //! CDB009 mongo-rbac-disabled — doc: rules/CDB009.md
 
-use super::{RuleMeta, Sink};
+use super::{about, RuleMeta, Sink};
 use crate::diagnostic::{Label, Severity};
 use crate::model::{ApiKind, Inventory};
 
@@ -38,7 +38,12 @@ fn check(inv: &Inventory, sink: &mut Sink) {
             })
             .into_iter()
             .collect();
+        // `kind` is one of several, and MongoDB is one of them: say when.
+        d.labels.extend(account.api_when.iter().map(|w| Label {
+            span: w.span,
+            message: format!("{} API {}", account.api.label(), w.label),
+        }));
         d.help = Some(account.hints.mongo_rbac.to_string());
-        d.resource = Some(account.address.clone());
+        about(d, account.subject());
     }
 }

@@ -1,6 +1,6 @@
 //! CDB012 no-diagnostic-settings — doc: rules/CDB012.md
 
-use super::{RuleMeta, Sink};
+use super::{about, conditional_protection, RuleMeta, Sink};
 use crate::diagnostic::Severity;
 use crate::model::{Inventory, Target};
 
@@ -21,24 +21,35 @@ fn check(inv: &Inventory, sink: &mut Sink) {
         return;
     }
     for (i, account) in inv.accounts.iter().enumerate() {
-        if inv.diagnostic_settings.iter().any(|d| d.target.covers(i)) {
+        let covering: Vec<_> = inv.diagnostic_settings.iter().filter(|d| d.target.covers(i)).collect();
+        // One that is deployed whatever the inputs covers it.
+        if covering.iter().any(|d| d.existence.is_empty()) {
             continue;
         }
-        let others = match inv.diagnostic_settings.len() {
-            0 => String::new(),
-            1 => " (the one diagnostic setting among the inputs is for another resource)".into(),
-            n => format!(" (none of the {n} diagnostic settings among the inputs is for it)"),
-        };
-        let d = sink.report(
-            &META,
-            account.header,
-            format!(
-                "`{}` has no diagnostic setting: its resource logs (data-plane requests, queries, control-plane operations made with keys) are not collected{others}",
+        let message = match (covering.first(), inv.diagnostic_settings.len()) {
+            (Some(setting), _) => format!(
+                "`{}` may have no diagnostic setting: `{}`, the setting for it, is deployed only under a condition; without it its resource logs (data-plane requests, queries, control-plane operations made with keys) are not collected",
+                account.address, setting.address
+            ),
+            (None, 0) => format!(
+                "`{}` has no diagnostic setting: its resource logs (data-plane requests, queries, control-plane operations made with keys) are not collected",
                 account.address
             ),
-        );
+            (None, 1) => format!(
+                "`{}` has no diagnostic setting: its resource logs (data-plane requests, queries, control-plane operations made with keys) are not collected (the one diagnostic setting among the inputs is for another resource)",
+                account.address
+            ),
+            (None, n) => format!(
+                "`{}` has no diagnostic setting: its resource logs (data-plane requests, queries, control-plane operations made with keys) are not collected (none of the {n} diagnostic settings among the inputs is for it)",
+                account.address
+            ),
+        };
+        let d = sink.report(&META, account.header, message);
         d.primary_label = Some("no diagnostic setting is for this account".into());
         d.help = Some(account.hints.diagnostic_settings.to_string());
-        d.resource = Some(account.address.clone());
+        for setting in covering {
+            conditional_protection(d, setting.header, &setting.existence, "diagnostic setting");
+        }
+        about(d, account.subject());
     }
 }

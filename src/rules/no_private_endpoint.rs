@@ -1,6 +1,6 @@
 //! CDB013 no-private-endpoint — doc: rules/CDB013.md
 
-use super::{RuleMeta, Sink};
+use super::{about, conditional_protection, RuleMeta, Sink};
 use crate::diagnostic::Severity;
 use crate::model::{Inventory, PublicAccess, Target};
 
@@ -22,7 +22,13 @@ fn check(inv: &Inventory, sink: &mut Sink) {
         return;
     }
     for (i, account) in inv.accounts.iter().enumerate() {
-        if targets().any(|t| t.covers(i)) {
+        let covering: Vec<_> = inv
+            .private_endpoints
+            .iter()
+            .filter(|p| p.targets.iter().any(|t| t.covers(i)))
+            .collect();
+        // One that is deployed whatever the inputs covers it.
+        if covering.iter().any(|p| p.existence.is_empty()) {
             continue;
         }
         let how = match account.network.public_access.value() {
@@ -31,13 +37,19 @@ fn check(inv: &Inventory, sink: &mut Sink) {
             }
             _ => "clients reach it over its public endpoint",
         };
-        let d = sink.report(
-            &META,
-            account.header,
-            format!("`{}` has no private endpoint among the inputs: {how}", account.address),
-        );
+        let message = match covering.first() {
+            Some(endpoint) => format!(
+                "`{}` may have no private endpoint: `{}`, the endpoint for it, is deployed only under a condition; without it {how}",
+                account.address, endpoint.address
+            ),
+            None => format!("`{}` has no private endpoint among the inputs: {how}", account.address),
+        };
+        let d = sink.report(&META, account.header, message);
         d.primary_label = Some("no private endpoint connects to this account".into());
         d.help = Some(account.hints.private_endpoint.to_string());
-        d.resource = Some(account.address.clone());
+        for endpoint in covering {
+            conditional_protection(d, endpoint.header, &endpoint.existence, "private endpoint");
+        }
+        about(d, account.subject());
     }
 }

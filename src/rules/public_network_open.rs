@@ -1,6 +1,6 @@
 //! CDB005 public-network-open — doc: rules/CDB005.md
 
-use super::{locate, RuleMeta, Sink};
+use super::{about, locate, RuleMeta, Sink};
 use crate::diagnostic::{Label, Severity};
 use crate::model::{Fact, Inventory, PublicAccess};
 
@@ -28,25 +28,37 @@ enum Open {
 fn check(inv: &Inventory, sink: &mut Sink) {
     for account in &inv.accounts {
         let n = &account.network;
-        // 1. Public network access: `Disabled` and `SecuredByPerimeter` close the public
-        //    endpoint (a perimeter, or lockdown without one, decides); unknown: no finding.
-        if n.public_access.value() != Some(&PublicAccess::Enabled) {
-            continue;
-        }
         // 2. IP rules restrict on their own, whatever the VNet filter says (`is_empty` is
         //    "known to have none": some rule, or a list not known, is no finding).
         if !n.ip_rules.is_empty() {
             continue;
         }
-        // 3. VNet rules restrict when the filter is on.
-        let open = match n.vnet_filter.value() {
-            None => continue,
-            Some(true) if !n.vnet_rules.is_empty() => continue,
-            Some(true) => Open::FilterWithoutRules,
-            Some(false) if n.vnet_rules.items.is_empty() => Open::NoFilter,
-            Some(false) => Open::RulesNotEnforced,
+        // 1. Public network access: `Disabled` and `SecuredByPerimeter` close the public
+        //    endpoint (a perimeter, or lockdown without one, decides); unknown: no finding.
+        //    Over value sets, the first combination of candidates that leaves the account
+        //    open decides, and its candidates' labels say when.
+        let mut decided = None;
+        'tree: for access in n.public_access.candidates() {
+            if access.value() != Some(&PublicAccess::Enabled) {
+                continue;
+            }
+            // 3. VNet rules restrict when the filter is on.
+            for filter in n.vnet_filter.candidates() {
+                let open = match filter.value() {
+                    None => continue,
+                    Some(true) if !n.vnet_rules.is_empty() => continue,
+                    Some(true) => Open::FilterWithoutRules,
+                    Some(false) if n.vnet_rules.items.is_empty() => Open::NoFilter,
+                    Some(false) => Open::RulesNotEnforced,
+                };
+                decided = Some((access, filter, open));
+                break 'tree;
+            }
+        }
+        let Some((access_fact, filter, open)) = decided else {
+            continue;
         };
-        let access = match n.public_access {
+        let access = match access_fact {
             Fact::Default { .. } => "public network access is enabled (the default)",
             _ => "public network access is enabled",
         };
@@ -73,15 +85,23 @@ fn check(inv: &Inventory, sink: &mut Sink) {
                 "the VNet filter is on, but no VNet rule is listed",
             ),
         };
-        let (span, primary, mut labels) = locate(&n.public_access, account.header, "public network access is enabled");
+        let (span, primary, mut labels) = locate(access_fact, account.header, "public network access is enabled");
         // Where the other branches of the tree are written (an absent attribute says
         // nothing more than the resource header already does).
-        if let Some(s) = n.vnet_filter.span() {
+        if let Some(s) = filter.span() {
             labels.push(Label {
                 span: s,
                 message: filter_label.into(),
             });
-            labels.extend(hops(n.vnet_filter.via(), s));
+            labels.extend(hops(filter.via(), s));
+        } else if let Fact::Default { note, .. } = filter {
+            // A candidate that is null: its note says when.
+            if n.vnet_filter.candidates().len() > 1 {
+                labels.push(Label {
+                    span: account.header,
+                    message: note.clone(),
+                });
+            }
         }
         if let Some(s) = n.ip_rules.list.span() {
             labels.push(Label {
@@ -102,7 +122,7 @@ fn check(inv: &Inventory, sink: &mut Sink) {
         d.primary_label = primary;
         d.labels = labels;
         d.help = Some(account.hints.public_network.to_string());
-        d.resource = Some(account.address.clone());
+        about(d, account.subject());
     }
 }
 

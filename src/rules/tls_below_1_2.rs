@@ -1,6 +1,6 @@
 //! CDB007 tls-below-1-2 — doc: rules/CDB007.md
 
-use super::{locate, RuleMeta, Sink};
+use super::{about, locate, RuleMeta, Sink};
 use crate::diagnostic::Severity;
 use crate::model::Inventory;
 
@@ -18,13 +18,15 @@ pub static META: RuleMeta = RuleMeta {
 fn check(inv: &Inventory, sink: &mut Sink) {
     for account in &inv.accounts {
         // Not set: no default is assumed (the sources disagree), so no finding.
-        let Some(fact) = &account.minimal_tls else { continue };
-        let Some(value) = fact.value() else { continue };
-        let version = match value.to_ascii_lowercase().as_str() {
-            "tls" | "tls10" => "TLS 1.0",
-            "tls11" => "TLS 1.1",
-            _ => continue,
+        let Some(minimal_tls) = &account.minimal_tls else {
+            continue;
         };
+        // Over a value set: the first weak candidate, whose labels say when.
+        let Some(fact) = minimal_tls.find(|v| weak(v).is_some()) else {
+            continue;
+        };
+        let Some(value) = fact.value() else { continue };
+        let Some(version) = weak(value) else { continue };
         let (span, _, labels) = locate(fact, account.header, "");
         let d = sink.report(
             &META,
@@ -37,6 +39,15 @@ fn check(inv: &Inventory, sink: &mut Sink) {
         d.primary_label = Some(format!("`{value}` allows {version}"));
         d.labels = labels;
         d.help = Some(account.hints.minimal_tls.to_string());
-        d.resource = Some(account.address.clone());
+        about(d, account.subject());
+    }
+}
+
+/// The TLS version a `minimalTlsVersion` value lets clients use, when below 1.2.
+fn weak(value: &str) -> Option<&'static str> {
+    match value.to_ascii_lowercase().as_str() {
+        "tls" | "tls10" => Some("TLS 1.0"),
+        "tls11" => Some("TLS 1.1"),
+        _ => None,
     }
 }
