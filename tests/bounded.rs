@@ -23,8 +23,15 @@ fn lint(dir: &Path) -> cosmolint::Report {
     .unwrap()
 }
 
+/// The findings of the key and role rules these inputs are written for; the network rules
+/// (CDB005 and on) report the same accounts' default network settings besides.
 fn codes(r: &cosmolint::Report) -> Vec<&'static str> {
-    r.diagnostics.iter().map(|d| d.code).collect()
+    const KEY_AND_ROLE_RULES: [&str; 4] = ["CDB001", "CDB002", "CDB003", "CDB004"];
+    r.diagnostics
+        .iter()
+        .map(|d| d.code)
+        .filter(|c| !c.starts_with("CDB") || KEY_AND_ROLE_RULES.contains(c))
+        .collect()
 }
 
 /// Runs the binary on `dir` with at most 1 GiB of address space; its exit status.

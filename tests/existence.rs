@@ -182,7 +182,9 @@ fn a_module_that_two_roots_call_reports_each_caller() {
     assert!(labels.contains(&"envs/prod/main.tf".to_string()), "{labels:?}");
     let json: serde_json::Value = serde_json::from_str(&cosmolint::report::json::render(&r, false)).unwrap();
     assert_eq!(json["diagnostics"][0]["instances"][1]["unit"], "envs/prod");
-    assert_eq!(json["summary"]["findings"], 1);
+    // CDB001, and CDB005 for the same account's default network access: each once.
+    assert_eq!(json["summary"]["findings"], 2);
+    assert_eq!(r.diagnostics.iter().filter(|d| d.code == "CDB005").count(), 1);
 }
 
 #[test]

@@ -660,6 +660,62 @@ impl<'d> ArmUnit<'d> {
     }
 }
 
+/// The binding of lambda variable `name` (ARM names them as strings; the prefix keeps them
+/// apart from copy indices).
+fn lambda_binding(name: &str) -> String {
+    format!("lambda:{}", name.to_ascii_lowercase())
+}
+
+/// `map(array, lambda('x', body))` and `filter(array, lambda('x', body))`, with
+/// `lambdaVariables('x')` bound in the body (and the index as the lambda's second variable,
+/// as in Bicep). `None` when the second argument is not a `lambda()`: the generic function
+/// table decides.
+fn lambda_call(ev: &Evaluator, scope: &Scope, name: &str, args: &[Expr], span: Span) -> Option<Value> {
+    let ExprKind::Call(l, largs) = &args[1].kind else {
+        return None;
+    };
+    if !l.eq_ignore_ascii_case("lambda") || largs.len() < 2 {
+        return None;
+    }
+    let (names, body) = largs.split_at(largs.len() - 1);
+    let body = &body[0];
+    let mut params = Vec::new();
+    for n in names {
+        match ev.eval(scope, n).as_str() {
+            Some(n) => params.push(lambda_binding(&n)),
+            None => return Some(Value::unknown("lambda variable name is not known", n.span)),
+        }
+    }
+    let coll = ev.eval(scope, &args[0]);
+    let Some(items) = super::iterate(&coll).filter(|_| matches!(coll.kind, Kind::Array(_))) else {
+        return Some(Value::unknown(
+            format!("collection of `{name}()` is not known"),
+            args[0].span,
+        ));
+    };
+    let mut out = Vec::new();
+    for (k, v) in items.into_iter().take(crate::limits::MAX_ITEMS) {
+        let mut b = Vec::new();
+        if let Some(p) = params.first() {
+            b.push((p.clone(), v.clone()));
+        }
+        if let Some(p) = params.get(1) {
+            b.push((p.clone(), k));
+        }
+        let r = ev.eval(&scope.with(b), body);
+        if name == "map" {
+            out.push(r);
+        } else {
+            match r.as_bool() {
+                Some(true) => out.push(v),
+                Some(false) => {}
+                None => return Some(Value::unknown("condition of `filter()` is not known", body.span)),
+            }
+        }
+    }
+    Some(Value::new(Kind::Array(out), span))
+}
+
 /// A parameter file value with the Azure Developer CLI's environment substitution applied
 /// (`"${AZURE_LOCATION}"`, `"${DATABASE_TYPE=PostgreSQL}"`; azd substitutes them from the
 /// environment before deploying): a placeholder with a default is that default, one without
@@ -774,6 +830,11 @@ impl Env for ArmUnit<'_> {
                 None => Value::unknown("variable name is not known", span),
             },
             "copyindex" => self.copy_index(ev, scope, args, span),
+            "map" | "filter" if args.len() == 2 => return lambda_call(ev, scope, &lname, args, span),
+            "lambdavariables" => match name_arg().and_then(|n| scope.lookup(&lambda_binding(&n)).cloned()) {
+                Some(v) => v,
+                None => Value::unknown("`lambdaVariables()` outside its lambda", span),
+            },
             "reference" => Value::unknown("`reference()` reads a deployed resource", span),
             "resourcegroup" => unknown_object(
                 name,
@@ -825,6 +886,41 @@ mod tests {
         assert_eq!(labels, ["variable `full`", "default of parameter `Name`"]);
         let v = eval_in(body, "[parameters('name')]");
         assert_eq!(v.origin.via[0].label, "default of parameter `Name`");
+    }
+
+    #[test]
+    fn map_and_filter_bind_lambda_variables() {
+        let body = r#""parameters": {"ips": {"type": "array", "defaultValue": ["0.0.0.0", "203.0.113.7"]},
+            "none": {"type": "object", "defaultValue": {}}}"#;
+        let v = eval_in(
+            body,
+            "[map(parameters('ips'), lambda('ip', createObject('ipAddressOrRange', lambdaVariables('ip'))))]",
+        );
+        let Kind::Array(items) = &v.kind else { panic!("{v:?}") };
+        let ips: Vec<Option<String>> = items
+            .iter()
+            .map(|i| match &i.kind {
+                Kind::Object(o) => o
+                    .iter()
+                    .find(|(k, _)| k == "ipAddressOrRange")
+                    .and_then(|(_, x)| x.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(ips, [Some("0.0.0.0".to_string()), Some("203.0.113.7".to_string())]);
+        // As AVM compiles an optional list: `map(coalesce(tryGet(…), createArray()), …)`.
+        let v = eval_in(
+            body,
+            "[map(coalesce(tryGet(parameters('none'), 'ipRules'), createArray()), lambda('r', lambdaVariables('r')))]",
+        );
+        assert!(matches!(&v.kind, Kind::Array(a) if a.is_empty()), "{v:?}");
+        let v = eval_in(
+            body,
+            "[filter(parameters('ips'), lambda('ip', equals(lambdaVariables('ip'), '0.0.0.0')))]",
+        );
+        assert!(matches!(&v.kind, Kind::Array(a) if a.len() == 1), "{v:?}");
+        assert!(eval_in(body, "[lambdaVariables('ip')]").is_unknown());
+        assert!(eval_in(body, "[map(parameters('nope'), lambda('x', lambdaVariables('x')))]").is_unknown());
     }
 
     #[test]
