@@ -109,6 +109,7 @@ pub fn build(unit: &TfUnit) -> (Inventory, Vec<Unresolved>) {
         b.unresolved.extend(more);
     }
     b.protections(&arm_accounts, &strict);
+    b.opaque_calls(&arm_accounts);
     b.unresolved.extend(super::budget_note(&unit.budget, &unit.resources));
     (b.inv, b.unresolved)
 }
@@ -732,6 +733,35 @@ impl Builder<'_> {
         }
     }
 
+    /// Module calls that were not followed and are given an account: they may protect it.
+    fn opaque_calls(&mut self, arm_accounts: &HashMap<ResKey, Vec<usize>>) {
+        for (i, inst) in self.unit.instances.iter().enumerate() {
+            for call in &inst.module.modules {
+                if inst.children.contains_key(&call.name) {
+                    continue;
+                }
+                let scope = Scope::new(i as u32);
+                let mut accounts = Vec::new();
+                for arg in &call.args {
+                    let v = self.ev.eval(&scope, &arg.value);
+                    accounts_in(&v, &mut |r| {
+                        let found = self.instances_of.get(&r).or_else(|| arm_accounts.get(&r));
+                        accounts.extend(found.into_iter().flatten().copied());
+                    });
+                }
+                if !accounts.is_empty() {
+                    accounts.sort_unstable();
+                    accounts.dedup();
+                    self.inv.opaque_calls.push(super::OpaqueCall {
+                        name: format!("{}module.{}", inst.prefix, call.name),
+                        header: call.header,
+                        accounts,
+                    });
+                }
+            }
+        }
+    }
+
     /// What a resource id names; `None` (not set) names nothing.
     fn target(
         &mut self,
@@ -770,6 +800,21 @@ impl Builder<'_> {
             });
         }
         target
+    }
+}
+
+/// Calls `found` with each resource a value refers to (in strings, lists, objects and the
+/// candidates of a value set), bounded by the value's size.
+fn accounts_in(v: &crate::eval::Value, found: &mut dyn FnMut(ResKey)) {
+    match &v.kind {
+        Kind::Str(s) => s.0.iter().for_each(|p| {
+            if let Piece::Sym(sym) = p {
+                found(sym.resource);
+            }
+        }),
+        Kind::Array(items) | Kind::Choice(items) => items.iter().for_each(|i| accounts_in(i, found)),
+        Kind::Object(fields) => fields.iter().for_each(|(_, i)| accounts_in(i, found)),
+        _ => {}
     }
 }
 

@@ -279,6 +279,17 @@ impl Target {
     }
 }
 
+/// A module call that is not followed (a registry module `terraform init` did not install, a
+/// local module that cannot be read) and is given an account's id or name: it may deploy a
+/// diagnostic setting or a private endpoint for those accounts (claranet's modules pass the
+/// account to `claranet/diagnostic-settings/azurerm`).
+#[derive(Clone, Debug)]
+pub struct OpaqueCall {
+    pub name: String,
+    pub header: Span,
+    pub accounts: Vec<AccountIdx>,
+}
+
 /// `azurerm_monitor_diagnostic_setting`, `Microsoft.Insights/diagnosticSettings`, or the
 /// legacy `Microsoft.DocumentDB/databaseAccounts/providers/diagnosticSettings`.
 #[derive(Clone, Debug)]
@@ -431,6 +442,8 @@ pub struct Inventory {
     pub sql_role_assignments: Vec<SqlRoleAssignment>,
     pub diagnostic_settings: Vec<DiagnosticSetting>,
     pub private_endpoints: Vec<PrivateEndpoint>,
+    /// Module calls that are not followed but receive an account's id or name.
+    pub opaque_calls: Vec<OpaqueCall>,
     /// What is not deployed (rules do not read it; the report lists it).
     pub skipped: Vec<Skipped>,
 }
@@ -468,6 +481,10 @@ impl Inventory {
                 p.targets = p.targets.into_iter().map(rebase).collect();
                 p
             }));
+        self.opaque_calls.extend(other.opaque_calls.into_iter().map(|mut c| {
+            c.accounts.iter_mut().for_each(|a| *a += accounts);
+            c
+        }));
     }
 }
 

@@ -31,6 +31,10 @@ fn check(inv: &Inventory, sink: &mut Sink) {
         if covering.iter().any(|p| p.existence.is_empty()) {
             continue;
         }
+        // A module that is not followed but is given the account may deploy one.
+        if inv.opaque_calls.iter().any(|c| c.accounts.contains(&i)) {
+            continue;
+        }
         let how = match account.network.public_access.value() {
             Some(PublicAccess::Disabled) => {
                 "public network access is disabled, so clients can reach it only through a private endpoint created elsewhere"
