@@ -253,8 +253,14 @@ impl Network {
     /// known to be absent; the VNet rules only when the filter may be on as well. Only the
     /// unknown values among those are worth listing as unresolved.
     pub fn needed(&self) -> [bool; 4] {
-        let ip = self.public_access.value() != Some(&PublicAccess::Disabled);
-        let filter = self.public_access.value() == Some(&PublicAccess::Enabled) && self.ip_rules.is_empty();
+        // Over a value set: needed when some candidate needs it.
+        let access = |a: PublicAccess| self.public_access.candidates().iter().any(|c| c.value() == Some(&a));
+        let ip = self
+            .public_access
+            .candidates()
+            .iter()
+            .any(|c| c.value() != Some(&PublicAccess::Disabled));
+        let filter = access(PublicAccess::Enabled) && self.ip_rules.is_empty();
         let vnet = filter && self.vnet_filter.value() != Some(&false);
         [true, ip, filter, vnet]
     }
@@ -816,6 +822,43 @@ mod tests {
             }
         };
         target_of(&v, &by_sym, accounts)
+    }
+
+    #[test]
+    fn the_network_decision_needs_what_some_candidate_of_public_access_needs() {
+        let span = Span::new(crate::source::FileId(0), 0..1);
+        let mut n = account(None).network;
+        assert_eq!(n.needed(), [true, true, true, false], "enabled, no IP rule, filter off");
+        n.public_access = Fact::Literal {
+            value: PublicAccess::Disabled,
+            span,
+        };
+        assert_eq!(
+            n.needed(),
+            [true, false, false, false],
+            "disabled: nothing else matters"
+        );
+        // Disabled when a condition holds, enabled otherwise: the enabled case needs them.
+        n.public_access = Fact::one_of(vec![
+            Fact::Literal {
+                value: PublicAccess::Disabled,
+                span,
+            },
+            Fact::Default {
+                value: PublicAccess::Enabled,
+                note: String::new(),
+            },
+        ]);
+        assert_eq!(n.needed(), [true, true, true, false]);
+        n.vnet_filter = Fact::Unknown {
+            span,
+            why: String::new(),
+        };
+        assert_eq!(
+            n.needed(),
+            [true, true, true, true],
+            "a filter that may be on: its rules matter"
+        );
     }
 
     #[test]
