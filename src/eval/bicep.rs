@@ -81,6 +81,8 @@ pub struct BicepUnit {
     memo: super::Memo,
     /// Module calls that could not be followed, with why (for `--show-unresolved`).
     pub skipped_modules: Vec<(Span, String)>,
+    /// The same calls with their arguments (see [`Env::opaque_module_calls`]).
+    opaque_calls: Vec<super::OpaqueModuleCall>,
     /// Module instances not deployed with these inputs: (address, why).
     pub not_deployed: Vec<(String, NotDeployed)>,
     /// The unit's evaluation budget.
@@ -151,6 +153,7 @@ impl BicepUnit {
             json: HashMap::new(),
             memo: super::Memo::default(),
             skipped_modules: Vec::new(),
+            opaque_calls: Vec::new(),
             not_deployed: Vec::new(),
             budget: super::Budget::default(),
             files: 0,
@@ -276,6 +279,12 @@ impl BicepUnit {
                     call.path_span,
                     format!("module `{}` comes from a registry (`{source}`)", call.name),
                 ));
+                self.opaque_calls.push(super::OpaqueModuleCall {
+                    instance: id,
+                    name: format!("{prefix}module.{}", call.name),
+                    header: call.header,
+                    args: call.params.clone(),
+                });
                 continue;
             }
             if !source.to_ascii_lowercase().ends_with(".bicep") {
@@ -293,6 +302,12 @@ impl BicepUnit {
             let Some(child) = loader.load(&target) else {
                 self.skipped_modules
                     .push((call.path_span, format!("module file `{source}` cannot be read")));
+                self.opaque_calls.push(super::OpaqueModuleCall {
+                    instance: id,
+                    name: format!("{prefix}module.{}", call.name),
+                    header: call.header,
+                    args: call.params.clone(),
+                });
                 continue;
             };
             let caller_scope = if call.loop_vars.is_empty() {
@@ -580,6 +595,10 @@ pub use crate::source::normalize;
 impl Env for BicepUnit {
     fn budget(&self) -> &super::Budget {
         &self.budget
+    }
+
+    fn opaque_module_calls(&self) -> &[super::OpaqueModuleCall] {
+        &self.opaque_calls
     }
 
     fn dialect(&self) -> Dialect {

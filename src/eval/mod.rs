@@ -209,6 +209,22 @@ pub trait Env {
     fn call(&self, _ev: &Evaluator, _scope: &Scope, _name: &str, _args: &[Expr], _span: Span) -> Option<Value> {
         None
     }
+
+    /// Module calls that are not followed (registry modules, files that cannot be read),
+    /// with the instance their arguments are evaluated in.
+    fn opaque_module_calls(&self) -> &[OpaqueModuleCall] {
+        &[]
+    }
+}
+
+/// A module call that is not followed: what it is given may be what it deploys for.
+#[derive(Clone, Debug)]
+pub struct OpaqueModuleCall {
+    pub instance: u32,
+    /// `module.m.` prefix of the caller plus the call's name: `module.a.diagnostics`.
+    pub name: String,
+    pub header: Span,
+    pub args: Vec<crate::ir::Field>,
 }
 
 /// Where an expression is evaluated: which module instance / template, and the local

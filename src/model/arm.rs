@@ -111,6 +111,7 @@ fn build_with(
     }
     if protections {
         b.protections(&strict);
+        b.opaque_calls(env);
     }
     b.unresolved.extend(super::budget_note(env.budget(), resources));
     (b.inv, b.unresolved, b.instances_of)
@@ -715,6 +716,30 @@ impl Builder<'_> {
                         });
                     }
                 }
+            }
+        }
+    }
+
+    /// Module calls that were not followed (Bicep registry modules) and are given an
+    /// account: they may deploy its diagnostic setting or private endpoint.
+    fn opaque_calls(&mut self, env: &dyn Env) {
+        for call in env.opaque_module_calls() {
+            let scope = Scope::new(call.instance);
+            let mut accounts = Vec::new();
+            for arg in &call.args {
+                let v = self.ev.eval(&scope, &arg.value);
+                super::resources_in(&v, &mut |r| {
+                    accounts.extend(self.instances_of.get(&r).into_iter().flatten().copied());
+                });
+            }
+            if !accounts.is_empty() {
+                accounts.sort_unstable();
+                accounts.dedup();
+                self.inv.opaque_calls.push(super::OpaqueCall {
+                    name: call.name.clone(),
+                    header: call.header,
+                    accounts,
+                });
             }
         }
     }

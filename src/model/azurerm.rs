@@ -744,7 +744,7 @@ impl Builder<'_> {
                 let mut accounts = Vec::new();
                 for arg in &call.args {
                     let v = self.ev.eval(&scope, &arg.value);
-                    accounts_in(&v, &mut |r| {
+                    super::resources_in(&v, &mut |r| {
                         let found = self.instances_of.get(&r).or_else(|| arm_accounts.get(&r));
                         accounts.extend(found.into_iter().flatten().copied());
                     });
@@ -800,21 +800,6 @@ impl Builder<'_> {
             });
         }
         target
-    }
-}
-
-/// Calls `found` with each resource a value refers to (in strings, lists, objects and the
-/// candidates of a value set), bounded by the value's size.
-fn accounts_in(v: &crate::eval::Value, found: &mut dyn FnMut(ResKey)) {
-    match &v.kind {
-        Kind::Str(s) => s.0.iter().for_each(|p| {
-            if let Piece::Sym(sym) = p {
-                found(sym.resource);
-            }
-        }),
-        Kind::Array(items) | Kind::Choice(items) => items.iter().for_each(|i| accounts_in(i, found)),
-        Kind::Object(fields) => fields.iter().for_each(|(_, i)| accounts_in(i, found)),
-        _ => {}
     }
 }
 

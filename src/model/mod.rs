@@ -742,6 +742,23 @@ pub(crate) fn account_by_name(name: &str, accounts: &[CosmosAccount]) -> Target 
     }
 }
 
+/// Calls `found` with each resource a value refers to (in strings, lists, objects and the
+/// candidates of a value set), bounded by the value's size.
+pub(crate) fn resources_in(v: &crate::eval::Value, found: &mut dyn FnMut(crate::eval::ResKey)) {
+    match &v.kind {
+        crate::eval::Kind::Str(s) => s.0.iter().for_each(|p| {
+            if let crate::eval::Piece::Sym(sym) = p {
+                found(sym.resource);
+            }
+        }),
+        crate::eval::Kind::Array(items) | crate::eval::Kind::Choice(items) => {
+            items.iter().for_each(|i| resources_in(i, found))
+        }
+        crate::eval::Kind::Object(fields) => fields.iter().for_each(|(_, i)| resources_in(i, found)),
+        _ => {}
+    }
+}
+
 /// Whether a customer-managed key is set, from the key id or URI found (`None`: not
 /// written). `null` and `""` are not set; a reference (`azurerm_key_vault_key.k.versionless_id`)
 /// or a partly known URI is set.
