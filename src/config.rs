@@ -863,7 +863,10 @@ mod tests {
     #[test]
     fn each_layer_selects_then_extends_then_ignores() {
         let none = Overrides::default();
-        assert_eq!(enabled("", &none), ["CDB001", "CDB002", "CDB003", "CDB004"]);
+        assert_eq!(
+            enabled("", &none),
+            ["CDB001", "CDB002", "CDB003", "CDB004", "CDB005", "CDB006", "CDB007", "CDB009"]
+        );
         // Within the file: ignore wins over its own select and extend-select.
         assert_eq!(
             enabled(

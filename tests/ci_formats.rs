@@ -384,7 +384,14 @@ fn junit_has_cases_for_the_rules_that_ran_only() {
     assert_eq!(cases(&["--select", "CDB001"]), ["CDB001 local-auth-enabled"]);
     assert_eq!(
         cases(&["--ignore", "CDB001,CDB003"]),
-        ["CDB002 key-metadata-writes-enabled", "CDB004 account-scope-assignment"]
+        [
+            "CDB002 key-metadata-writes-enabled",
+            "CDB004 account-scope-assignment",
+            "CDB005 public-network-open",
+            "CDB006 firewall-allows-any",
+            "CDB007 tls-below-1-2",
+            "CDB009 mongo-rbac-disabled"
+        ]
     );
 }
 

@@ -175,7 +175,7 @@ fn suppressed_findings_are_results_suppressed_in_source_with_the_reason() {
     assert_eq!(s["kind"], "inSource");
     assert_eq!(s["status"], "accepted");
     assert_eq!(s["justification"], "the ETL job reads and writes every container");
-    assert_eq!(s["location"]["physicalLocation"]["region"]["startLine"], 20);
+    assert_eq!(s["location"]["physicalLocation"]["region"]["startLine"], 21);
     assert_eq!(s["location"]["physicalLocation"]["artifactLocation"]["uri"], "main.tf");
     let cdb001 = rs.iter().find(|r| r["ruleId"] == "CDB001").unwrap();
     assert!(cdb001.get("suppressions").is_none(), "{cdb001}");

@@ -12,10 +12,32 @@ struct Run {
     report: cosmolint::Report,
 }
 
+/// The rules these fixtures are written for: the key and role rules. The account
+/// configuration rules (CDB005 and on) would report the same accounts' default network
+/// settings besides; `account_configuration_findings_…` covers them.
+const KEY_AND_ROLE_RULES: &str = "CDB001,CDB002,CDB003,CDB004";
+
+fn settings(select: &str) -> cosmolint::config::Settings {
+    cosmolint::config::resolve(
+        None,
+        &cosmolint::config::Overrides {
+            select: Some(select.split(',').map(str::to_string).collect()),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+    .settings
+}
+
 fn lint_paths(dir: &Path, paths: &[&str]) -> Run {
+    lint_paths_with(dir, paths, settings(KEY_AND_ROLE_RULES))
+}
+
+fn lint_paths_with(dir: &Path, paths: &[&str], settings: cosmolint::config::Settings) -> Run {
     let report = cosmolint::lint(&cosmolint::Options {
         paths: paths.iter().map(|p| dir.join(p)).collect(),
         base: Some(dir.to_path_buf()),
+        settings,
         ..Default::default()
     })
     .expect("lint runs");
@@ -35,6 +57,10 @@ fn lint_paths(dir: &Path, paths: &[&str]) -> Run {
 }
 
 fn lint(files: &[(&str, &str)]) -> Run {
+    lint_with(files, settings(KEY_AND_ROLE_RULES))
+}
+
+fn lint_with(files: &[(&str, &str)], settings: cosmolint::config::Settings) -> Run {
     let dir = tempfile::tempdir().unwrap();
     // A repository, so that modules in sibling directories may be followed.
     std::fs::create_dir(dir.path().join(".git")).unwrap();
@@ -43,7 +69,7 @@ fn lint(files: &[(&str, &str)]) -> Run {
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, text).unwrap();
     }
-    lint_paths(dir.path(), &["."])
+    lint_paths_with(dir.path(), &["."], settings)
 }
 
 const TF_ACCOUNT_OPEN: &str = r#"resource "azurerm_cosmosdb_account" "a" {
@@ -454,7 +480,9 @@ fn in_memory_text_is_suppressed_too() {
         "x.tf",
         &format!("# cosmolint-ignore CDB001, CDB002 -- r\n{TF_ACCOUNT_OPEN}"),
     );
-    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    // What is not suppressed stays: CDB005 for the account's default network access.
+    let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["CDB005"], "{:?}", report.diagnostics);
     assert_eq!(report.suppressed.len(), 2);
 }
 
@@ -469,6 +497,7 @@ fn the_binary_counts_suppressed_findings_and_lists_them_when_asked() {
     let run = |args: &[&str]| {
         std::process::Command::new(env!("CARGO_BIN_EXE_cosmolint"))
             .args(args)
+            .args(["--select", KEY_AND_ROLE_RULES])
             .current_dir(dir.path())
             .output()
             .unwrap()
@@ -533,4 +562,43 @@ fn a_named_caller_file_judges_its_suppressions_at_module_calls() {
     let all = lint_paths(dir.path(), &["."]);
     assert_eq!(all.shown, ["CDB001 modules/cosmos/main.tf:7"]);
     assert_eq!(all.suppressed, ["CDB001 modules/cosmos/main.tf:7 team a"]);
+}
+
+#[test]
+fn account_configuration_findings_are_suppressed_at_the_resource_or_the_entry() {
+    let run = lint_with(
+        &[(
+            "main.tf",
+            r#"variable "open" {
+  default = true
+}
+
+# cosmolint-ignore CDB005 -- a public demo account, SEC-7
+resource "azurerm_cosmosdb_account" "demo" {
+  name                               = "demo"
+  local_authentication_disabled      = true
+  access_key_metadata_writes_enabled = false
+  public_network_access_enabled      = var.open
+}
+
+resource "azurerm_cosmosdb_account" "firewalled" {
+  name                               = "firewalled"
+  local_authentication_disabled      = true
+  access_key_metadata_writes_enabled = false
+  minimal_tls_version                = "Tls11"
+  # cosmolint-ignore firewall-allows-any -- Azure Functions on the consumption plan, SEC-8
+  ip_range_filter = ["0.0.0.0", "203.0.113.7"]
+}
+"#,
+        )],
+        cosmolint::config::Settings::default(),
+    );
+    assert_eq!(run.shown, ["CDB007 main.tf:17"], "{:?}", run.report.diagnostics);
+    assert_eq!(
+        run.suppressed,
+        [
+            "CDB005 main.tf:10 a public demo account, SEC-7",
+            "CDB006 main.tf:19 Azure Functions on the consumption plan, SEC-8"
+        ]
+    );
 }

@@ -1,6 +1,6 @@
 //! CDB006 firewall-allows-any — doc: rules/CDB006.md
 
-use super::{about, locate, RuleMeta, Sink};
+use super::{about, context, locate, RuleMeta, Sink};
 use crate::diagnostic::{Label, Severity};
 use crate::model::network::{covers_public_ipv4, ipv4_range, is_azure_datacenters};
 use crate::model::{Fact, Inventory, PublicAccess};
@@ -134,5 +134,7 @@ fn report<'s>(
     d.labels = labels;
     d.help = Some(account.hints.firewall.to_string());
     about(d, account.subject());
+    let value = entry.value().map_or_else(String::new, |v| v.to_ascii_lowercase());
+    d.context = context("ip_rules", value, entry, account.header);
     d
 }

@@ -1,7 +1,7 @@
 //! CDB009 mongo-rbac-disabled — doc: rules/CDB009.md
 
 use super::{about, RuleMeta, Sink};
-use crate::diagnostic::{Label, Severity};
+use crate::diagnostic::{FindingContext, Label, Severity};
 use crate::model::{ApiKind, Inventory};
 
 pub static META: RuleMeta = RuleMeta {
@@ -45,5 +45,11 @@ fn check(inv: &Inventory, sink: &mut Sink) {
         }));
         d.help = Some(account.hints.mongo_rbac.to_string());
         about(d, account.subject());
+        *d.context = FindingContext {
+            attribute: Some(("mongo_rbac", "false".into())),
+            resource: Some(account.header),
+            via: account.capabilities_at.into_iter().collect(),
+            ..FindingContext::default()
+        };
     }
 }

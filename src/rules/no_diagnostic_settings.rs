@@ -1,7 +1,7 @@
 //! CDB012 no-diagnostic-settings — doc: rules/CDB012.md
 
 use super::{about, conditional_protection, RuleMeta, Sink};
-use crate::diagnostic::Severity;
+use crate::diagnostic::{FindingContext, Severity};
 use crate::model::{Inventory, Target};
 
 pub static META: RuleMeta = RuleMeta {
@@ -55,5 +55,10 @@ fn check(inv: &Inventory, sink: &mut Sink) {
             conditional_protection(d, setting.header, &setting.existence, "diagnostic setting");
         }
         about(d, account.subject());
+        *d.context = FindingContext {
+            attribute: Some(("diagnostic_settings", "none".into())),
+            resource: Some(account.header),
+            ..FindingContext::default()
+        };
     }
 }

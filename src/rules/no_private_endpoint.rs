@@ -1,7 +1,7 @@
 //! CDB013 no-private-endpoint — doc: rules/CDB013.md
 
 use super::{about, conditional_protection, RuleMeta, Sink};
-use crate::diagnostic::Severity;
+use crate::diagnostic::{FindingContext, Severity};
 use crate::model::{Inventory, PublicAccess, Target};
 
 pub static META: RuleMeta = RuleMeta {
@@ -55,5 +55,10 @@ fn check(inv: &Inventory, sink: &mut Sink) {
             conditional_protection(d, endpoint.header, &endpoint.existence, "private endpoint");
         }
         about(d, account.subject());
+        *d.context = FindingContext {
+            attribute: Some(("private_endpoints", "none".into())),
+            resource: Some(account.header),
+            ..FindingContext::default()
+        };
     }
 }

@@ -1,6 +1,6 @@
 //! CDB005 public-network-open — doc: rules/CDB005.md
 
-use super::{about, locate, RuleMeta, Sink};
+use super::{about, context, locate, RuleMeta, Sink};
 use crate::diagnostic::{Label, Severity};
 use crate::model::{Fact, Inventory, PublicAccess};
 
@@ -123,6 +123,7 @@ fn check(inv: &Inventory, sink: &mut Sink) {
         d.labels = labels;
         d.help = Some(account.hints.public_network.to_string());
         about(d, account.subject());
+        d.context = context("public_access", "enabled".into(), access_fact, account.header);
     }
 }
 

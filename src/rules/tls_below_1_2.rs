@@ -1,6 +1,6 @@
 //! CDB007 tls-below-1-2 — doc: rules/CDB007.md
 
-use super::{about, locate, RuleMeta, Sink};
+use super::{about, context, locate, RuleMeta, Sink};
 use crate::diagnostic::Severity;
 use crate::model::Inventory;
 
@@ -40,6 +40,7 @@ fn check(inv: &Inventory, sink: &mut Sink) {
         d.labels = labels;
         d.help = Some(account.hints.minimal_tls.to_string());
         about(d, account.subject());
+        d.context = context("minimal_tls", value.to_ascii_lowercase(), fact, account.header);
     }
 }
 
