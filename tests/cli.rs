@@ -89,6 +89,13 @@ fn select_runs_only_the_rules_named_including_those_off_by_default() {
         codes(&["--select", "CDB012,no-private-endpoint", "--select", "cdb011"]),
         ["CDB011", "CDB012", "CDB013"]
     );
+    // --extend-select adds an opt-in rule to the default ones.
+    let extended = codes(&["--extend-select", "no-private-endpoint"]);
+    assert!(
+        extended.contains(&"CDB013".to_string()) && extended.contains(&"CDB005".to_string()),
+        "{extended:?}"
+    );
+    assert!(!extended.iter().any(|c| c == "CDB011" || c == "CDB012"), "{extended:?}");
     let all = codes(&["--select", "ALL"]);
     assert!(
         all.contains(&"CDB012".to_string()) && all.contains(&"CDB005".to_string()),
