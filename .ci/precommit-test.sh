@@ -48,6 +48,7 @@ resource "azurerm_cosmosdb_account" "main" {
   offer_type                         = "Standard"
   local_authentication_disabled      = false
   access_key_metadata_writes_enabled = false
+  public_network_access_enabled      = false
 
   consistency_policy { consistency_level = "Session" }
   geo_location {
