@@ -20,24 +20,67 @@ use std::rc::Rc;
 use super::cosmos::{self, SymbolKind};
 use super::extract::{Body, Step};
 use super::{
-    CosmosAccount, DiagnosticSetting, Entries, Fact, Hints, Inventory, Network, PrivateEndpoint, PublicAccess, RoleRef,
-    SqlRoleAssignment, SqlRoleDefinition, Target, Unresolved,
+    CosmosAccount, DataApi, DiagnosticSetting, Entries, Fact, Hints, Inventory, Network, PrivateEndpoint, PublicAccess,
+    RoleAssignment, RoleDefinition, RoleRef, Target, Unresolved,
 };
 use crate::eval::{exist, Env, Evaluator, Kind, PStr, Piece, ResKey, Scope, Symbol, UnitResource};
 
 pub const ACCOUNT: &str = "microsoft.documentdb/databaseaccounts";
 pub const DATABASE: &str = "microsoft.documentdb/databaseaccounts/sqldatabases";
 pub const CONTAINER: &str = "microsoft.documentdb/databaseaccounts/sqldatabases/containers";
-pub const ROLE_DEFINITION: &str = "microsoft.documentdb/databaseaccounts/sqlroledefinitions";
-pub const ROLE_ASSIGNMENT: &str = "microsoft.documentdb/databaseaccounts/sqlroleassignments";
 pub const DIAGNOSTIC_SETTING: &str = "microsoft.insights/diagnosticsettings";
 /// The older form of a diagnostic setting, nested under the account by type and name
 /// (`<account>/Microsoft.Insights/<setting>`); still common in templates.
 pub const LEGACY_DIAGNOSTIC_SETTING: &str = "microsoft.documentdb/databaseaccounts/providers/diagnosticsettings";
 pub const PRIVATE_ENDPOINT: &str = "microsoft.network/privateendpoints";
 
+/// Child types whose id, inside an assignment scope, names a database or a container
+/// (keyspace / table, database / graph, database / collection; a Table API table is a
+/// container).
+const SCOPE_TYPES: &[(&str, SymbolKind)] = &[
+    ("sqldatabases", SymbolKind::DatabaseId),
+    ("sqldatabases/containers", SymbolKind::ContainerId),
+    ("cassandrakeyspaces", SymbolKind::DatabaseId),
+    ("cassandrakeyspaces/tables", SymbolKind::ContainerId),
+    ("gremlindatabases", SymbolKind::DatabaseId),
+    ("gremlindatabases/graphs", SymbolKind::ContainerId),
+    ("mongodbdatabases", SymbolKind::DatabaseId),
+    ("mongodbdatabases/collections", SymbolKind::ContainerId),
+    ("tables", SymbolKind::ContainerId),
+];
+
+/// How a reference to `attr` of a resource of ARM type `rtype` reads inside a scope.
+pub fn symbol_kind_of(rtype: &str, attr: &str) -> SymbolKind {
+    if attr != "id" {
+        return SymbolKind::Other;
+    }
+    if rtype == ACCOUNT {
+        return SymbolKind::AccountId;
+    }
+    rtype
+        .strip_prefix(ACCOUNT)
+        .and_then(|r| r.strip_prefix('/'))
+        .and_then(|child| SCOPE_TYPES.iter().find(|(t, _)| *t == child))
+        .map_or(SymbolKind::Other, |(_, k)| *k)
+}
+
+/// What an ARM type is among the data-plane role types: (API, `true` for a definition).
+pub fn role_type(rtype: &str) -> Option<(DataApi, bool)> {
+    let child = rtype.strip_prefix(ACCOUNT)?.strip_prefix('/')?;
+    cosmos::DATA_APIS.iter().find_map(|i| {
+        if child.eq_ignore_ascii_case(i.definitions) {
+            Some((i.api, true))
+        } else if child.eq_ignore_ascii_case(i.assignments) {
+            Some((i.api, false))
+        } else {
+            None
+        }
+    })
+}
+
 pub static HINTS: Hints = Hints {
-    disable_local_auth: "set `properties.disableLocalAuth: true` and grant access with Cosmos DB SQL role assignments (`sqlRoleAssignments`)",
+    disable_local_auth: "set `properties.disableLocalAuth: true`",
+    data_role_route,
     disable_key_metadata_writes: "set `properties.disableKeyBasedMetadataWriteAccess: true` and manage databases and containers through Azure Resource Manager instead",
     data_actions: "list the concrete actions the role needs in `properties.permissions[].dataActions`",
     database_scope: "scope the assignment to a database or container: `<account id>/dbs/<database>` or `<account id>/dbs/<database>/colls/<container>`",
@@ -49,6 +92,16 @@ pub static HINTS: Hints = Hints {
     diagnostic_settings: "add a `Microsoft.Insights/diagnosticSettings` resource whose `scope` is the account, with `logs` for the categories you audit",
     private_endpoint: "add a `Microsoft.Network/privateEndpoints` resource whose `privateLinkServiceConnections` have `privateLinkServiceId` set to the account's id and `groupIds: ['Sql']` (or the account's API)",
 };
+
+fn data_role_route(api: Option<DataApi>) -> String {
+    match api {
+        Some(api) => format!(
+            "grant access with Microsoft Entra role assignments (`Microsoft.DocumentDB/databaseAccounts/{}`)",
+            api.info().assignments
+        ),
+        None => "grant access with Microsoft Entra role assignments of the account's API (`sqlRoleAssignments`, `tableRoleAssignments`, `cassandraRoleAssignments`, `gremlinRoleAssignments` or `mongoMIRoleAssignments`)".into(),
+    }
+}
 
 /// Builds the inventory of one unit. `env` resolves the unit's names; `resources` are its
 /// resources in ARM shape (other types are ignored). Each resource is expanded into the
@@ -99,14 +152,21 @@ fn build_with(
             b.account(s);
         }
     }
-    for i in of_type(ROLE_DEFINITION) {
+    // Definitions first, so that assignments find them.
+    let roles: Vec<(usize, DataApi, bool)> = resources
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !r.resource.existing)
+        .filter_map(|(i, r)| role_type(&r.resource.rtype).map(|(api, def)| (i, api, def)))
+        .collect();
+    for &(i, api, _) in roles.iter().filter(|r| r.2) {
         for s in b.expand(i, &strict) {
-            b.role_definition(s);
+            b.role_definition(s, api);
         }
     }
-    for i in of_type(ROLE_ASSIGNMENT) {
+    for &(i, api, _) in roles.iter().filter(|r| !r.2) {
         for s in b.expand(i, &strict) {
-            b.role_assignment(s);
+            b.role_assignment(s, api);
         }
     }
     if protections {
@@ -408,7 +468,7 @@ impl<'u> Builder<'u> {
         self.account_of_key(s.as_sym()?.resource, depth + 1)
     }
 
-    fn role_definition(&mut self, s: usize) {
+    fn role_definition(&mut self, s: usize, api: DataApi) {
         let i = self.slots[s].res;
         let header = self.res(s).resource.header;
         let (declared, address, existence) = self.names(s);
@@ -417,6 +477,13 @@ impl<'u> Builder<'u> {
         let role_name = self
             .at(s, &[Step::Key("properties"), Step::Key("roleName")])
             .and_then(|f| f.value.as_str());
+        let built_in = self
+            .at(s, &[Step::Key("properties"), Step::Key("type")])
+            .and_then(|f| f.value.as_str())
+            .is_some_and(|t| t.eq_ignore_ascii_case("BuiltInRole"))
+            || role_id
+                .as_deref()
+                .is_some_and(|g| g == api.info().reader || g == api.info().contributor);
         let found = self.all(
             s,
             &[
@@ -436,8 +503,9 @@ impl<'u> Builder<'u> {
         let account = self.account_of(s);
         self.role_defs
             .entry(ResKey(i as u32))
-            .or_insert(self.inv.sql_role_definitions.len());
-        self.inv.sql_role_definitions.push(SqlRoleDefinition {
+            .or_insert(self.inv.role_definitions.len());
+        self.inv.role_definitions.push(RoleDefinition {
+            api,
             address: declared,
             instance: address,
             existence,
@@ -445,28 +513,24 @@ impl<'u> Builder<'u> {
             hints: &HINTS,
             role_id,
             role_name,
+            built_in,
             data_actions,
             account,
         });
     }
 
     fn symbol_kind(&self, s: &Symbol) -> SymbolKind {
-        match (self.rtype_of(s.resource), s.attr.as_str()) {
-            (ACCOUNT, "id") => SymbolKind::AccountId,
-            (DATABASE, "id") => SymbolKind::DatabaseId,
-            (CONTAINER, "id") => SymbolKind::ContainerId,
-            _ => SymbolKind::Other,
-        }
+        symbol_kind_of(self.rtype_of(s.resource), &s.attr)
     }
 
-    fn role_assignment(&mut self, s: usize) {
+    fn role_assignment(&mut self, s: usize, api: DataApi) {
         let header = self.res(s).resource.header;
         let (declared, address, existence) = self.names(s);
         let (role, role_span) = match self.at(s, &[Step::Key("properties"), Step::Key("roleDefinitionId")]) {
             None => (RoleRef::Unknown, header),
             Some(f) => {
                 let role = match &f.value.kind {
-                    Kind::Str(s) => self.role_ref(s),
+                    Kind::Str(s) => self.role_ref(s, api),
                     _ => RoleRef::Unknown,
                 };
                 let span = f.expr_span.unwrap_or(f.use_span);
@@ -483,8 +547,12 @@ impl<'u> Builder<'u> {
         let found = self.at(s, &[Step::Key("properties"), Step::Key("scope")]);
         let scope = super::scope_fact(found.as_ref(), header, |sym| self.symbol_kind(sym));
         self.note_unknown(&scope, format!("`scope` of `{address}`"));
+        let principal = self
+            .at(s, &[Step::Key("properties"), Step::Key("principalId")])
+            .map(|f| f.fact(|v| v.as_str()));
         let account = self.account_of(s);
-        self.inv.sql_role_assignments.push(SqlRoleAssignment {
+        self.inv.role_assignments.push(RoleAssignment {
+            api,
             address: declared,
             instance: address,
             existence,
@@ -493,11 +561,12 @@ impl<'u> Builder<'u> {
             role,
             role_span,
             scope,
+            principal,
             account,
         });
     }
 
-    fn role_ref(&self, s: &PStr) -> RoleRef {
+    fn role_ref(&self, s: &PStr, api: DataApi) -> RoleRef {
         // A role definition referenced as an `existing` resource (a built-in role, or one
         // defined elsewhere) is known by the GUID its name ends with.
         if let Some(sym) = s.as_sym().filter(|sym| sym.attr == "id") {
@@ -505,16 +574,16 @@ impl<'u> Builder<'u> {
             let existing_def = self
                 .resources
                 .get(i)
-                .is_some_and(|r| r.resource.existing && r.resource.rtype == ROLE_DEFINITION);
+                .is_some_and(|r| r.resource.existing && role_type(&r.resource.rtype) == Some((api, true)));
             if existing_def {
                 let name = self.decl_at(i, &[Step::Key("name")]).and_then(|f| f.value.as_pstr());
                 return match name.as_ref().and_then(last_segment_guid) {
-                    Some(guid) => cosmos::role_ref_by_guid(&PStr::lit(guid), &self.inv.sql_role_definitions),
+                    Some(guid) => cosmos::role_ref_of_guid(&guid, api, &self.inv.role_definitions),
                     None => RoleRef::Unknown,
                 };
             }
         }
-        super::role_ref(s, &self.role_defs, &self.inv.sql_role_definitions)
+        super::role_ref(s, api, &self.role_defs, &self.inv.role_definitions)
     }
 }
 

@@ -15,8 +15,8 @@ use std::rc::Rc;
 use super::cosmos::{self, SymbolKind};
 use super::extract::{Body, Found, Step};
 use super::{
-    CosmosAccount, DiagnosticSetting, Entries, Fact, Hints, Inventory, Network, PrivateEndpoint, PublicAccess, RoleRef,
-    SqlRoleAssignment, SqlRoleDefinition, Target, Unresolved,
+    CosmosAccount, DataApi, DiagnosticSetting, Entries, Fact, Hints, Inventory, Network, PrivateEndpoint, PublicAccess,
+    RoleAssignment, RoleDefinition, RoleRef, Target, Unresolved,
 };
 use crate::eval::terraform::TfUnit;
 use crate::eval::{Evaluator, Kind, PStr, Piece, ResKey, Scope, Symbol, UnitResource};
@@ -25,16 +25,30 @@ use crate::ir::{Expr, ExprKind, Field, Resource};
 const ACCOUNT: &str = "azurerm_cosmosdb_account";
 const ROLE_DEFINITION: &str = "azurerm_cosmosdb_sql_role_definition";
 const ROLE_ASSIGNMENT: &str = "azurerm_cosmosdb_sql_role_assignment";
-const DATABASE: &str = "azurerm_cosmosdb_sql_database";
 const DIAGNOSTIC_SETTING: &str = "azurerm_monitor_diagnostic_setting";
 const PRIVATE_ENDPOINT: &str = "azurerm_private_endpoint";
 /// How unresolved targets are named (see [`super::OPT_IN_UNRESOLVED`]).
 const DIAGNOSTICS: &str = "diagnostic setting";
 const ENDPOINT: &str = "private endpoint";
-const CONTAINER: &str = "azurerm_cosmosdb_sql_container";
+
+/// azurerm resources whose `id`, inside an assignment scope, names a database or a container.
+/// (azurerm has role resources only for NoSQL and MongoDB native RBAC; the other APIs'
+/// role types are written as `azapi_resource`, read by the ARM mapping.)
+const SCOPE_TYPES: &[(&str, SymbolKind)] = &[
+    ("azurerm_cosmosdb_sql_database", SymbolKind::DatabaseId),
+    ("azurerm_cosmosdb_sql_container", SymbolKind::ContainerId),
+    ("azurerm_cosmosdb_cassandra_keyspace", SymbolKind::DatabaseId),
+    ("azurerm_cosmosdb_cassandra_table", SymbolKind::ContainerId),
+    ("azurerm_cosmosdb_gremlin_database", SymbolKind::DatabaseId),
+    ("azurerm_cosmosdb_gremlin_graph", SymbolKind::ContainerId),
+    ("azurerm_cosmosdb_mongo_database", SymbolKind::DatabaseId),
+    ("azurerm_cosmosdb_mongo_collection", SymbolKind::ContainerId),
+    ("azurerm_cosmosdb_table", SymbolKind::ContainerId),
+];
 
 pub static HINTS: Hints = Hints {
-    disable_local_auth: "set `local_authentication_disabled = true` (azurerm 5.x: `local_authentication_enabled = false`) and grant access with `azurerm_cosmosdb_sql_role_assignment`",
+    disable_local_auth: "set `local_authentication_disabled = true` (azurerm 5.x: `local_authentication_enabled = false`)",
+    data_role_route,
     disable_key_metadata_writes: "set `access_key_metadata_writes_enabled = false` and manage databases and containers through Azure Resource Manager (Terraform) instead",
     data_actions: "list the concrete actions the role needs in `permissions { data_actions = [...] }`",
     database_scope: "scope the assignment to a database or container: `scope = \"${azurerm_cosmosdb_account.<name>.id}/dbs/<database>\"`",
@@ -46,6 +60,18 @@ pub static HINTS: Hints = Hints {
     diagnostic_settings: "add an `azurerm_monitor_diagnostic_setting` with `target_resource_id = azurerm_cosmosdb_account.<name>.id` and an `enabled_log` for the categories you audit",
     private_endpoint: "add an `azurerm_private_endpoint` whose `private_service_connection` has `private_connection_resource_id = azurerm_cosmosdb_account.<name>.id` and `subresource_names = [\"Sql\"]` (or the account's API)",
 };
+
+/// azurerm has role assignments only for NoSQL; the other APIs' are azapi resources.
+fn data_role_route(api: Option<DataApi>) -> String {
+    match api {
+        Some(DataApi::Sql) => "grant access with `azurerm_cosmosdb_sql_role_assignment`".into(),
+        Some(api) => format!(
+            "grant access with an `azapi_resource` of type `Microsoft.DocumentDB/databaseAccounts/{}` (azurerm has no resource for it)",
+            api.info().assignments
+        ),
+        None => "grant access with the role assignments of the account's API (`azurerm_cosmosdb_sql_role_assignment`, or an `azapi_resource` of type `Microsoft.DocumentDB/databaseAccounts/<api>RoleAssignments`)".into(),
+    }
+}
 
 pub fn build(unit: &TfUnit) -> (Inventory, Vec<Unresolved>) {
     let ev = Evaluator::new(unit);
@@ -462,6 +488,11 @@ impl<'u> Builder<'u> {
             .and_then(|f| f.value.as_str())
             .map(|s| s.to_ascii_lowercase());
         let role_name = self.find(i, &[Step::Key("name")]).and_then(|f| f.value.as_str());
+        // `type` defaults to `CustomRole`.
+        let built_in = self
+            .find(i, &[Step::Key("type")])
+            .and_then(|f| f.value.as_str())
+            .is_some_and(|t| t.eq_ignore_ascii_case("BuiltInRole"));
         let mut data_actions = Vec::new();
         for f in self.find_all(
             i,
@@ -479,8 +510,9 @@ impl<'u> Builder<'u> {
         let account = self.account_of(i);
         self.role_defs
             .entry(ResKey(res as u32))
-            .or_insert(self.inv.sql_role_definitions.len());
-        self.inv.sql_role_definitions.push(SqlRoleDefinition {
+            .or_insert(self.inv.role_definitions.len());
+        self.inv.role_definitions.push(RoleDefinition {
+            api: DataApi::Sql,
             address: declared,
             instance: address,
             existence,
@@ -488,6 +520,7 @@ impl<'u> Builder<'u> {
             hints: &HINTS,
             role_id,
             role_name,
+            built_in,
             data_actions,
             account,
         });
@@ -503,9 +536,11 @@ impl<'u> Builder<'u> {
             .rtype
             .as_str();
         match (rtype, s.attr.as_str()) {
-            (ACCOUNT | super::arm::ACCOUNT, "id") => SymbolKind::AccountId,
-            (DATABASE | super::arm::DATABASE, "id") => SymbolKind::DatabaseId,
-            (CONTAINER | super::arm::CONTAINER, "id") => SymbolKind::ContainerId,
+            (ACCOUNT, "id") => SymbolKind::AccountId,
+            (_, "id") => SCOPE_TYPES
+                .iter()
+                .find(|(t, _)| *t == rtype)
+                .map_or_else(|| super::arm::symbol_kind_of(rtype, "id"), |(_, k)| *k),
             _ => SymbolKind::Other,
         }
     }
@@ -545,7 +580,11 @@ impl<'u> Builder<'u> {
         let scope = super::scope_fact(found.as_ref(), header, |sym| self.symbol_kind(sym));
         self.note_unknown(&scope, || format!("`scope` of `{address}`"));
         let account = self.account_of(i).or(account_from_scope);
-        self.inv.sql_role_assignments.push(SqlRoleAssignment {
+        let principal = self
+            .find(i, &[Step::Key("principal_id")])
+            .map(|f| f.fact(|v| v.as_str()));
+        self.inv.role_assignments.push(RoleAssignment {
+            api: DataApi::Sql,
             address: declared,
             instance: address,
             existence,
@@ -554,12 +593,13 @@ impl<'u> Builder<'u> {
             role,
             role_span,
             scope,
+            principal,
             account,
         });
     }
 
     fn role_ref(&self, s: &PStr) -> RoleRef {
-        super::role_ref(s, &self.role_defs, &self.inv.sql_role_definitions)
+        super::role_ref(s, DataApi::Sql, &self.role_defs, &self.inv.role_definitions)
     }
 }
 

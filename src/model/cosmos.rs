@@ -6,6 +6,305 @@ use crate::eval::{PStr, Piece};
 
 pub const DATA_ACTION_PREFIX: &str = "Microsoft.DocumentDB/databaseAccounts/";
 
+/// Which data-plane role system a role definition or assignment belongs to. Each is a pair of
+/// child resource types of the account with the same schema (`roleName`, `type`,
+/// `assignableScopes`, `permissions[].dataActions`; assignments `roleDefinitionId`, `scope`,
+/// `principalId`), but its own data actions and built-in role ids. Sources: bicep-types-az
+/// `microsoft.documentdb` 2026-03-15, and each API's "data plane security reference" on
+/// Microsoft Learn (cited in rules/CDB003.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DataApi {
+    /// `sqlRoleDefinitions` / `sqlRoleAssignments` (API for NoSQL).
+    Sql,
+    /// `tableRoleDefinitions` / `tableRoleAssignments`.
+    Table,
+    /// `cassandraRoleDefinitions` / `cassandraRoleAssignments`.
+    Cassandra,
+    /// `gremlinRoleDefinitions` / `gremlinRoleAssignments`.
+    Gremlin,
+    /// `mongoMIRoleDefinitions` / `mongoMIRoleAssignments` (MongoDB with Microsoft Entra ID).
+    MongoMi,
+}
+
+/// What Azure documents for one [`DataApi`].
+pub struct DataApiInfo {
+    pub api: DataApi,
+    /// The definition type's last segment as Azure writes it (`sqlRoleDefinitions`).
+    pub definitions: &'static str,
+    pub assignments: &'static str,
+    /// The account API it grants access to.
+    pub account_api: ApiKind,
+    /// Every concrete data action (suffixes after [`DATA_ACTION_PREFIX`]).
+    pub actions: &'static [&'static str],
+    /// The actions that only read.
+    pub read_only: &'static [&'static str],
+    /// Built-in Data Reader and Data Contributor GUIDs.
+    pub reader: &'static str,
+    pub contributor: &'static str,
+    /// The data actions of the built-in Reader and Contributor (patterns; suffixes).
+    pub reader_actions: &'static [&'static str],
+    pub contributor_actions: &'static [&'static str],
+}
+
+/// Concrete data actions of Table, Cassandra, Gremlin and MongoDB (Entra): the same shape
+/// with the API's segment (`tables`, `cassandra`, `gremlin`, `mongoMI`).
+macro_rules! entity_api_actions {
+    ($seg:literal) => {
+        &[
+            "readMetadata",
+            concat!($seg, "/write"),
+            concat!($seg, "/delete"),
+            concat!($seg, "/containers/write"),
+            concat!($seg, "/containers/delete"),
+            concat!($seg, "/containers/executeQuery"),
+            concat!($seg, "/containers/executeStoredProcedure"),
+            concat!($seg, "/containers/readChangeFeed"),
+            concat!($seg, "/containers/manageConflicts"),
+            concat!($seg, "/containers/entities/create"),
+            concat!($seg, "/containers/entities/read"),
+            concat!($seg, "/containers/entities/replace"),
+            concat!($seg, "/containers/entities/upsert"),
+            concat!($seg, "/containers/entities/delete"),
+            "throughputSettings/read",
+            "throughputSettings/write",
+        ]
+    };
+}
+
+macro_rules! entity_api_read_only {
+    ($seg:literal) => {
+        &[
+            "readMetadata",
+            concat!($seg, "/containers/executeQuery"),
+            concat!($seg, "/containers/readChangeFeed"),
+            concat!($seg, "/containers/entities/read"),
+            "throughputSettings/read",
+        ]
+    };
+}
+
+pub const BUILT_IN_READER: &str = "00000000-0000-0000-0000-000000000001";
+pub const BUILT_IN_CONTRIBUTOR: &str = "00000000-0000-0000-0000-000000000002";
+/// Reader and Contributor of Cassandra, Gremlin and MongoDB (Entra).
+pub const BUILT_IN_READER_3: &str = "00000000-0000-0000-0000-000000000003";
+pub const BUILT_IN_CONTRIBUTOR_4: &str = "00000000-0000-0000-0000-000000000004";
+
+pub static DATA_APIS: &[DataApiInfo] = &[
+    DataApiInfo {
+        api: DataApi::Sql,
+        definitions: "sqlRoleDefinitions",
+        assignments: "sqlRoleAssignments",
+        account_api: ApiKind::NoSql,
+        actions: DATA_ACTIONS,
+        read_only: READ_ONLY,
+        reader: BUILT_IN_READER,
+        contributor: BUILT_IN_CONTRIBUTOR,
+        reader_actions: &[
+            "readMetadata",
+            "sqlDatabases/containers/executeQuery",
+            "sqlDatabases/containers/readChangeFeed",
+            "sqlDatabases/containers/items/read",
+        ],
+        contributor_actions: &[
+            "readMetadata",
+            "sqlDatabases/containers/*",
+            "sqlDatabases/containers/items/*",
+        ],
+    },
+    DataApiInfo {
+        api: DataApi::Table,
+        definitions: "tableRoleDefinitions",
+        assignments: "tableRoleAssignments",
+        account_api: ApiKind::Table,
+        actions: entity_api_actions!("tables"),
+        read_only: entity_api_read_only!("tables"),
+        reader: BUILT_IN_READER,
+        contributor: BUILT_IN_CONTRIBUTOR,
+        reader_actions: &[
+            "readMetadata",
+            "tables/containers/executeQuery",
+            "tables/containers/readChangeFeed",
+            "tables/containers/entities/read",
+        ],
+        contributor_actions: &[
+            "readMetadata",
+            "tables/*",
+            "tables/containers/*",
+            "tables/containers/entities/*",
+        ],
+    },
+    DataApiInfo {
+        api: DataApi::Cassandra,
+        definitions: "cassandraRoleDefinitions",
+        assignments: "cassandraRoleAssignments",
+        account_api: ApiKind::Cassandra,
+        actions: entity_api_actions!("cassandra"),
+        read_only: entity_api_read_only!("cassandra"),
+        reader: BUILT_IN_READER_3,
+        contributor: BUILT_IN_CONTRIBUTOR_4,
+        reader_actions: &[
+            "readMetadata",
+            "throughputSettings/read",
+            "cassandra/containers/executeQuery",
+            "cassandra/containers/readChangeFeed",
+            "cassandra/containers/entities/read",
+        ],
+        contributor_actions: &[
+            "readMetadata",
+            "throughputSettings/read",
+            "throughputSettings/write",
+            "cassandra/*",
+        ],
+    },
+    DataApiInfo {
+        api: DataApi::Gremlin,
+        definitions: "gremlinRoleDefinitions",
+        assignments: "gremlinRoleAssignments",
+        account_api: ApiKind::Gremlin,
+        actions: entity_api_actions!("gremlin"),
+        read_only: entity_api_read_only!("gremlin"),
+        reader: BUILT_IN_READER_3,
+        contributor: BUILT_IN_CONTRIBUTOR_4,
+        reader_actions: &[
+            "readMetadata",
+            "throughputSettings/read",
+            "gremlin/containers/executeQuery",
+            "gremlin/containers/readChangeFeed",
+            "gremlin/containers/entities/read",
+        ],
+        contributor_actions: &[
+            "readMetadata",
+            "throughputSettings/read",
+            "throughputSettings/write",
+            "gremlin/*",
+        ],
+    },
+    DataApiInfo {
+        api: DataApi::MongoMi,
+        definitions: "mongoMIRoleDefinitions",
+        assignments: "mongoMIRoleAssignments",
+        account_api: ApiKind::Mongo,
+        actions: entity_api_actions!("mongoMI"),
+        read_only: entity_api_read_only!("mongoMI"),
+        reader: BUILT_IN_READER_3,
+        contributor: BUILT_IN_CONTRIBUTOR_4,
+        reader_actions: &[
+            "readMetadata",
+            "throughputSettings/read",
+            "mongoMI/containers/executeQuery",
+            "mongoMI/containers/readChangeFeed",
+            "mongoMI/containers/entities/read",
+        ],
+        contributor_actions: &[
+            "readMetadata",
+            "throughputSettings/read",
+            "throughputSettings/write",
+            "mongoMI/*",
+        ],
+    },
+];
+
+impl DataApi {
+    pub fn info(self) -> &'static DataApiInfo {
+        DATA_APIS
+            .iter()
+            .find(|i| i.api == self)
+            .expect("every DataApi is in DATA_APIS")
+    }
+
+    /// The data-plane role system of an account API (MongoDB: Microsoft Entra ID, `mongoMI`).
+    pub fn of_account(api: ApiKind) -> Option<DataApi> {
+        DATA_APIS.iter().find(|i| i.account_api == api).map(|i| i.api)
+    }
+
+    /// `Table`, `NoSQL`: the account API it is for.
+    pub fn label(self) -> &'static str {
+        self.info().account_api.label()
+    }
+
+    /// The definition type after the prefix, in lower case (`sqlroledefinitions`).
+    pub fn by_definition_segment(seg: &str) -> Option<DataApi> {
+        DATA_APIS
+            .iter()
+            .find(|i| i.definitions.eq_ignore_ascii_case(seg))
+            .map(|i| i.api)
+    }
+
+    /// The concrete actions a wildcard data action grants in this API; `None` when `action`
+    /// is not a wildcard (or a wildcard outside this API's data actions).
+    pub fn wildcard_expansion(self, action: &str) -> Option<Vec<&'static str>> {
+        let action = action.trim();
+        let prefix = action.strip_suffix('*')?;
+        let matched = self.matching(prefix);
+        (!matched.is_empty()).then_some(matched)
+    }
+
+    /// The concrete actions whose full name starts with `prefix` (case-insensitively).
+    fn matching(self, prefix: &str) -> Vec<&'static str> {
+        let lower = prefix.to_ascii_lowercase();
+        let full_prefix = DATA_ACTION_PREFIX.to_ascii_lowercase();
+        self.info()
+            .actions
+            .iter()
+            .filter(|a| format!("{full_prefix}{}", a.to_ascii_lowercase()).starts_with(&lower))
+            .copied()
+            .collect()
+    }
+
+    /// The concrete actions one data action grants: a wildcard's expansion, the action
+    /// itself when it is one of this API's, else nothing.
+    pub fn expand(self, action: &str) -> Vec<&'static str> {
+        if let Some(e) = self.wildcard_expansion(action) {
+            return e;
+        }
+        let lower = action.trim().to_ascii_lowercase();
+        let Some(suffix) = lower.strip_prefix(&DATA_ACTION_PREFIX.to_ascii_lowercase()) else {
+            return Vec::new();
+        };
+        self.info()
+            .actions
+            .iter()
+            .filter(|a| a.eq_ignore_ascii_case(suffix))
+            .copied()
+            .collect()
+    }
+
+    /// Whether a data action (concrete or wildcard) lets the holder change data or
+    /// resources. An action of the Cosmos prefix this API does not list counts as writing.
+    pub fn is_write_action(self, action: &str) -> bool {
+        let read_only = self.info().read_only;
+        match self.wildcard_expansion(action) {
+            Some(expanded) => expanded.iter().any(|a| !read_only.contains(a)),
+            None => {
+                let lower = action.trim().to_ascii_lowercase();
+                let Some(suffix) = lower.strip_prefix(&DATA_ACTION_PREFIX.to_ascii_lowercase()) else {
+                    return false;
+                };
+                !read_only.iter().any(|r| r.eq_ignore_ascii_case(suffix))
+            }
+        }
+    }
+
+    /// The concrete actions of a built-in role's patterns.
+    pub fn built_in_actions(self, contributor: bool) -> Vec<&'static str> {
+        let info = self.info();
+        let patterns = if contributor {
+            info.contributor_actions
+        } else {
+            info.reader_actions
+        };
+        let mut out: Vec<&'static str> = Vec::new();
+        for p in patterns {
+            for a in self.expand(&format!("{DATA_ACTION_PREFIX}{p}")) {
+                if !out.contains(&a) {
+                    out.push(a);
+                }
+            }
+        }
+        out
+    }
+}
+
 /// Every concrete Cosmos DB for NoSQL data action (suffixes after [`DATA_ACTION_PREFIX`]).
 /// Source: "Configure role-based access control with Microsoft Entra ID for your Azure
 /// Cosmos DB account", permission model.
@@ -30,41 +329,9 @@ const READ_ONLY: &[&str] = &[
     "sqlDatabases/containers/items/read",
 ];
 
-pub const BUILT_IN_READER: &str = "00000000-0000-0000-0000-000000000001";
-pub const BUILT_IN_CONTRIBUTOR: &str = "00000000-0000-0000-0000-000000000002";
-
-/// The concrete actions a wildcard data action grants; `None` when `action` is not a
-/// wildcard (or a wildcard outside Cosmos DB's data actions).
-pub fn wildcard_expansion(action: &str) -> Option<Vec<&'static str>> {
-    let action = action.trim();
-    let prefix = action.strip_suffix('*')?;
-    let lower = prefix.to_ascii_lowercase();
-    let full_prefix = DATA_ACTION_PREFIX.to_ascii_lowercase();
-    let matched: Vec<&'static str> = DATA_ACTIONS
-        .iter()
-        .filter(|a| format!("{full_prefix}{}", a.to_ascii_lowercase()).starts_with(&lower))
-        .copied()
-        .collect();
-    (!matched.is_empty()).then_some(matched)
-}
-
-/// Whether a data action (concrete or wildcard) lets the holder change data.
-pub fn is_write_action(action: &str) -> bool {
-    match wildcard_expansion(action) {
-        Some(expanded) => expanded.iter().any(|a| !READ_ONLY.contains(a)),
-        None => {
-            let lower = action.trim().to_ascii_lowercase();
-            let Some(suffix) = lower.strip_prefix(&DATA_ACTION_PREFIX.to_ascii_lowercase()) else {
-                return false;
-            };
-            !READ_ONLY.iter().any(|r| r.eq_ignore_ascii_case(suffix))
-        }
-    }
-}
-
-/// The role GUID at the end of a role definition id
+/// The role GUID at the end of a role definition id of `api`
 /// (`…/sqlRoleDefinitions/<guid>`, or a bare GUID).
-pub fn role_guid(id: &PStr) -> Option<String> {
+pub fn role_guid(id: &PStr, api: DataApi) -> Option<String> {
     let Some(Piece::Lit(last)) = id.0.last() else {
         return None;
     };
@@ -73,7 +340,10 @@ pub fn role_guid(id: &PStr) -> Option<String> {
             let before = &last[..i];
             // `…/sqlRoleDefinitions/<guid>` — the segment before must be the collection,
             // unless the whole id is a bare GUID.
-            if !before.to_ascii_lowercase().ends_with("sqlroledefinitions") {
+            if !before
+                .to_ascii_lowercase()
+                .ends_with(&api.info().definitions.to_ascii_lowercase())
+            {
                 return None;
             }
             &last[i + 1..]
@@ -93,18 +363,32 @@ pub fn is_guid(s: &str) -> bool {
             .all(|(n, p)| p.len() == *n && p.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
-/// The role a role definition id names, by the GUID at its end: built-in, one of
-/// `defined`, or an id defined nowhere in the inputs.
-pub fn role_ref_by_guid(id: &PStr, defined: &[super::SqlRoleDefinition]) -> super::RoleRef {
+/// The role a role definition id of `api` names, by the GUID at its end: built-in (per
+/// API: `…0001`/`…0002` for NoSQL and Table, `…0003`/`…0004` for the others), one of
+/// `defined` of the same API, or an id defined nowhere in the inputs.
+pub fn role_ref_by_guid(id: &PStr, api: DataApi, defined: &[super::RoleDefinition]) -> super::RoleRef {
+    match role_guid(id, api) {
+        Some(g) => role_ref_of_guid(&g, api, defined),
+        None => super::RoleRef::Unknown,
+    }
+}
+
+/// The role a GUID names in `api`.
+pub fn role_ref_of_guid(guid: &str, api: DataApi, defined: &[super::RoleDefinition]) -> super::RoleRef {
     use super::RoleRef;
-    match role_guid(id) {
-        Some(g) if g == BUILT_IN_READER => RoleRef::BuiltInReader,
-        Some(g) if g == BUILT_IN_CONTRIBUTOR => RoleRef::BuiltInContributor,
-        Some(g) => match defined.iter().position(|d| d.role_id.as_deref() == Some(g.as_str())) {
-            Some(d) => RoleRef::Custom(d),
-            None => RoleRef::UnknownId(g),
-        },
-        None => RoleRef::Unknown,
+    let info = api.info();
+    if guid == info.reader {
+        return RoleRef::BuiltInReader;
+    }
+    if guid == info.contributor {
+        return RoleRef::BuiltInContributor;
+    }
+    match defined
+        .iter()
+        .position(|d| d.api == api && d.role_id.as_deref() == Some(guid))
+    {
+        Some(d) => RoleRef::Custom(d),
+        None => RoleRef::UnknownId(guid.to_string()),
     }
 }
 
@@ -210,6 +494,7 @@ mod tests {
 
     #[test]
     fn wildcards_expand_to_concrete_actions() {
+        let wildcard_expansion = |a: &str| DataApi::Sql.wildcard_expansion(a);
         let items =
             wildcard_expansion("Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/items/*").unwrap();
         assert_eq!(items.len(), 5);
@@ -229,6 +514,7 @@ mod tests {
 
     #[test]
     fn write_actions() {
+        let is_write_action = |a: &str| DataApi::Sql.is_write_action(a);
         assert!(is_write_action(
             "Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/items/create"
         ));
@@ -247,9 +533,63 @@ mod tests {
             Piece::Unknown,
             Piece::Lit("/sqlRoleDefinitions/00000000-0000-0000-0000-000000000002".into()),
         ]);
-        assert_eq!(role_guid(&id).as_deref(), Some(BUILT_IN_CONTRIBUTOR));
-        assert_eq!(role_guid(&PStr::lit(BUILT_IN_READER)).as_deref(), Some(BUILT_IN_READER));
-        assert_eq!(role_guid(&PStr::lit("/x/00000000-0000-0000-0000-000000000002")), None);
+        assert_eq!(role_guid(&id, DataApi::Sql).as_deref(), Some(BUILT_IN_CONTRIBUTOR));
+        assert_eq!(role_guid(&id, DataApi::Table), None);
+        assert_eq!(
+            role_guid(&PStr::lit(BUILT_IN_READER), DataApi::Sql).as_deref(),
+            Some(BUILT_IN_READER)
+        );
+        assert_eq!(
+            role_guid(&PStr::lit("/x/00000000-0000-0000-0000-000000000002"), DataApi::Sql),
+            None
+        );
+        let cassandra = PStr::lit("/a/cassandraRoleDefinitions/00000000-0000-0000-0000-000000000004");
+        assert_eq!(
+            role_ref_by_guid(&cassandra, DataApi::Cassandra, &[]),
+            crate::model::RoleRef::BuiltInContributor
+        );
+        // `…0004` is not a built-in of NoSQL.
+        assert_eq!(
+            role_ref_of_guid(BUILT_IN_CONTRIBUTOR_4, DataApi::Sql, &[]),
+            crate::model::RoleRef::UnknownId(BUILT_IN_CONTRIBUTOR_4.into())
+        );
+    }
+
+    #[test]
+    fn every_api_expands_its_own_wildcards() {
+        let p = DATA_ACTION_PREFIX;
+        for info in DATA_APIS {
+            let all = info.api.wildcard_expansion("*").unwrap();
+            assert_eq!(all.len(), info.actions.len(), "{:?}", info.api);
+            assert!(info.read_only.iter().all(|r| info.actions.contains(r)));
+            // The built-in Reader only reads; the Contributor writes.
+            assert!(info
+                .api
+                .built_in_actions(false)
+                .iter()
+                .all(|a| info.read_only.contains(a)));
+            assert!(info
+                .api
+                .built_in_actions(true)
+                .iter()
+                .any(|a| !info.read_only.contains(a)));
+        }
+        let entities = DataApi::Table
+            .wildcard_expansion(&format!("{p}tables/containers/entities/*"))
+            .unwrap();
+        assert_eq!(entities.len(), 5);
+        assert!(DataApi::Table
+            .wildcard_expansion(&format!("{p}sqlDatabases/containers/*"))
+            .is_none());
+        let keyspaces = DataApi::Cassandra
+            .wildcard_expansion(&format!("{p}cassandra/*"))
+            .unwrap();
+        assert!(keyspaces.contains(&"cassandra/delete"));
+        assert!(!keyspaces.contains(&"throughputSettings/write"));
+        assert!(DataApi::Gremlin.is_write_action(&format!("{p}throughputSettings/write")));
+        assert!(!DataApi::MongoMi.is_write_action(&format!("{p}mongoMI/containers/entities/read")));
+        // Action strings compare without case (built-ins write `ExecuteQuery`).
+        assert!(!DataApi::Cassandra.is_write_action(&format!("{p}cassandra/containers/ExecuteQuery")));
     }
 
     #[test]

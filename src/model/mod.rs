@@ -12,6 +12,8 @@ pub mod extract;
 mod lists;
 pub mod network;
 
+pub use cosmos::DataApi;
+
 use crate::eval::Via;
 use crate::source::Span;
 
@@ -134,7 +136,11 @@ impl ApiKind {
 /// help text so the advice is concrete without the rule knowing the format.
 #[derive(Debug)]
 pub struct Hints {
+    /// The setting that turns keys off.
     pub disable_local_auth: &'static str,
+    /// How to grant Microsoft Entra data-plane access to an account of an API (`None`: the
+    /// API is not known): the role assignment resource to create.
+    pub data_role_route: fn(Option<DataApi>) -> String,
     pub disable_key_metadata_writes: &'static str,
     pub data_actions: &'static str,
     pub database_scope: &'static str,
@@ -151,7 +157,7 @@ pub struct Hints {
 
 /// Index of an account in [`Inventory::accounts`].
 pub type AccountIdx = usize;
-/// Index of a definition in [`Inventory::sql_role_definitions`].
+/// Index of a definition in [`Inventory::role_definitions`].
 pub type RoleDefIdx = usize;
 
 #[derive(Clone, Debug)]
@@ -318,8 +324,12 @@ pub struct PrivateEndpoint {
     pub targets: Vec<Target>,
 }
 
+/// A data-plane role definition of any API ([`DataApi`]): `sqlRoleDefinitions`,
+/// `tableRoleDefinitions`, `cassandraRoleDefinitions`, `gremlinRoleDefinitions`,
+/// `mongoMIRoleDefinitions`, `azurerm_cosmosdb_sql_role_definition`.
 #[derive(Clone, Debug)]
-pub struct SqlRoleDefinition {
+pub struct RoleDefinition {
+    pub api: DataApi,
     pub address: String,
     pub instance: String,
     pub existence: Vec<Via>,
@@ -328,6 +338,9 @@ pub struct SqlRoleDefinition {
     /// The definition's GUID, when written.
     pub role_id: Option<String>,
     pub role_name: Option<String>,
+    /// `type: 'BuiltInRole'` (a portal export of a built-in role, which the service owns), or
+    /// the GUID of the API's built-in Reader or Contributor.
+    pub built_in: bool,
     /// Each data action as written (one per array element).
     pub data_actions: Vec<Fact<String>>,
     pub account: Option<AccountIdx>,
@@ -336,9 +349,10 @@ pub struct SqlRoleDefinition {
 /// Which role an assignment grants.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RoleRef {
-    /// `00000000-0000-0000-0000-000000000001`
+    /// The API's built-in Data Reader (`…0001` for NoSQL and Table, `…0003` for Cassandra,
+    /// Gremlin and MongoDB).
     BuiltInReader,
-    /// `00000000-0000-0000-0000-000000000002`
+    /// The API's built-in Data Contributor (`…0002`, or `…0004`).
     BuiltInContributor,
     Custom(RoleDefIdx),
     /// A literal id that is neither built in nor defined in the inputs.
@@ -357,8 +371,10 @@ pub enum AssignmentScope {
     Container(Option<String>, Option<String>),
 }
 
+/// A data-plane role assignment of any API ([`DataApi`]).
 #[derive(Clone, Debug)]
-pub struct SqlRoleAssignment {
+pub struct RoleAssignment {
+    pub api: DataApi,
     pub address: String,
     pub instance: String,
     pub existence: Vec<Via>,
@@ -368,6 +384,8 @@ pub struct SqlRoleAssignment {
     /// Where the role definition id is written (or the header when absent).
     pub role_span: Span,
     pub scope: Fact<AssignmentScope>,
+    /// The principal (object id) as written; `None` when absent.
+    pub principal: Option<Fact<String>>,
     pub account: Option<AccountIdx>,
 }
 
@@ -390,7 +408,7 @@ impl CosmosAccount {
     }
 }
 
-impl SqlRoleDefinition {
+impl RoleDefinition {
     pub fn subject(&self) -> Subject<'_> {
         Subject {
             address: &self.address,
@@ -400,7 +418,7 @@ impl SqlRoleDefinition {
     }
 }
 
-impl SqlRoleAssignment {
+impl RoleAssignment {
     pub fn subject(&self) -> Subject<'_> {
         Subject {
             address: &self.address,
@@ -444,8 +462,9 @@ pub const OPT_IN_UNRESOLVED: &[(&str, &str)] = &[
 #[derive(Clone, Debug, Default)]
 pub struct Inventory {
     pub accounts: Vec<CosmosAccount>,
-    pub sql_role_definitions: Vec<SqlRoleDefinition>,
-    pub sql_role_assignments: Vec<SqlRoleAssignment>,
+    /// Data-plane role definitions and assignments of every API.
+    pub role_definitions: Vec<RoleDefinition>,
+    pub role_assignments: Vec<RoleAssignment>,
     pub diagnostic_settings: Vec<DiagnosticSetting>,
     pub private_endpoints: Vec<PrivateEndpoint>,
     /// Module calls that are not followed but receive an account's id or name.
@@ -457,16 +476,16 @@ pub struct Inventory {
 impl Inventory {
     /// Appends another inventory of the same unit, re-basing its indices.
     pub fn extend(&mut self, other: Inventory) {
-        let (accounts, defs) = (self.accounts.len(), self.sql_role_definitions.len());
+        let (accounts, defs) = (self.accounts.len(), self.role_definitions.len());
         self.skipped.extend(other.skipped);
         self.accounts.extend(other.accounts);
-        self.sql_role_definitions
-            .extend(other.sql_role_definitions.into_iter().map(|mut d| {
+        self.role_definitions
+            .extend(other.role_definitions.into_iter().map(|mut d| {
                 d.account = d.account.map(|a| a + accounts);
                 d
             }));
-        self.sql_role_assignments
-            .extend(other.sql_role_assignments.into_iter().map(|mut a| {
+        self.role_assignments
+            .extend(other.role_assignments.into_iter().map(|mut a| {
                 a.account = a.account.map(|x| x + accounts);
                 if let RoleRef::Custom(d) = a.role {
                     a.role = RoleRef::Custom(d + defs);
@@ -630,12 +649,13 @@ pub(crate) fn role_unknown_why(v: &crate::eval::Value) -> String {
     }
 }
 
-/// The role a role definition id names: a definition of this unit by reference (its `id`),
-/// else by the GUID at the end of the id.
+/// The role a role definition id of `api` names: a definition of this unit by reference
+/// (its `id`), else by the GUID at the end of the id.
 pub(crate) fn role_ref(
     id: &crate::eval::PStr,
+    api: DataApi,
     defined_by_key: &std::collections::HashMap<crate::eval::ResKey, RoleDefIdx>,
-    definitions: &[SqlRoleDefinition],
+    definitions: &[RoleDefinition],
 ) -> RoleRef {
     if let Some(sym) = id.as_sym() {
         return match defined_by_key.get(&sym.resource) {
@@ -643,7 +663,7 @@ pub(crate) fn role_ref(
             _ => RoleRef::Unknown,
         };
     }
-    cosmos::role_ref_by_guid(id, definitions)
+    cosmos::role_ref_by_guid(id, api, definitions)
 }
 
 /// What a resource id (a diagnostic setting's `scope` or `target_resource_id`, a private

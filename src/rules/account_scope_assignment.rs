@@ -2,8 +2,7 @@
 
 use super::{context, locate, RuleMeta, Sink};
 use crate::diagnostic::{Label, Severity};
-use crate::model::cosmos::{is_write_action, BUILT_IN_CONTRIBUTOR, BUILT_IN_READER};
-use crate::model::{AssignmentScope, Inventory, RoleRef};
+use crate::model::{AssignmentScope, Inventory, RoleAssignment, RoleRef};
 
 pub static META: RuleMeta = RuleMeta {
     id: "CDB004",
@@ -11,7 +10,7 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     enabled_by_default: true,
     since: "0.1.0",
-    summary: "Cosmos DB SQL role assignment applies to the whole account",
+    summary: "Cosmos DB data-plane role assignment applies to the whole account",
     doc: include_str!("../../rules/CDB004.md"),
     check,
 };
@@ -57,12 +56,12 @@ impl<'de> serde::Deserialize<'de> for RoleId {
     }
 }
 
-/// The GUID of the role an assignment grants, when known.
-fn role_guid<'a>(inv: &'a Inventory, role: &'a RoleRef) -> Option<&'a str> {
-    match role {
-        RoleRef::BuiltInReader => Some(BUILT_IN_READER),
-        RoleRef::BuiltInContributor => Some(BUILT_IN_CONTRIBUTOR),
-        RoleRef::Custom(i) => inv.sql_role_definitions[*i].role_id.as_deref(),
+/// The GUID of the role an assignment grants, when known (built-in ids are per API).
+fn role_guid<'a>(inv: &'a Inventory, a: &'a RoleAssignment) -> Option<&'a str> {
+    match &a.role {
+        RoleRef::BuiltInReader => Some(a.api.info().reader),
+        RoleRef::BuiltInContributor => Some(a.api.info().contributor),
+        RoleRef::Custom(i) => inv.role_definitions[*i].role_id.as_deref(),
         // A full id ends with the GUID.
         RoleRef::UnknownId(id) => id.rsplit('/').next(),
         RoleRef::Unknown => None,
@@ -71,12 +70,12 @@ fn role_guid<'a>(inv: &'a Inventory, role: &'a RoleRef) -> Option<&'a str> {
 
 fn check(inv: &Inventory, sink: &mut Sink) {
     let allowed = &sink.options.account_scope_assignment.allow_account_scope_for;
-    for a in &inv.sql_role_assignments {
+    for a in &inv.role_assignments {
         // Over a value set of scopes: the first that is the whole account.
         let Some(scope) = a.scope.find(|s| *s == AssignmentScope::Account) else {
             continue;
         };
-        if role_guid(inv, &a.role).is_some_and(|g| allowed.iter().any(|r| r.0.eq_ignore_ascii_case(g))) {
+        if role_guid(inv, a).is_some_and(|g| allowed.iter().any(|r| r.0.eq_ignore_ascii_case(g))) {
             continue;
         }
         // What the role is, whether it can write, and where it is defined.
@@ -92,11 +91,11 @@ fn check(inv: &Inventory, sink: &mut Sink) {
             ),
             RoleRef::BuiltInReader => ("Cosmos DB Built-in Data Reader".to_string(), false, None, true),
             RoleRef::Custom(i) => {
-                let def = &inv.sql_role_definitions[*i];
+                let def = &inv.role_definitions[*i];
                 let writes = def
                     .data_actions
                     .iter()
-                    .any(|f| f.find(|v| is_write_action(v)).is_some());
+                    .any(|f| f.find(|v| def.api.is_write_action(v)).is_some());
                 let label = Label {
                     span: def.header,
                     message: if writes {

@@ -2,7 +2,6 @@
 
 use super::{context, locate, RuleMeta, Sink};
 use crate::diagnostic::Severity;
-use crate::model::cosmos::wildcard_expansion;
 use crate::model::Inventory;
 
 pub static META: RuleMeta = RuleMeta {
@@ -11,18 +10,23 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     enabled_by_default: true,
     since: "0.1.0",
-    summary: "Cosmos DB SQL role definition grants wildcard data actions",
+    summary: "Cosmos DB data-plane role definition grants wildcard data actions",
     doc: include_str!("../../rules/CDB003.md"),
     check,
 };
 
 fn check(inv: &Inventory, sink: &mut Sink) {
-    for def in &inv.sql_role_definitions {
+    for def in &inv.role_definitions {
+        // A built-in role exported with the account (portal exports list them) is the
+        // service's, not the author's.
+        if def.built_in {
+            continue;
+        }
         // Each candidate of a value set that is a wildcard is a finding of its own (its
         // labels say when it applies).
         for action in def.data_actions.iter().flat_map(|a| a.candidates()) {
             let Some(value) = action.value() else { continue };
-            let Some(expanded) = wildcard_expansion(value) else {
+            let Some(expanded) = def.api.wildcard_expansion(value) else {
                 continue;
             };
             let (span, _, labels) = locate(action, def.header, "");

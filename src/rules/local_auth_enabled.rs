@@ -2,7 +2,7 @@
 
 use super::{report_fact, RuleMeta, Sink};
 use crate::diagnostic::Severity;
-use crate::model::{ApiKind, Inventory};
+use crate::model::{ApiKind, DataApi, Inventory};
 
 pub static META: RuleMeta = RuleMeta {
     id: "CDB001",
@@ -19,8 +19,9 @@ pub static META: RuleMeta = RuleMeta {
 #[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Options {
-    /// The APIs whose accounts are checked. By default those that offer Microsoft Entra ID
-    /// data-plane RBAC, where keys can be turned off without locking every client out.
+    /// The APIs whose accounts are checked: by default every API, since each offers
+    /// Microsoft Entra ID data-plane RBAC, so keys can be turned off without locking clients
+    /// out.
     #[serde(default = "default_apis")]
     pub apis: Vec<Api>,
 }
@@ -31,8 +32,10 @@ impl Default for Options {
     }
 }
 
+const ALL_APIS: [Api; 5] = [Api::Nosql, Api::Mongo, Api::Cassandra, Api::Table, Api::Gremlin];
+
 fn default_apis() -> Vec<Api> {
-    vec![Api::Nosql, Api::Mongo]
+    ALL_APIS.to_vec()
 }
 
 /// An API as the configuration names it.
@@ -61,14 +64,30 @@ impl Api {
 fn check(inv: &Inventory, sink: &mut Sink) {
     let apis = &sink.options.local_auth_enabled.apis;
     for account in &inv.accounts {
-        if !apis.iter().any(|a| a.kind() == account.api) {
+        // Every API has a documented Microsoft Entra ID data-plane route now (NoSQL, Table,
+        // Cassandra, Gremlin, MongoDB through `mongoMI` roles), so keys can be turned off
+        // whatever the API. An account whose API is not known is reported unless the
+        // configuration leaves an API out.
+        let checked = match account.api {
+            ApiKind::Unknown => ALL_APIS.iter().all(|a| apis.contains(a)),
+            kind => apis.iter().any(|a| a.kind() == kind),
+        };
+        if !checked {
             continue;
         }
-        // MongoDB (RU) offers Microsoft Entra data-plane RBAC only with its capability;
-        // without it, turning keys off locks every client out.
-        if account.api == ApiKind::Mongo && !account.mongo_rbac {
-            continue;
-        }
+        // Every API has a documented Microsoft Entra ID data-plane route now (NoSQL, Table,
+        // Cassandra, Gremlin, MongoDB through `mongoMI` roles), so keys can be turned off
+        // whatever the API; an account whose API is not known is reported too.
+        let api = DataApi::of_account(account.api);
+        let help = format!(
+            "{} and {}",
+            account.hints.disable_local_auth,
+            (account.hints.data_role_route)(api)
+        );
+        let api_text = match account.api {
+            ApiKind::Unknown => String::new(),
+            a => format!(" ({} API)", a.label()),
+        };
         let reported = report_fact(
             sink,
             &META,
@@ -77,12 +96,11 @@ fn check(inv: &Inventory, sink: &mut Sink) {
             account.header,
             account.subject(),
             format!(
-                "`{}` accepts account keys for data access ({} API); anyone holding a key bypasses Microsoft Entra ID and RBAC",
+                "`{}` accepts account keys for data access{api_text}; anyone holding a key bypasses Microsoft Entra ID and RBAC",
                 account.address,
-                account.api.label()
             ),
             "key authentication is enabled",
-            account.hints.disable_local_auth,
+            &help,
         );
         // `kind` is one of several, and this API is one of them: say when.
         if let Some(d) = reported {

@@ -1,11 +1,12 @@
-resource account 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
-  name: 'contoso-cassandra'
+resource account 'Microsoft.DocumentDB/databaseAccounts@2026-03-15' = {
+  name: 'contoso-tables'
   location: 'westeurope'
   properties: {
     databaseAccountOfferType: 'Standard'
     capabilities: [
-      { name: 'EnableCassandra' }
+      { name: 'EnableTable' }
     ]
+    disableLocalAuth: true
     disableKeyBasedMetadataWriteAccess: true
   }
 }

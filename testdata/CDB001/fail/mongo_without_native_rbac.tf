@@ -1,12 +1,9 @@
-resource "azurerm_cosmosdb_account" "main" {
+resource "azurerm_cosmosdb_account" "main" { # expect: CDB001
   name                = "contoso-main"
   location            = "westeurope"
   resource_group_name = "rg"
   offer_type          = "Standard"
-
-  capabilities {
-    name = "EnableCassandra"
-  }
+  kind                = "MongoDB"
 
   consistency_policy {
     consistency_level = "Session"

@@ -1,18 +1,11 @@
-variable "capabilities" {
-  default = ["EnableTable"]
-}
-
-resource "azurerm_cosmosdb_account" "main" {
+resource "azurerm_cosmosdb_account" "main" { # expect: CDB001
   name                = "contoso-main"
   location            = "westeurope"
   resource_group_name = "rg"
   offer_type          = "Standard"
 
-  dynamic "capabilities" {
-    for_each = var.capabilities
-    content {
-      name = capabilities.value
-    }
+  capabilities {
+    name = "EnableCassandra"
   }
 
   consistency_policy {

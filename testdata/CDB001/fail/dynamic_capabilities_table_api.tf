@@ -1,9 +1,19 @@
-resource "azurerm_cosmosdb_account" "main" {
+variable "capabilities" {
+  default = ["EnableTable"]
+}
+
+resource "azurerm_cosmosdb_account" "main" { # expect: CDB001
   name                = "contoso-main"
   location            = "westeurope"
   resource_group_name = "rg"
   offer_type          = "Standard"
-  kind                = "MongoDB"
+
+  dynamic "capabilities" {
+    for_each = var.capabilities
+    content {
+      name = capabilities.value
+    }
+  }
 
   consistency_policy {
     consistency_level = "Session"
