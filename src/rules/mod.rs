@@ -15,6 +15,7 @@ mod no_diagnostic_settings;
 mod no_private_endpoint;
 mod public_network_open;
 mod tls_below_1_2;
+mod unknown_role_definition;
 
 use crate::diagnostic::{Diagnostic, FindingContext, InstanceRef, Label, Severity};
 use crate::model::{Fact, Inventory, Subject};
@@ -54,6 +55,7 @@ pub static ALL: &[&RuleMeta] = &[
     &firewall_allows_any::META,
     &tls_below_1_2::META,
     &mongo_rbac_disabled::META,
+    &unknown_role_definition::META,
     &no_customer_managed_key::META,
     &no_diagnostic_settings::META,
     &no_private_endpoint::META,
