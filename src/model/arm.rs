@@ -33,6 +33,11 @@ pub const DIAGNOSTIC_SETTING: &str = "microsoft.insights/diagnosticsettings";
 /// (`<account>/Microsoft.Insights/<setting>`); still common in templates.
 pub const LEGACY_DIAGNOSTIC_SETTING: &str = "microsoft.documentdb/databaseaccounts/providers/diagnosticsettings";
 pub const PRIVATE_ENDPOINT: &str = "microsoft.network/privateendpoints";
+const MGMT_ROLE_DEFINITION: &str = "microsoft.authorization/roledefinitions";
+const MGMT_ROLE_ASSIGNMENT: &str = "microsoft.authorization/roleassignments";
+/// The older form, nested under the account by type and name
+/// (`<account>/Microsoft.Authorization/<guid>`).
+const LEGACY_MGMT_ROLE_ASSIGNMENT: &str = "microsoft.documentdb/databaseaccounts/providers/roleassignments";
 
 /// Child types whose id, inside an assignment scope, names a database or a container
 /// (keyspace / table, database / graph, database / collection; a Table API table is a
@@ -135,6 +140,7 @@ fn build_with(
         accounts: HashMap::new(),
         instances_of: HashMap::new(),
         role_defs: HashMap::new(),
+        mgmt_defs: HashMap::new(),
         bodies: RefCell::default(),
         decl_bodies: RefCell::default(),
     };
@@ -169,6 +175,19 @@ fn build_with(
             b.role_assignment(s, api);
         }
     }
+    for i in of_type(MGMT_ROLE_DEFINITION) {
+        for s in b.expand(i, &strict) {
+            b.mgmt_role_definition(s);
+        }
+    }
+    for i in of_type(MGMT_ROLE_ASSIGNMENT)
+        .into_iter()
+        .chain(of_type(LEGACY_MGMT_ROLE_ASSIGNMENT))
+    {
+        for s in b.expand(i, &strict) {
+            b.mgmt_role_assignment(s);
+        }
+    }
     if protections {
         b.protections(&strict);
         b.opaque_calls(env);
@@ -195,6 +214,7 @@ struct Builder<'u> {
     /// endpoint that references the declaration covers).
     instances_of: HashMap<ResKey, Vec<usize>>,
     role_defs: HashMap<ResKey, usize>,
+    mgmt_defs: HashMap<ResKey, usize>,
     bodies: RefCell<HashMap<usize, Rc<Body<'u>>>>,
     /// Bodies of declarations evaluated outside any instance (a parent found through a
     /// reference).
@@ -918,4 +938,159 @@ fn last_segment_guid(name: &PStr) -> Option<String> {
     };
     let seg = last.rsplit('/').next()?;
     cosmos::is_guid(seg).then(|| seg.to_ascii_lowercase())
+}
+
+/// Azure RBAC (issue #16): `Microsoft.Authorization/roleDefinitions` and `roleAssignments`.
+impl Builder<'_> {
+    fn mgmt_role_definition(&mut self, s: usize) {
+        let i = self.slots[s].res;
+        let header = self.res(s).resource.header;
+        let (declared, _, _) = self.names(s);
+        let guid = self
+            .at(s, &[Step::Key("name")])
+            .and_then(|f| f.value.as_pstr())
+            .as_ref()
+            .and_then(last_segment_guid);
+        let role_name = self
+            .at(s, &[Step::Key("properties"), Step::Key("roleName")])
+            .and_then(|f| f.value.as_str());
+        let path = |k| {
+            [
+                Step::Key("properties"),
+                Step::Key("permissions"),
+                Step::Each,
+                Step::Key(k),
+                Step::Each,
+            ]
+        };
+        let actions = self
+            .all(s, &path("actions"))
+            .iter()
+            .map(|f| f.fact(|v| v.as_str()))
+            .collect();
+        let not_actions = self
+            .all(s, &path("notActions"))
+            .iter()
+            .filter_map(|f| f.value.as_str())
+            .collect();
+        self.mgmt_defs
+            .entry(ResKey(i as u32))
+            .or_insert(self.inv.mgmt_role_definitions.len());
+        self.inv.mgmt_role_definitions.push(super::rbac::MgmtRoleDefinition {
+            address: declared,
+            header,
+            guid,
+            role_name,
+            actions,
+            not_actions,
+        });
+    }
+
+    fn mgmt_role_assignment(&mut self, s: usize) {
+        use super::rbac::{MgmtRole, MgmtScope};
+        let header = self.res(s).resource.header;
+        let (declared, address, existence) = self.names(s);
+        let (role, role_span) = match self.at(s, &[Step::Key("properties"), Step::Key("roleDefinitionId")]) {
+            None => (MgmtRole::Unknown, header),
+            Some(f) => {
+                let span = f.expr_span.unwrap_or(f.use_span);
+                let role = match &f.value.kind {
+                    Kind::Str(p) => match p.as_sym() {
+                        Some(sym) => match self.mgmt_defs.get(&sym.resource) {
+                            Some(&d) => MgmtRole::Custom(d),
+                            // `resource r 'Microsoft.Authorization/roleDefinitions@…' existing =
+                            // { name: '<guid>' }`: the role that GUID names.
+                            None => {
+                                let i = sym.resource.0 as usize;
+                                let existing = self
+                                    .resources
+                                    .get(i)
+                                    .is_some_and(|r| r.resource.existing && r.resource.rtype == MGMT_ROLE_DEFINITION);
+                                match self
+                                    .decl_at(i, &[Step::Key("name")])
+                                    .and_then(|f| f.value.as_pstr())
+                                    .filter(|_| existing && sym.attr == "id")
+                                {
+                                    Some(name) => super::rbac::role_of_pstr(&name, &self.inv.mgmt_role_definitions),
+                                    None => MgmtRole::Unknown,
+                                }
+                            }
+                        },
+                        None => super::rbac::role_of_pstr(p, &self.inv.mgmt_role_definitions),
+                    },
+                    _ => MgmtRole::Unknown,
+                };
+                (role, span)
+            }
+        };
+        let legacy = self.res(s).resource.rtype == LEGACY_MGMT_ROLE_ASSIGNMENT;
+        let scope_found = self.at(s, &[Step::Key("scope")]);
+        let scope_span = scope_found.as_ref().map(|f| f.expr_span.unwrap_or(f.use_span));
+        let scope = match (&scope_found, legacy) {
+            // Nested under the account by name: that account.
+            (_, true) => self.account_of(s).map_or(MgmtScope::Other, MgmtScope::Account),
+            // No scope: the deployment's resource group (or subscription), where the
+            // accounts of this template are deployed.
+            (None, false) => MgmtScope::ResourceGroup((0..self.inv.accounts.len()).collect()),
+            (Some(f), false) => match &f.value.kind {
+                Kind::Str(p) => self.mgmt_scope(p),
+                _ => MgmtScope::Other,
+            },
+        };
+        let principal = self
+            .at(s, &[Step::Key("properties"), Step::Key("principalId")])
+            .map(|f| f.fact(|v| v.as_str()));
+        let principal_type = self
+            .at(s, &[Step::Key("properties"), Step::Key("principalType")])
+            .filter(|f| !f.is_null())
+            .map(|f| f.fact(|v| v.as_str()));
+        self.inv.mgmt_role_assignments.push(super::rbac::MgmtRoleAssignment {
+            address: declared,
+            instance: address,
+            existence,
+            header,
+            role,
+            role_span,
+            scope,
+            scope_span,
+            principal,
+            principal_type,
+        });
+    }
+
+    /// What a role assignment's `scope` covers: an account of the inputs (a reference, a
+    /// written-out id, or the relative `Microsoft.DocumentDB/databaseAccounts/<name>` Bicep
+    /// compiles `scope: account` to), a resource group, a subscription.
+    fn mgmt_scope(&self, p: &PStr) -> super::rbac::MgmtScope {
+        use super::rbac::{classify_id, IdKind, MgmtScope};
+        if let Some(sym) = p.as_sym() {
+            return match (self.symbol_kind(sym), self.accounts.get(&sym.resource)) {
+                (SymbolKind::AccountId, Some(&a)) => MgmtScope::Account(a),
+                _ => MgmtScope::Other,
+            };
+        }
+        let by_name = |name: &str| {
+            self.inv
+                .accounts
+                .iter()
+                .position(|a| a.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(name)))
+                .map_or(MgmtScope::Other, MgmtScope::Account)
+        };
+        if let Some(text) = p.as_lit() {
+            let lower = text.to_ascii_lowercase();
+            if let Some(name) = lower.strip_prefix("microsoft.documentdb/databaseaccounts/") {
+                if !name.contains('/') {
+                    return by_name(name);
+                }
+            }
+        }
+        match classify_id(p) {
+            IdKind::Subscription => MgmtScope::Subscription,
+            // Every account of a template is deployed to the deployment's resource group
+            // unless a nested deployment says otherwise.
+            IdKind::ResourceGroup(_) => MgmtScope::Other,
+            IdKind::Account(Some(name)) => by_name(&name),
+            _ => MgmtScope::Other,
+        }
+    }
 }

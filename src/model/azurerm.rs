@@ -30,6 +30,9 @@ const PRIVATE_ENDPOINT: &str = "azurerm_private_endpoint";
 /// How unresolved targets are named (see [`super::OPT_IN_UNRESOLVED`]).
 const DIAGNOSTICS: &str = "diagnostic setting";
 const ENDPOINT: &str = "private endpoint";
+const MGMT_ROLE_DEFINITION: &str = "azurerm_role_definition";
+const MGMT_ROLE_ASSIGNMENT: &str = "azurerm_role_assignment";
+const RESOURCE_GROUP: &str = "azurerm_resource_group";
 
 /// azurerm resources whose `id`, inside an assignment scope, names a database or a container.
 /// (azurerm has role resources only for NoSQL and MongoDB native RBAC; the other APIs'
@@ -86,7 +89,9 @@ pub fn build(unit: &TfUnit) -> (Inventory, Vec<Unresolved>) {
         unresolved: Vec::new(),
         accounts: HashMap::new(),
         instances_of: HashMap::new(),
+        account_groups: Vec::new(),
         role_defs: HashMap::new(),
+        mgmt_defs: HashMap::new(),
         bodies: RefCell::default(),
     };
     for (span, why) in &unit.skipped_modules {
@@ -118,6 +123,16 @@ pub fn build(unit: &TfUnit) -> (Inventory, Vec<Unresolved>) {
     for i in of_type(ROLE_ASSIGNMENT) {
         for s in b.expand(i, &strict) {
             b.role_assignment(s);
+        }
+    }
+    for i in of_type(MGMT_ROLE_DEFINITION) {
+        for s in b.expand(i, &strict) {
+            b.mgmt_role_definition(s);
+        }
+    }
+    for i in of_type(MGMT_ROLE_ASSIGNMENT) {
+        for s in b.expand(i, &strict) {
+            b.mgmt_role_assignment(s);
         }
     }
     // azapi accounts are built by the ARM mapping; diagnostic settings and private
@@ -256,8 +271,19 @@ struct Builder<'u> {
     /// Every account instance of a declaration (what a diagnostic setting or private
     /// endpoint that references the declaration covers).
     instances_of: HashMap<ResKey, Vec<usize>>,
+    /// Each account's resource group (for assignments at a resource group), by index.
+    account_groups: Vec<Option<Group>>,
     role_defs: HashMap<ResKey, usize>,
+    mgmt_defs: HashMap<ResKey, usize>,
     bodies: RefCell<HashMap<usize, Rc<Body<'u>>>>,
+}
+
+/// An account's `resource_group_name`: a reference to an `azurerm_resource_group`'s name,
+/// and the name (lower case) when known.
+#[derive(Clone, Debug, PartialEq)]
+struct Group {
+    resource: Option<ResKey>,
+    name: Option<String>,
 }
 
 impl<'u> Builder<'u> {
@@ -444,6 +470,23 @@ impl<'u> Builder<'u> {
             .entry(ResKey(res as u32))
             .or_default()
             .push(self.inv.accounts.len());
+        let group = self
+            .find(i, &[Step::Key("resource_group_name")])
+            .and_then(|f| match &f.value.kind {
+                Kind::Str(s) => match s.as_sym() {
+                    Some(sym) if sym.attr == "name" => Some(Group {
+                        resource: Some(sym.resource),
+                        name: self.resource_group_name(sym.resource),
+                    }),
+                    Some(_) => None,
+                    None => s.as_lit().map(|n| Group {
+                        resource: None,
+                        name: Some(n.to_ascii_lowercase()),
+                    }),
+                },
+                _ => None,
+            });
+        self.account_groups.push(group);
         self.inv.accounts.push(CosmosAccount {
             address: declared,
             instance: address,
@@ -848,5 +891,166 @@ fn public_access_of(enabled: bool) -> PublicAccess {
         PublicAccess::Enabled
     } else {
         PublicAccess::Disabled
+    }
+}
+
+/// Azure RBAC (issue #16): `azurerm_role_definition` and `azurerm_role_assignment`.
+impl Builder<'_> {
+    fn mgmt_role_definition(&mut self, i: usize) {
+        let res = self.slots[i].res;
+        let header = self.res(i).resource.header;
+        let (declared, _, _) = self.names(i);
+        let guid = self
+            .find(i, &[Step::Key("role_definition_id")])
+            .and_then(|f| f.value.as_str())
+            .filter(|g| cosmos::is_guid(g))
+            .map(|g| g.to_ascii_lowercase());
+        let role_name = self.find(i, &[Step::Key("name")]).and_then(|f| f.value.as_str());
+        let actions = self
+            .find_all(
+                i,
+                &[Step::Key("permissions"), Step::Each, Step::Key("actions"), Step::Each],
+            )
+            .iter()
+            .map(|f| f.fact(|v| v.as_str()))
+            .collect();
+        let not_actions = self
+            .find_all(
+                i,
+                &[
+                    Step::Key("permissions"),
+                    Step::Each,
+                    Step::Key("not_actions"),
+                    Step::Each,
+                ],
+            )
+            .iter()
+            .filter_map(|f| f.value.as_str())
+            .collect();
+        self.mgmt_defs
+            .entry(ResKey(res as u32))
+            .or_insert(self.inv.mgmt_role_definitions.len());
+        self.inv.mgmt_role_definitions.push(super::rbac::MgmtRoleDefinition {
+            address: declared,
+            header,
+            guid,
+            role_name,
+            actions,
+            not_actions,
+        });
+    }
+
+    fn mgmt_role_assignment(&mut self, i: usize) {
+        use super::rbac::{MgmtRole, MgmtScope};
+        let header = self.res(i).resource.header;
+        let (declared, address, existence) = self.names(i);
+        let by_id = self
+            .find(i, &[Step::Key("role_definition_id")])
+            .filter(|f| !f.is_null());
+        let by_name = self
+            .find(i, &[Step::Key("role_definition_name")])
+            .filter(|f| !f.is_null());
+        let (role, role_span) = match by_id.or(by_name) {
+            None => (MgmtRole::Unknown, header),
+            Some(f) => {
+                let span = f.expr_span.unwrap_or(f.use_span);
+                let role = match &f.value.kind {
+                    Kind::Str(s) => match s.as_sym() {
+                        Some(sym) => match self.mgmt_defs.get(&sym.resource) {
+                            Some(&d) => MgmtRole::Custom(d),
+                            None => MgmtRole::Unknown,
+                        },
+                        None => super::rbac::role_of_pstr(s, &self.inv.mgmt_role_definitions),
+                    },
+                    _ => MgmtRole::Unknown,
+                };
+                (role, span)
+            }
+        };
+        let scope_found = self.find(i, &[Step::Key("scope")]);
+        let scope_span = scope_found.as_ref().map(|f| f.expr_span.unwrap_or(f.use_span));
+        let scope = match scope_found.as_ref().map(|f| &f.value.kind) {
+            Some(Kind::Str(s)) => self.mgmt_scope(s),
+            _ => MgmtScope::Other,
+        };
+        let principal = self
+            .find(i, &[Step::Key("principal_id")])
+            .map(|f| f.fact(|v| v.as_str()));
+        let principal_type = self
+            .find(i, &[Step::Key("principal_type")])
+            .filter(|f| !f.is_null())
+            .map(|f| f.fact(|v| v.as_str()));
+        self.inv.mgmt_role_assignments.push(super::rbac::MgmtRoleAssignment {
+            address: declared,
+            instance: address,
+            existence,
+            header,
+            role,
+            role_span,
+            scope,
+            scope_span,
+            principal,
+            principal_type,
+        });
+    }
+
+    /// The name of an `azurerm_resource_group` (lower case), when known.
+    fn resource_group_name(&self, key: ResKey) -> Option<String> {
+        let r = self.unit.resources.get(key.0 as usize)?;
+        if r.resource.rtype != RESOURCE_GROUP {
+            return None;
+        }
+        let f = r.resource.body.field("name")?;
+        self.ev
+            .eval(&Scope::new(r.instance), &f.value)
+            .as_str()
+            .map(|n| n.to_ascii_lowercase())
+    }
+
+    /// What an `azurerm_role_assignment`'s scope covers among the accounts of the unit.
+    fn mgmt_scope(&self, s: &PStr) -> super::rbac::MgmtScope {
+        use super::rbac::MgmtScope;
+        if let Some(sym) = s.as_sym() {
+            if sym.attr != "id" {
+                return MgmtScope::Other;
+            }
+            if let Some(&a) = self.accounts.get(&sym.resource) {
+                return MgmtScope::Account(a);
+            }
+            let rtype = self.unit.resources[sym.resource.0 as usize].resource.rtype.as_str();
+            if rtype == RESOURCE_GROUP {
+                let name = self.resource_group_name(sym.resource);
+                return MgmtScope::ResourceGroup(
+                    self.account_groups
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, g)| {
+                            g.as_ref()
+                                .is_some_and(|g| g.resource == Some(sym.resource) || (name.is_some() && g.name == name))
+                        })
+                        .map(|(a, _)| a)
+                        .collect(),
+                );
+            }
+            return MgmtScope::Other;
+        }
+        match super::rbac::classify_id(s) {
+            super::rbac::IdKind::Subscription => MgmtScope::Subscription,
+            super::rbac::IdKind::ResourceGroup(Some(name)) => MgmtScope::ResourceGroup(
+                self.account_groups
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, g)| g.as_ref().is_some_and(|g| g.name.as_deref() == Some(name.as_str())))
+                    .map(|(a, _)| a)
+                    .collect(),
+            ),
+            super::rbac::IdKind::Account(Some(name)) => self
+                .inv
+                .accounts
+                .iter()
+                .position(|a| a.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(&name)))
+                .map_or(MgmtScope::Other, MgmtScope::Account),
+            _ => MgmtScope::Other,
+        }
     }
 }

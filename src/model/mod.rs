@@ -11,6 +11,7 @@ pub mod cosmos;
 pub mod extract;
 mod lists;
 pub mod network;
+pub mod rbac;
 
 pub use cosmos::DataApi;
 
@@ -469,6 +470,9 @@ pub struct Inventory {
     pub private_endpoints: Vec<PrivateEndpoint>,
     /// Module calls that are not followed but receive an account's id or name.
     pub opaque_calls: Vec<OpaqueCall>,
+    /// Azure RBAC (management plane) custom role definitions and role assignments.
+    pub mgmt_role_definitions: Vec<rbac::MgmtRoleDefinition>,
+    pub mgmt_role_assignments: Vec<rbac::MgmtRoleAssignment>,
     /// What is not deployed (rules do not read it; the report lists it).
     pub skipped: Vec<Skipped>,
 }
@@ -510,6 +514,23 @@ impl Inventory {
             c.accounts.iter_mut().for_each(|a| *a += accounts);
             c
         }));
+        let mgmt_defs = self.mgmt_role_definitions.len();
+        self.mgmt_role_definitions.extend(other.mgmt_role_definitions);
+        self.mgmt_role_assignments
+            .extend(other.mgmt_role_assignments.into_iter().map(|mut a| {
+                use rbac::{MgmtRole, MgmtScope};
+                if let MgmtRole::Custom(d) = a.role {
+                    a.role = MgmtRole::Custom(d + mgmt_defs);
+                }
+                a.scope = match a.scope {
+                    MgmtScope::Account(x) => MgmtScope::Account(x + accounts),
+                    MgmtScope::ResourceGroup(xs) => {
+                        MgmtScope::ResourceGroup(xs.into_iter().map(|x| x + accounts).collect())
+                    }
+                    s => s,
+                };
+                a
+            }));
     }
 }
 

@@ -7,6 +7,7 @@
 mod account_scope_assignment;
 mod broad_data_actions;
 mod firewall_allows_any;
+mod key_access_management_role;
 mod key_metadata_writes_enabled;
 mod local_auth_enabled;
 mod mongo_rbac_disabled;
@@ -51,6 +52,7 @@ pub static ALL: &[&RuleMeta] = &[
     &key_metadata_writes_enabled::META,
     &broad_data_actions::META,
     &account_scope_assignment::META,
+    &key_access_management_role::META,
     &public_network_open::META,
     &firewall_allows_any::META,
     &tls_below_1_2::META,

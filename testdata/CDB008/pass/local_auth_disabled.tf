@@ -1,0 +1,22 @@
+resource "azurerm_cosmosdb_account" "main" {
+  name                          = "contoso-main"
+  location                      = "westeurope"
+  resource_group_name           = "rg-data"
+  offer_type                    = "Standard"
+  local_authentication_disabled = true
+
+  consistency_policy {
+    consistency_level = "Session"
+  }
+
+  geo_location {
+    location          = "westeurope"
+    failover_priority = 0
+  }
+}
+
+resource "azurerm_role_assignment" "ops" {
+  scope                = azurerm_cosmosdb_account.main.id
+  role_definition_name = "DocumentDB Account Contributor"
+  principal_id         = "11111111-2222-3333-4444-555555555555"
+}
