@@ -390,7 +390,9 @@ fn junit_has_cases_for_the_rules_that_ran_only() {
             "CDB005 public-network-open",
             "CDB006 firewall-allows-any",
             "CDB007 tls-below-1-2",
-            "CDB009 mongo-rbac-disabled"
+            "CDB008 key-access-management-role",
+            "CDB009 mongo-rbac-disabled",
+            "CDB010 unknown-role-definition"
         ]
     );
 }

@@ -387,7 +387,7 @@ fn config_prints_the_effective_configuration_and_where_each_value_comes_from() {
     let again = config::resolve(Some(&file), &config::Overrides::default()).unwrap();
     assert_eq!(
         again.settings.rules.enabled,
-        ["CDB001", "CDB002", "CDB004", "CDB005", "CDB006", "CDB007", "CDB009"]
+        ["CDB001", "CDB002", "CDB004", "CDB005", "CDB006", "CDB007", "CDB008", "CDB009", "CDB010"]
     );
     assert_eq!(again.fail_on.0, cosmolint::diagnostic::Severity::Warning);
     assert_eq!(
@@ -452,14 +452,15 @@ resource "azurerm_cosmosdb_account" "cassandra" {
     let sql = "CDB001 azurerm_cosmosdb_account.sql";
     let mongo = "CDB001 azurerm_cosmosdb_account.mongo";
     let cassandra = "CDB001 azurerm_cosmosdb_account.cassandra";
-    assert_eq!(lint_with("", &files), [sql, mongo]);
+    // Every API has a Microsoft Entra route, so every account is checked by default.
+    assert_eq!(lint_with("", &files), [sql, mongo, cassandra]);
     assert_eq!(lint_with("[rules.CDB001]\napis = [\"nosql\"]\n", &files), [sql]);
     assert_eq!(
         lint_with(
-            "[rules.local-auth-enabled]\napis = [\"nosql\", \"mongo\", \"cassandra\"]\n",
+            "[rules.local-auth-enabled]\napis = [\"nosql\", \"cassandra\"]\n",
             &files
         ),
-        [sql, mongo, cassandra]
+        [sql, cassandra]
     );
 }
 

@@ -1,7 +1,7 @@
 //! CDB008 key-access-management-role — doc: rules/CDB008.md
 
 use super::{locate, RuleMeta, Sink};
-use crate::diagnostic::{Label, Severity};
+use crate::diagnostic::{FindingContext, Label, Severity};
 use crate::model::rbac::{custom_key_access, KeyAccess, MgmtRole, MgmtScope};
 use crate::model::Inventory;
 
@@ -102,6 +102,12 @@ fn check(inv: &Inventory, sink: &mut Sink) {
                 "turn key authentication off on `{}`: {}; or assign a role without key access (`Cosmos DB Operator` manages the account without reaching keys) and grant data access through a data-plane role assignment",
                 account.address, account.hints.disable_local_auth
             ));
+            *d.context = FindingContext {
+                attribute: Some(("role", role.to_ascii_lowercase())),
+                resource: Some(a.header),
+                via: local_auth.via().iter().map(|v| v.span).collect(),
+                ..FindingContext::default()
+            };
             super::about(d, a.subject());
         }
     }

@@ -1,7 +1,7 @@
 //! CDB010 unknown-role-definition — doc: rules/CDB010.md
 
 use super::{RuleMeta, Sink};
-use crate::diagnostic::{Label, Severity};
+use crate::diagnostic::{FindingContext, Label, Severity};
 use crate::model::cosmos::DATA_APIS;
 use crate::model::{Inventory, RoleRef};
 
@@ -68,6 +68,11 @@ fn check(inv: &Inventory, sink: &mut Sink) {
             "use the built-in Data Reader (`{}`) or Data Contributor (`{}`) of `{}`, or declare the custom role definition in the same code and reference its id",
             info.reader, info.contributor, info.definitions
         ));
+        *d.context = FindingContext {
+            attribute: Some(("role_definition_id", guid.clone())),
+            resource: Some(a.header),
+            ..FindingContext::default()
+        };
         super::about(d, a.subject());
     }
 }
