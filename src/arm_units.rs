@@ -29,6 +29,8 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     pub unresolved: Vec<Unresolved>,
     pub skipped: Vec<crate::model::Skipped>,
+    /// Who can reach each account's data (`cosmolint access`).
+    pub access: Vec<crate::access::AccountAccess>,
     pub files_read: usize,
 }
 
@@ -296,34 +298,41 @@ pub fn lint(
     let results: Vec<TemplateResult> = units
         .par_iter()
         .map(|(t, reported, sib)| {
-            let (mut d, mut u, mut k) = crate::isolate(files, &t.src.path, || {
+            let (mut d, mut u, mut k, a) = crate::isolate(files, &t.src.path, || {
                 lint_template(t, *sib, &cli, clock, &opts.settings.rules)
             })
-            .unwrap_or_else(|d| (vec![*d], Vec::new(), Vec::new()));
+            .unwrap_or_else(|d| (vec![*d], Vec::new(), Vec::new(), Vec::new()));
             if *reported == Reported::Touching {
                 crate::suppress::hide_unless(&mut d, |d| named.touches(files, d));
                 u.retain(|u| named.file_named(files, u.span.file));
                 k.retain(|k| named.file_named(files, k.span.file));
             }
-            (d, u, k)
+            (d, u, k, a)
         })
         .collect();
-    let (mut unresolved, mut skipped) = (Vec::new(), Vec::new());
-    for (d, u, k) in results {
+    let (mut unresolved, mut skipped, mut access) = (Vec::new(), Vec::new(), Vec::new());
+    for (d, u, k, a) in results {
         diagnostics.extend(d);
         unresolved.extend(u);
         skipped.extend(k);
+        access.extend(a);
     }
     Ok(Outcome {
         diagnostics,
         unresolved,
         skipped,
+        access,
         files_read: templates.len() + used_parameter_files + cli.len(),
     })
 }
 
 /// A template's findings, the values it could not resolve and what it does not deploy.
-type TemplateResult = (Vec<Diagnostic>, Vec<Unresolved>, Vec<crate::model::Skipped>);
+type TemplateResult = (
+    Vec<Diagnostic>,
+    Vec<Unresolved>,
+    Vec<crate::model::Skipped>,
+    Vec<crate::access::AccountAccess>,
+);
 
 fn lint_template(
     t: &Loaded,
@@ -333,7 +342,7 @@ fn lint_template(
     rules: &crate::rules::Settings,
 ) -> TemplateResult {
     let Some(root) = &t.root else {
-        return (Vec::new(), Vec::new(), Vec::new());
+        return (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     };
     let params: Vec<ParameterFile> = sibling
         .into_iter()
@@ -361,7 +370,8 @@ fn lint_template(
     });
     let mut diagnostics = clock.time(Phase::Rules, || crate::rules::run(&inventory, rules));
     crate::name_unit(&t.src.display, &mut diagnostics);
-    (diagnostics, unresolved, inventory.skipped)
+    let access = crate::access::collect(&inventory);
+    (diagnostics, unresolved, inventory.skipped, access)
 }
 
 #[cfg(test)]

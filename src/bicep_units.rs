@@ -31,6 +31,8 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     pub unresolved: Vec<Unresolved>,
     pub skipped: Vec<crate::model::Skipped>,
+    /// Who can reach each account's data (`cosmolint access`).
+    pub access: Vec<crate::access::AccountAccess>,
     pub files_read: usize,
 }
 
@@ -457,17 +459,19 @@ pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, named: &Nam
         });
     }
     diagnostics.extend(notices);
-    let (mut unresolved, mut skipped) = (Vec::new(), Vec::new());
+    let (mut unresolved, mut skipped, mut access) = (Vec::new(), Vec::new(), Vec::new());
     for r in results {
         diagnostics.extend(r.diagnostics);
         unresolved.extend(r.unresolved);
         skipped.extend(r.skipped);
+        access.extend(r.access);
     }
     let files_read = *lock(&loader.files_read);
     Outcome {
         diagnostics,
         unresolved,
         skipped,
+        access,
         files_read,
     }
 }
@@ -480,6 +484,7 @@ struct RootResult {
     unresolved: Vec<Unresolved>,
     /// What the root does not deploy with these inputs.
     skipped: Vec<crate::model::Skipped>,
+    access: Vec<crate::access::AccountAccess>,
     files: Vec<PathBuf>,
 }
 
@@ -509,6 +514,7 @@ fn lint_root(loader: &Loader, path: &Path, params: Option<&Path>, reported: Repo
             why: why.clone(),
         });
     }
+    let access = crate::access::collect(&inventory);
     let mut skipped = inventory.skipped;
     let mut modules = crate::model::Inventory::default();
     crate::model::skipped_modules(&unit.not_deployed, &mut modules);
@@ -541,6 +547,7 @@ fn lint_root(loader: &Loader, path: &Path, params: Option<&Path>, reported: Repo
         diagnostics,
         unresolved,
         skipped,
+        access,
         files: read,
     }
 }

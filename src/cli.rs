@@ -45,6 +45,29 @@ pub enum Command {
     },
     /// Print the effective configuration for PATHS, and where each value comes from
     Config(ConfigCmd),
+    /// Show, per Cosmos DB account, who can read or change its data and how: data-plane
+    /// role assignments (actions and scopes), management roles that reach keys, and
+    /// whether keys work at all
+    Access(AccessArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct AccessArgs {
+    /// Files and directories, as for `check`
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// `human` (a table) or `json` (schema in README, "cosmolint access")
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    pub format: ListFormat,
+    /// Skip files matching this glob, as for `check`; repeatable
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Terraform variable file, as for `check`; repeatable
+    #[arg(long, value_name = "FILE")]
+    pub var_file: Vec<PathBuf>,
+    /// ARM or Bicep parameter file, as for `check`; repeatable
+    #[arg(long, value_name = "FILE")]
+    pub parameters: Vec<PathBuf>,
 }
 
 /// Options that choose and override the configuration (`check` and `config`).

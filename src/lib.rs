@@ -3,6 +3,7 @@
 //! The public entry point is [`lint`]: paths and options in, a [`Report`] out. See
 //! ARCHITECTURE.md for the pipeline (walk → parse → IR → evaluate → model → rules → report).
 
+pub mod access;
 pub mod baseline;
 pub mod config;
 pub mod diagnostic;
@@ -149,6 +150,7 @@ mod tests {
             diagnostics: vec![*err],
             unresolved: Vec::new(),
             skipped: Vec::new(),
+            access: Vec::new(),
             suppressed: Vec::new(),
             baselined: Vec::new(),
             baseline: None,
@@ -210,6 +212,8 @@ pub struct Report {
     pub unresolved: Vec<Unresolved>,
     /// What is not deployed with these inputs, and why; sorted by place.
     pub skipped: Vec<model::Skipped>,
+    /// Per account instance, who can reach its data (`cosmolint access`); sorted by place.
+    pub access: Vec<access::AccountAccess>,
     /// Findings an inline suppression silenced, sorted like `diagnostics`.
     pub suppressed: Vec<suppress::Suppressed>,
     /// Findings the baseline holds ([`baseline::apply`]), sorted like `diagnostics`.
@@ -350,6 +354,10 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
             .iter()
             .all(|(prefix, rule)| !u.what.starts_with(prefix) || opts.settings.rules.is_enabled(rule))
     });
+    let mut access = tf.access;
+    access.extend(arm.access);
+    access.extend(bicep.access);
+    access::sort(&files, &mut access);
 
     let (diagnostics, suppressed) = clock.time(timings::Phase::Suppress, || {
         // `[per-path-ignores]`: those rules are not reported in those files.
@@ -430,6 +438,7 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
         diagnostics,
         unresolved,
         skipped,
+        access,
         suppressed,
         baselined: Vec::new(),
         baseline: None,
@@ -623,6 +632,7 @@ pub fn lint_text(name: &str, text: &str) -> Report {
         diagnostics,
         unresolved,
         skipped,
+        access: Vec::new(),
         suppressed,
         baselined: Vec::new(),
         baseline: None,

@@ -57,6 +57,7 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Access(a) => access(a),
         Command::Config(c) => {
             let overrides = config::Overrides {
                 fail_on: c.fail_on.map(|f| f.severity()),
@@ -74,6 +75,57 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// `cosmolint access`: the same run as `check` (configuration included), shown per account.
+fn access(args: cli::AccessArgs) -> ExitCode {
+    let overrides = config::Overrides {
+        var_files: args.var_file,
+        parameters: args.parameters,
+        ..Default::default()
+    };
+    let resolved = match configuration(&args.paths, &ConfigArgs::default(), overrides) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let opts = cosmolint::Options {
+        paths: args.paths,
+        excludes: args.exclude,
+        var_files: resolved.var_files.0,
+        parameters: resolved.parameters.0,
+        settings: resolved.settings,
+        ..Default::default()
+    };
+    let report = match cosmolint::lint(&opts) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
+    let text = match args.format {
+        ListFormat::Human => {
+            cosmolint::report::defuse_commands(cosmolint::access::render_table(&report.files, &report.access))
+        }
+        ListFormat::Json => cosmolint::access::render_json(&report.files, &report.access),
+    };
+    write_stdout(&text);
+    if report
+        .diagnostics
+        .iter()
+        .any(|d| !d.is_rule() && d.severity == cosmolint::diagnostic::Severity::Error)
+    {
+        for d in report.diagnostics.iter().filter(|d| !d.is_rule()) {
+            eprintln!("warning: {}", cosmolint::report::printable(&d.message));
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 /// The configuration of a run over `paths`: `--config`, else the `.cosmolint.toml` found

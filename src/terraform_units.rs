@@ -27,6 +27,8 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     pub unresolved: Vec<Unresolved>,
     pub skipped: Vec<crate::model::Skipped>,
+    /// Who can reach each account's data (`cosmolint access`).
+    pub access: Vec<crate::access::AccountAccess>,
     pub files_read: usize,
     /// `--var` names no linted root module declares (they have no effect).
     pub undeclared_vars: Vec<String>,
@@ -40,6 +42,7 @@ struct RootResult {
     unresolved: Vec<Unresolved>,
     /// What the root does not deploy with these inputs.
     skipped: Vec<crate::model::Skipped>,
+    access: Vec<crate::access::AccountAccess>,
     dirs: Vec<PathBuf>,
     /// The `--var` names the root declares.
     declared: Vec<String>,
@@ -426,12 +429,13 @@ pub fn lint(
         });
     }
     diagnostics.extend(notices);
-    let (mut unresolved, mut skipped) = (Vec::new(), Vec::new());
+    let (mut unresolved, mut skipped, mut access) = (Vec::new(), Vec::new(), Vec::new());
     let mut declared = HashSet::new();
     for r in results {
         diagnostics.extend(r.diagnostics);
         unresolved.extend(r.unresolved);
         skipped.extend(r.skipped);
+        access.extend(r.access);
         declared.extend(r.declared);
     }
     let mut undeclared_vars: Vec<String> = cli_vars
@@ -447,6 +451,7 @@ pub fn lint(
         diagnostics,
         unresolved,
         skipped,
+        access,
         files_read: files_read + cli_vars.files_read,
         undeclared_vars,
     })
@@ -669,6 +674,7 @@ fn lint_root(
         .and_then(|f| f.rsplit_once('/').map(|(d, _)| d.to_string()))
         .unwrap_or_else(|| ".".into());
     crate::name_unit(&unit_name, &mut diagnostics);
+    let access = crate::access::collect(&inventory);
     let mut skipped = inventory.skipped;
     let declared = cli
         .names
@@ -686,6 +692,7 @@ fn lint_root(
         diagnostics,
         unresolved,
         skipped,
+        access,
         dirs,
         declared,
     }

@@ -163,6 +163,7 @@ fn rule_fixtures() {
                     .collect(),
                 unresolved: Vec::new(),
                 skipped: Vec::new(),
+                access: Vec::new(),
                 suppressed: Vec::new(),
                 baselined: Vec::new(),
                 baseline: None,

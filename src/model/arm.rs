@@ -481,8 +481,20 @@ impl<'u> Builder<'u> {
         if depth > 8 {
             return None;
         }
+        // An `existing` account declared elsewhere in the unit (another module): the
+        // account of that name.
+        let r = self.resources.get(key.0 as usize)?;
+        if r.resource.existing && r.resource.rtype == ACCOUNT {
+            let name = self
+                .decl_at(key.0 as usize, &[Step::Key("name")])
+                .and_then(|f| f.value.as_str())?;
+            return self
+                .inv
+                .accounts
+                .iter()
+                .position(|a| a.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(&name)));
+        }
         // A child of a child (database → account).
-        self.resources.get(key.0 as usize)?;
         let p = self.decl_at(key.0 as usize, &[Step::Key("parent")])?;
         let Kind::Str(s) = &p.value.kind else { return None };
         self.account_of_key(s.as_sym()?.resource, depth + 1)

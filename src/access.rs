@@ -1,0 +1,381 @@
+//! `cosmolint access`: who can do what where, per account of the inputs — from the same
+//! model the rules read. Each unit turns its [`Inventory`] into [`AccountAccess`] entries
+//! (owned, with spans), the run collects them, and [`render_table`] / [`render_json`] show
+//! them. The JSON schema is documented in README ("cosmolint access").
+
+use crate::model::rbac::{custom_key_access, KeyAccess, MgmtRole, MgmtScope};
+use crate::model::{AssignmentScope, Fact, Inventory, RoleRef};
+use crate::source::{Files, Span};
+
+/// One account and everything that grants access to its data.
+#[derive(Clone, Debug)]
+pub struct AccountAccess {
+    /// As declared (`azurerm_cosmosdb_account.main`).
+    pub account: String,
+    pub instance: String,
+    pub span: Span,
+    /// `NoSQL`, `Table`, … or `unknown`.
+    pub api: &'static str,
+    /// Whether keys work: `Some(true)` enabled, `Some(false)` disabled, `None` not known or
+    /// depends on inputs (a value set with both).
+    pub keys_enabled: Option<bool>,
+    /// Where that is decided (the attribute, or the header for a default).
+    pub keys_span: Span,
+    pub data: Vec<DataGrant>,
+    pub management: Vec<MgmtGrant>,
+}
+
+/// A data-plane role assignment.
+#[derive(Clone, Debug)]
+pub struct DataGrant {
+    pub assignment: String,
+    pub span: Span,
+    pub principal: Principal,
+    /// `Cosmos DB Built-in Data Contributor`, `custom `reader``, a GUID, or `unknown`.
+    pub role: String,
+    /// The concrete data actions (wildcards expanded); empty when the role is not known.
+    pub actions: Vec<String>,
+    pub writes: bool,
+    /// `account`, `database app`, `container app/orders`, `database (name unknown)`,
+    /// `unknown`; several when the scope is a value set.
+    pub scope: String,
+}
+
+/// A management-plane role assignment that reaches the account's keys.
+#[derive(Clone, Debug)]
+pub struct MgmtGrant {
+    pub assignment: String,
+    pub span: Span,
+    pub principal: Principal,
+    pub role: String,
+    /// `read-write` or `read-only`.
+    pub keys: &'static str,
+    /// `account`, `resource group`, `subscription`.
+    pub at: &'static str,
+}
+
+/// A principal as written: its value when known, else the expression's place.
+#[derive(Clone, Debug)]
+pub enum Principal {
+    Known(String),
+    Expression(Span),
+    Absent,
+}
+
+fn principal(p: &Option<Fact<String>>) -> Principal {
+    match p {
+        Some(f) => match f.value() {
+            Some(v) => Principal::Known(v.clone()),
+            None => f.span().map_or(Principal::Absent, Principal::Expression),
+        },
+        None => Principal::Absent,
+    }
+}
+
+fn scope_text(s: &AssignmentScope) -> String {
+    match s {
+        AssignmentScope::Account => "account".into(),
+        AssignmentScope::Database(Some(d)) => format!("database {d}"),
+        AssignmentScope::Database(None) => "database (name not known)".into(),
+        AssignmentScope::Container(d, c) => format!(
+            "container {}/{}",
+            d.as_deref().unwrap_or("?"),
+            c.as_deref().unwrap_or("?")
+        ),
+    }
+}
+
+/// The access entries of one unit's inventory.
+pub fn collect(inv: &Inventory) -> Vec<AccountAccess> {
+    let mut out: Vec<AccountAccess> = inv
+        .accounts
+        .iter()
+        .map(|a| {
+            let cands = a.local_auth_enabled.candidates();
+            let values: Vec<Option<bool>> = cands.iter().map(|c| c.value().copied()).collect();
+            let keys_enabled = match values.first() {
+                Some(Some(v)) if values.iter().all(|x| *x == Some(*v)) => Some(*v),
+                _ => None,
+            };
+            AccountAccess {
+                account: a.address.clone(),
+                instance: a.instance.clone(),
+                span: a.header,
+                api: a.api.label(),
+                keys_enabled,
+                keys_span: a.local_auth_enabled.span().unwrap_or(a.header),
+                data: Vec::new(),
+                management: Vec::new(),
+            }
+        })
+        .collect();
+    for r in &inv.role_assignments {
+        let Some(acct) = r.account else { continue };
+        let info = r.api.info();
+        let (role, actions): (String, Vec<String>) = match &r.role {
+            RoleRef::BuiltInReader => (
+                format!("Cosmos DB Built-in Data Reader ({})", info.reader),
+                r.api.built_in_actions(false).iter().map(|s| s.to_string()).collect(),
+            ),
+            RoleRef::BuiltInContributor => (
+                format!("Cosmos DB Built-in Data Contributor ({})", info.contributor),
+                r.api.built_in_actions(true).iter().map(|s| s.to_string()).collect(),
+            ),
+            RoleRef::Custom(d) => {
+                let def = &inv.role_definitions[*d];
+                let mut actions: Vec<String> = Vec::new();
+                for f in &def.data_actions {
+                    for c in f.candidates() {
+                        match c.value() {
+                            Some(v) => {
+                                for a in def.api.expand(v) {
+                                    if !actions.iter().any(|x| x == a) {
+                                        actions.push(a.to_string());
+                                    }
+                                }
+                            }
+                            None => actions.push("(an action not known offline)".into()),
+                        }
+                    }
+                }
+                (
+                    format!("custom `{}`", def.role_name.as_deref().unwrap_or(&def.address)),
+                    actions,
+                )
+            }
+            RoleRef::UnknownId(g) => (format!("{g} (not defined in the inputs)"), Vec::new()),
+            RoleRef::Unknown => ("not known offline".into(), Vec::new()),
+        };
+        let writes = actions.iter().any(|a| !info.read_only.iter().any(|r| r == a))
+            && !matches!(r.role, RoleRef::UnknownId(_) | RoleRef::Unknown);
+        let scope = r
+            .scope
+            .candidates()
+            .iter()
+            .map(|c| c.value().map_or_else(|| "not known offline".to_string(), scope_text))
+            .collect::<Vec<_>>()
+            .join(" or ");
+        if let Some(entry) = out.get_mut(acct) {
+            entry.data.push(DataGrant {
+                assignment: r.address.clone(),
+                span: r.header,
+                principal: principal(&r.principal),
+                role,
+                actions,
+                writes,
+                scope,
+            });
+        }
+    }
+    for m in &inv.mgmt_role_assignments {
+        let (role, keys) = match &m.role {
+            MgmtRole::BuiltIn(b) => (b.name.to_string(), b.keys),
+            MgmtRole::Custom(d) => {
+                let def = &inv.mgmt_role_definitions[*d];
+                let keys = custom_key_access(&def.actions, &def.not_actions).map_or(KeyAccess::None, |k| k.0);
+                (
+                    format!("custom `{}`", def.role_name.as_deref().unwrap_or(&def.address)),
+                    keys,
+                )
+            }
+            _ => continue,
+        };
+        let keys = match keys {
+            KeyAccess::Full => "read-write",
+            KeyAccess::ReadOnly => "read-only",
+            KeyAccess::None => continue,
+        };
+        let at = match m.scope {
+            MgmtScope::Account(_) => "account",
+            MgmtScope::ResourceGroup(_) => "resource group",
+            MgmtScope::Subscription => "subscription",
+            MgmtScope::Other => continue,
+        };
+        for acct in m.accounts(inv.accounts.len()) {
+            if let Some(entry) = out.get_mut(acct) {
+                entry.management.push(MgmtGrant {
+                    assignment: m.address.clone(),
+                    span: m.header,
+                    principal: principal(&m.principal),
+                    role: role.clone(),
+                    keys,
+                    at,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Sorted by place and instance, one entry per account instance (a module called by several
+/// roots gives the same entry more than once).
+pub fn sort(files: &Files, entries: &mut Vec<AccountAccess>) {
+    let key = |e: &AccountAccess| {
+        (
+            files.get(e.span.file).map(|f| f.display.clone()),
+            e.span.start,
+            e.instance.clone(),
+        )
+    };
+    entries.sort_by_key(key);
+    entries.dedup_by(|a, b| key(a) == key(b));
+}
+
+fn place(files: &Files, span: Span) -> String {
+    match files.get(span.file) {
+        Some(f) => {
+            let lc = f.line_col(span.start);
+            format!("{}:{}:{}", f.display, lc.line, lc.column)
+        }
+        None => "?".into(),
+    }
+}
+
+fn principal_text(files: &Files, p: &Principal) -> String {
+    match p {
+        Principal::Known(v) => crate::report::printable(v).into_owned(),
+        Principal::Expression(span) => match files.get(span.file) {
+            Some(f) => {
+                let text = f.text.get(span.start as usize..span.end as usize).unwrap_or("?");
+                let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                let short: String = one_line.chars().take(80).collect();
+                format!("`{}` (not known offline)", crate::report::printable(&short))
+            }
+            None => "(not known offline)".into(),
+        },
+        Principal::Absent => "(not set)".into(),
+    }
+}
+
+/// The table for people: per account, whether keys work, then each grant.
+pub fn render_table(files: &Files, entries: &[AccountAccess]) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    if entries.is_empty() {
+        out.push_str("no Cosmos DB account in the inputs\n");
+        return out;
+    }
+    for e in entries {
+        let _ = writeln!(
+            out,
+            "account {} ({} API) at {}",
+            crate::report::printable(&e.instance),
+            e.api,
+            place(files, e.span)
+        );
+        let keys = match e.keys_enabled {
+            Some(true) => "ENABLED: anyone with a key reads and writes all data",
+            Some(false) => "disabled",
+            None => "depends on inputs not known offline",
+        };
+        let _ = writeln!(out, "  keys: {keys} ({})", place(files, e.keys_span));
+        if e.data.is_empty() {
+            let _ = writeln!(out, "  data-plane role assignments: none in the inputs");
+        } else {
+            let _ = writeln!(out, "  data-plane role assignments:");
+        }
+        for g in &e.data {
+            let _ = writeln!(
+                out,
+                "    - {} ({}) -> {} at {} [{}]",
+                principal_text(files, &g.principal),
+                crate::report::printable(&g.assignment),
+                crate::report::printable(&g.role),
+                crate::report::printable(&g.scope),
+                if g.writes { "reads and writes" } else { "reads" }
+            );
+            if !g.actions.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "        actions: {}",
+                    crate::report::printable(&g.actions.join(", "))
+                );
+            }
+            let _ = writeln!(out, "        at {}", place(files, g.span));
+        }
+        if e.management.is_empty() {
+            let _ = writeln!(out, "  management roles that reach keys: none in the inputs");
+        } else {
+            let _ = writeln!(out, "  management roles that reach keys:");
+        }
+        for m in &e.management {
+            let _ = writeln!(
+                out,
+                "    - {} ({}) -> {} on the {}: {} keys{}",
+                principal_text(files, &m.principal),
+                crate::report::printable(&m.assignment),
+                crate::report::printable(&m.role),
+                m.at,
+                m.keys,
+                if e.keys_enabled == Some(false) {
+                    " (keys are disabled)"
+                } else {
+                    ""
+                }
+            );
+            let _ = writeln!(out, "        at {}", place(files, m.span));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The JSON document (schema in README, "cosmolint access").
+pub fn render_json(files: &Files, entries: &[AccountAccess]) -> String {
+    use serde_json::{json, Value};
+    let loc = |span: Span| -> Value {
+        match files.get(span.file) {
+            Some(f) => {
+                let lc = f.line_col(span.start);
+                json!({ "file": f.display, "line": lc.line, "column": lc.column })
+            }
+            None => Value::Null,
+        }
+    };
+    let principal = |p: &Principal| -> Value {
+        match p {
+            Principal::Known(v) => json!({ "value": v }),
+            Principal::Expression(span) => json!({ "expression": principal_text(files, p), "location": loc(*span) }),
+            Principal::Absent => Value::Null,
+        }
+    };
+    let accounts: Vec<Value> = entries
+        .iter()
+        .map(|e| {
+            json!({
+                "account": e.account,
+                "instance": e.instance,
+                "api": e.api,
+                "location": loc(e.span),
+                "keys": {
+                    "enabled": e.keys_enabled,
+                    "location": loc(e.keys_span),
+                },
+                "data_roles": e.data.iter().map(|g| json!({
+                    "assignment": g.assignment,
+                    "location": loc(g.span),
+                    "principal": principal(&g.principal),
+                    "role": g.role,
+                    "actions": g.actions,
+                    "writes": g.writes,
+                    "scope": g.scope,
+                })).collect::<Vec<_>>(),
+                "key_access_roles": e.management.iter().map(|m| json!({
+                    "assignment": m.assignment,
+                    "location": loc(m.span),
+                    "principal": principal(&m.principal),
+                    "role": m.role,
+                    "keys": m.keys,
+                    "at": m.at,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let doc = json!({
+        "tool": { "name": "cosmolint", "version": env!("CARGO_PKG_VERSION") },
+        "accounts": accounts,
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}

@@ -1,0 +1,3 @@
+variable "app_principal" {
+  type = string
+}
