@@ -23,6 +23,19 @@ pub struct AccountAccess {
     pub keys_span: Span,
     pub data: Vec<DataGrant>,
     pub management: Vec<MgmtGrant>,
+    /// Where its keys are used (CDB014).
+    pub key_uses: Vec<KeyUseEntry>,
+}
+
+/// A use of the account's key: the reference, and what it flows into.
+#[derive(Clone, Debug)]
+pub struct KeyUseEntry {
+    pub span: Span,
+    /// `` `primary_key` ``, `` `listKeys()` ``.
+    pub key: String,
+    /// `an app setting`, `a Key Vault secret`, `an output`, …
+    pub sink: &'static str,
+    pub sink_address: String,
 }
 
 /// A data-plane role assignment.
@@ -106,6 +119,7 @@ pub fn collect(inv: &Inventory) -> Vec<AccountAccess> {
                 keys_span: a.local_auth_enabled.span().unwrap_or(a.header),
                 data: Vec::new(),
                 management: Vec::new(),
+                key_uses: Vec::new(),
             }
         })
         .collect();
@@ -202,6 +216,16 @@ pub fn collect(inv: &Inventory) -> Vec<AccountAccess> {
                     at,
                 });
             }
+        }
+    }
+    for k in &inv.key_uses {
+        if let Some(entry) = k.account.and_then(|a| out.get_mut(a)) {
+            entry.key_uses.push(KeyUseEntry {
+                span: k.span,
+                key: k.key.clone(),
+                sink: k.sink.label(),
+                sink_address: k.sink_address.clone(),
+            });
         }
     }
     out
@@ -315,6 +339,21 @@ pub fn render_table(files: &Files, entries: &[AccountAccess]) -> String {
             );
             let _ = writeln!(out, "        at {}", place(files, m.span));
         }
+        if e.key_uses.is_empty() {
+            let _ = writeln!(out, "  keys used by: nothing in the inputs");
+        } else {
+            let _ = writeln!(out, "  keys used by:");
+        }
+        for k in &e.key_uses {
+            let _ = writeln!(
+                out,
+                "    - {} ({}) reads {} at {}",
+                crate::report::printable(&k.sink_address),
+                k.sink,
+                crate::report::printable(&k.key),
+                place(files, k.span)
+            );
+        }
         out.push('\n');
     }
     out
@@ -359,6 +398,12 @@ pub fn render_json(files: &Files, entries: &[AccountAccess]) -> String {
                     "actions": g.actions,
                     "writes": g.writes,
                     "scope": g.scope,
+                })).collect::<Vec<_>>(),
+                "key_uses": e.key_uses.iter().map(|k| json!({
+                    "location": loc(k.span),
+                    "key": k.key.trim_matches('`'),
+                    "sink": k.sink,
+                    "used_by": k.sink_address,
                 })).collect::<Vec<_>>(),
                 "key_access_roles": e.management.iter().map(|m| json!({
                     "assignment": m.assignment,

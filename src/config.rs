@@ -865,7 +865,10 @@ mod tests {
         let none = Overrides::default();
         assert_eq!(
             enabled("", &none),
-            ["CDB001", "CDB002", "CDB003", "CDB004", "CDB005", "CDB006", "CDB007", "CDB008", "CDB009", "CDB010"]
+            [
+                "CDB001", "CDB002", "CDB003", "CDB004", "CDB005", "CDB006", "CDB007", "CDB008", "CDB009", "CDB010",
+                "CDB014"
+            ]
         );
         // Within the file: ignore wins over its own select and extend-select.
         assert_eq!(

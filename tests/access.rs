@@ -34,6 +34,7 @@ fn terraform_module_table_and_json() {
         "`var.app_principal` (not known offline)"
     );
     assert_eq!(account["key_access_roles"][0]["keys"], "read-write");
+    assert_eq!(account["key_uses"][0]["sink"], "an output");
     insta::assert_snapshot!(
         "access_terraform_module_json",
         serde_json::to_string_pretty(&json).unwrap()

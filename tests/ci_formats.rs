@@ -392,7 +392,8 @@ fn junit_has_cases_for_the_rules_that_ran_only() {
             "CDB007 tls-below-1-2",
             "CDB008 key-access-management-role",
             "CDB009 mongo-rbac-disabled",
-            "CDB010 unknown-role-definition"
+            "CDB010 unknown-role-definition",
+            "CDB014 account-key-in-use"
         ]
     );
 }

@@ -387,7 +387,7 @@ fn config_prints_the_effective_configuration_and_where_each_value_comes_from() {
     let again = config::resolve(Some(&file), &config::Overrides::default()).unwrap();
     assert_eq!(
         again.settings.rules.enabled,
-        ["CDB001", "CDB002", "CDB004", "CDB005", "CDB006", "CDB007", "CDB008", "CDB009", "CDB010"]
+        ["CDB001", "CDB002", "CDB004", "CDB005", "CDB006", "CDB007", "CDB008", "CDB009", "CDB010", "CDB014"]
     );
     assert_eq!(again.fail_on.0, cosmolint::diagnostic::Severity::Warning);
     assert_eq!(

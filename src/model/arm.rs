@@ -188,6 +188,7 @@ fn build_with(
             b.mgmt_role_assignment(s);
         }
     }
+    b.key_uses();
     if protections {
         b.protections(&strict);
         b.opaque_calls(env);
@@ -1104,5 +1105,56 @@ impl Builder<'_> {
             IdKind::Account(Some(name)) => by_name(&name),
             _ => MgmtScope::Other,
         }
+    }
+}
+
+/// Where account keys are used (issue #16, CDB014): `listKeys()`, `listConnectionStrings()`,
+/// `listReadOnlyKeys()` of an account, in any resource.
+impl Builder<'_> {
+    fn key_uses(&mut self) {
+        use super::keys::{key_calls, KeyUse, SinkKind};
+        let mut uses = Vec::new();
+        for r in self.resources {
+            if r.resource.existing {
+                continue;
+            }
+            for (call, name, first) in key_calls(&r.resource.body) {
+                let Some(first) = first else { continue };
+                let target = self.ev.eval(&Scope::new(r.instance), first);
+                let Kind::Str(p) = &target.kind else { continue };
+                // An account: a reference to one (declared or `existing`), or its id written out.
+                let (account, text) = match p.as_sym() {
+                    Some(sym) if self.rtype_of(sym.resource) == ACCOUNT => {
+                        let decl = &self.resources[sym.resource.0 as usize];
+                        (self.accounts.get(&sym.resource).copied(), decl.declared.clone())
+                    }
+                    Some(_) => continue,
+                    None => match super::rbac::classify_id(p) {
+                        super::rbac::IdKind::Account(name) => {
+                            let idx = name.as_deref().and_then(|n| {
+                                self.inv
+                                    .accounts
+                                    .iter()
+                                    .position(|a| a.name.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(n)))
+                            });
+                            (idx, format!("account `{}`", name.unwrap_or_else(|| "?".into())))
+                        }
+                        _ => continue,
+                    },
+                };
+                uses.push(KeyUse {
+                    span: call.span,
+                    key: format!("`{name}()`"),
+                    account,
+                    account_text: Some(text),
+                    sink: SinkKind::of_type(&r.resource.rtype),
+                    sink_address: r.declared.clone(),
+                    instance: r.address.clone(),
+                    sink_span: r.resource.header,
+                    existence: r.labels.clone(),
+                });
+            }
+        }
+        self.inv.key_uses.extend(uses);
     }
 }

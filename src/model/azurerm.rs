@@ -135,6 +135,7 @@ pub fn build(unit: &TfUnit) -> (Inventory, Vec<Unresolved>) {
             b.mgmt_role_assignment(s);
         }
     }
+    b.key_uses();
     // azapi accounts are built by the ARM mapping; diagnostic settings and private
     // endpoints (azurerm and azapi) are collected once both are in, so either kind of
     // account can be their target.
@@ -1052,5 +1053,61 @@ impl Builder<'_> {
                 .map_or(MgmtScope::Other, MgmtScope::Account),
             _ => MgmtScope::Other,
         }
+    }
+}
+
+/// Where account keys are used (issue #16, CDB014).
+impl Builder<'_> {
+    /// The account resource `name` of module instance `instance`, as an inventory index.
+    fn account_named(&self, instance: u32, name: &str) -> Option<usize> {
+        let i = self
+            .unit
+            .resources
+            .iter()
+            .position(|r| r.instance == instance && r.resource.rtype == ACCOUNT && r.resource.name == name)?;
+        self.accounts.get(&ResKey(i as u32)).copied()
+    }
+
+    fn key_uses(&mut self) {
+        use super::keys::{terraform_key_refs, KeyUse, SinkKind};
+        let mut uses = Vec::new();
+        for r in &self.unit.resources {
+            if r.resource.rtype == ACCOUNT {
+                continue;
+            }
+            for (e, name, attr) in terraform_key_refs(&r.resource.body) {
+                uses.push(KeyUse {
+                    span: e.span,
+                    key: format!("`{attr}`"),
+                    account: self.account_named(r.instance, name),
+                    account_text: Some(format!("azurerm_cosmosdb_account.{name}")),
+                    sink: SinkKind::of_type(&r.resource.rtype),
+                    sink_address: r.declared.clone(),
+                    instance: r.address.clone(),
+                    sink_span: r.resource.header,
+                    existence: r.labels.clone(),
+                });
+            }
+        }
+        for (i, inst) in self.unit.instances.iter().enumerate() {
+            let mut outputs: Vec<(&String, &Expr)> = inst.module.outputs.iter().collect();
+            outputs.sort_by_key(|(n, _)| n.as_str());
+            for (name, value) in outputs {
+                for (e, acct, attr) in terraform_key_refs(value) {
+                    uses.push(KeyUse {
+                        span: e.span,
+                        key: format!("`{attr}`"),
+                        account: self.account_named(i as u32, acct),
+                        account_text: Some(format!("azurerm_cosmosdb_account.{acct}")),
+                        sink: SinkKind::Output,
+                        sink_address: format!("output `{name}`"),
+                        instance: format!("{}output.{name}", inst.prefix),
+                        sink_span: value.span,
+                        existence: Vec::new(),
+                    });
+                }
+            }
+        }
+        self.inv.key_uses.extend(uses);
     }
 }

@@ -9,6 +9,7 @@ pub mod arm;
 pub mod azurerm;
 pub mod cosmos;
 pub mod extract;
+pub mod keys;
 mod lists;
 pub mod network;
 pub mod rbac;
@@ -473,6 +474,8 @@ pub struct Inventory {
     /// Azure RBAC (management plane) custom role definitions and role assignments.
     pub mgmt_role_definitions: Vec<rbac::MgmtRoleDefinition>,
     pub mgmt_role_assignments: Vec<rbac::MgmtRoleAssignment>,
+    /// Where account keys are used (references and `list*()` calls, with their sinks).
+    pub key_uses: Vec<keys::KeyUse>,
     /// What is not deployed (rules do not read it; the report lists it).
     pub skipped: Vec<Skipped>,
 }
@@ -513,6 +516,10 @@ impl Inventory {
         self.opaque_calls.extend(other.opaque_calls.into_iter().map(|mut c| {
             c.accounts.iter_mut().for_each(|a| *a += accounts);
             c
+        }));
+        self.key_uses.extend(other.key_uses.into_iter().map(|mut k| {
+            k.account = k.account.map(|a| a + accounts);
+            k
         }));
         let mgmt_defs = self.mgmt_role_definitions.len();
         self.mgmt_role_definitions.extend(other.mgmt_role_definitions);

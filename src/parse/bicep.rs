@@ -995,8 +995,9 @@ mod tests {
         assert_eq!(var("var x = $$'''${a} $${b}'''"), "(tpl '${a} ' b)");
         assert_eq!(var("var x = xs[^1]"), "(opaque index from the end)");
         assert_eq!(var("var x = az.resourceGroup().id"), "(. (resourceGroup ) id)");
+        assert_eq!(var("var x = account.listKeys()"), "(listKeys account)");
         assert_eq!(
-            var("var x = account.listKeys()"),
+            var("var x = account.getSecret('x')"),
             "(opaque resource function or imported function)"
         );
     }

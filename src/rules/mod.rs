@@ -4,6 +4,7 @@
 //!
 //! Rules read only [`crate::model`]: no file formats, no paths.
 
+mod account_key_in_use;
 mod account_scope_assignment;
 mod broad_data_actions;
 mod firewall_allows_any;
@@ -61,6 +62,7 @@ pub static ALL: &[&RuleMeta] = &[
     &no_customer_managed_key::META,
     &no_diagnostic_settings::META,
     &no_private_endpoint::META,
+    &account_key_in_use::META,
 ];
 
 /// Looks a rule up by id (`CDB003`, any case) or name (`broad-data-actions`).

@@ -841,6 +841,13 @@ impl<'a> Parser<'a> {
                         let span = self.span(start..self.prev_end());
                         let kind = match &e.kind {
                             ExprKind::Name(ns) if ns == "az" || ns == "sys" => ExprKind::Call(prop, args),
+                            // `account.listKeys()` is `listKeys(account.id, …)` (as Bicep
+                            // compiles it): a call whose first argument is the resource.
+                            _ if prop.starts_with("list") => {
+                                let mut all = vec![e.clone()];
+                                all.extend(args);
+                                ExprKind::Call(prop, all)
+                            }
                             _ => ExprKind::Opaque("resource function or imported function"),
                         };
                         e = Expr::new(kind, span);

@@ -25,3 +25,8 @@ resource "azurerm_cosmosdb_account" "this" {
 output "account_id" {
   value = azurerm_cosmosdb_account.this.id
 }
+
+output "primary_key" {
+  value     = azurerm_cosmosdb_account.this.primary_key
+  sensitive = true
+}
