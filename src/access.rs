@@ -13,6 +13,9 @@ pub struct AccountAccess {
     /// As declared (`azurerm_cosmosdb_account.main`).
     pub account: String,
     pub instance: String,
+    /// The unit it was evaluated in (a Terraform root, a Bicep file with its parameters, an
+    /// ARM template): one module's account differs per caller.
+    pub unit: String,
     pub span: Span,
     /// `NoSQL`, `Table`, … or `unknown`.
     pub api: &'static str,
@@ -113,6 +116,7 @@ pub fn collect(inv: &Inventory) -> Vec<AccountAccess> {
             AccountAccess {
                 account: a.address.clone(),
                 instance: a.instance.clone(),
+                unit: String::new(),
                 span: a.header,
                 api: a.api.label(),
                 keys_enabled,
@@ -239,6 +243,7 @@ pub fn sort(files: &Files, entries: &mut Vec<AccountAccess>) {
             files.get(e.span.file).map(|f| f.display.clone()),
             e.span.start,
             e.instance.clone(),
+            e.unit.clone(),
         )
     };
     entries.sort_by_key(key);
@@ -282,10 +287,11 @@ pub fn render_table(files: &Files, entries: &[AccountAccess]) -> String {
     for e in entries {
         let _ = writeln!(
             out,
-            "account {} ({} API) at {}",
+            "account {} ({} API) at {}, in {}",
             crate::report::printable(&e.instance),
             e.api,
-            place(files, e.span)
+            place(files, e.span),
+            crate::report::printable(&e.unit)
         );
         let keys = match e.keys_enabled {
             Some(true) => "ENABLED: anyone with a key reads and writes all data",
@@ -384,6 +390,7 @@ pub fn render_json(files: &Files, entries: &[AccountAccess]) -> String {
             json!({
                 "account": e.account,
                 "instance": e.instance,
+                "unit": e.unit,
                 "api": e.api,
                 "location": loc(e.span),
                 "keys": {

@@ -370,7 +370,8 @@ fn lint_template(
     });
     let mut diagnostics = clock.time(Phase::Rules, || crate::rules::run(&inventory, rules));
     crate::name_unit(&t.src.display, &mut diagnostics);
-    let access = crate::access::collect(&inventory);
+    let mut access = crate::access::collect(&inventory);
+    access.iter_mut().for_each(|a| a.unit = t.src.display.clone());
     (diagnostics, unresolved, inventory.skipped, access)
 }
 

@@ -524,6 +524,8 @@ fn lint_root(loader: &Loader, path: &Path, params: Option<&Path>, reported: Repo
         None => root.display.clone(),
     };
     crate::name_unit(&unit_name, &mut diagnostics);
+    let mut access = access;
+    access.iter_mut().for_each(|a| a.unit = unit_name.clone());
     let files = loader.files;
     let mut read = Vec::new();
     match reported {

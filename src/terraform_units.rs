@@ -674,7 +674,8 @@ fn lint_root(
         .and_then(|f| f.rsplit_once('/').map(|(d, _)| d.to_string()))
         .unwrap_or_else(|| ".".into());
     crate::name_unit(&unit_name, &mut diagnostics);
-    let access = crate::access::collect(&inventory);
+    let mut access = crate::access::collect(&inventory);
+    access.iter_mut().for_each(|a| a.unit = unit_name.clone());
     let mut skipped = inventory.skipped;
     let declared = cli
         .names
