@@ -19,10 +19,8 @@ pub mod suppress;
 pub mod timings;
 pub mod walk;
 
-mod arm_units;
-mod bicep_units;
+mod driver;
 mod named;
-mod terraform_units;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -330,11 +328,11 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
     // last, largest file) overlaps with the others' work instead of idling a core.
     let named = named::Named::new(&found.files, &excludes);
     let (tf, (arm, bicep)) = rayon::join(
-        || terraform_units::lint(&files, &found.files, opts, &named, &clock),
+        || driver::terraform::lint(&files, &found.files, opts, &named, &clock),
         || {
             rayon::join(
-                || arm_units::lint(&files, &found.files, opts, &named, &clock),
-                || bicep_units::lint(&files, &found.files, opts, &named, &clock),
+                || driver::arm::lint(&files, &found.files, opts, &named, &clock),
+                || driver::bicep::lint(&files, &found.files, opts, &named, &clock),
             )
         },
     );

@@ -17,13 +17,13 @@ use rayon::prelude::*;
 use crate::timings::{Clock, Phase};
 
 use crate::diagnostic::Diagnostic;
+use crate::driver::terraform::read_source;
 use crate::eval::bicep::{is_local_module, normalize, BicepLoader, BicepUnit, ParamFile};
 use crate::ir::Expr;
 use crate::model::Unresolved;
 use crate::named::{Named, Reported};
 use crate::parse::bicep::{self as bparse, BicepFile};
 use crate::source::Files;
-use crate::terraform_units::read_source;
 use crate::walk::{Candidate, FileKind};
 use crate::Options;
 
