@@ -276,6 +276,12 @@ pub(crate) fn isolate<T>(files: &Files, path: &std::path::Path, f: impl FnOnce()
 
 /// Lints the given paths.
 pub fn lint(opts: &Options) -> Result<Report, Error> {
+    lint_from(opts, source::Source::Disk)
+}
+
+/// Lints the given paths, reading files from `source` (see [`source::Source`]): the one
+/// pipeline behind the CLI, [`lint_text`] and the language server.
+pub fn lint_from(opts: &Options, source: source::Source) -> Result<Report, Error> {
     let started = std::time::Instant::now();
     let clock = timings::Clock::default();
     let base = opts.base.clone().or_else(|| std::env::current_dir().ok());
@@ -289,11 +295,12 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
             .min(limits::MAX_FILE_SIZE_CEILING),
         &opts.paths,
         &named,
-    );
+    )
+    .with_source(source);
     let files = Arc::new(Files::with_policy(base, policy));
     let excludes = walk::build_excludes(&opts.excludes)?;
     let mut found = clock.time(timings::Phase::Discover, || {
-        walk::discover(&opts.paths, &excludes, |p| files.display_path(p))
+        walk::discover(&opts.paths, &excludes, files.policy(), |p| files.display_path(p))
     });
     // The configuration's `exclude` applies to named files too (pre-commit names them).
     if let Some(ex) = &opts.settings.exclude {
@@ -408,7 +415,7 @@ pub fn lint(opts: &Options) -> Result<Report, Error> {
     summary.suppressed = suppressed.len();
     // A run that found nothing to lint, or an exclude that excluded nothing, is most often a
     // wrong path or pattern: say so instead of reporting "0 findings" as if all was checked.
-    let walked: Vec<&PathBuf> = opts.paths.iter().filter(|p| p.is_dir()).collect();
+    let walked: Vec<&PathBuf> = opts.paths.iter().filter(|p| files.policy().is_dir(p)).collect();
     let mut warnings = Vec::new();
     if !walked.is_empty() {
         for pattern in &found.unmatched_excludes {
@@ -552,97 +559,42 @@ fn sort_skipped(files: &Files, skipped: &mut Vec<model::Skipped>) {
 /// Lints one in-memory file on its own, with no file system: no sibling files, tfvars,
 /// parameter files or modules. The file's kind comes from `name`'s extension, as in a
 /// directory walk (`.tf`, `.json`/`.jsonc` sniffed for ARM, `.bicep`, `.bicepparam`); any
-/// other name gives an empty report. For fuzzing and embedding; editors should use [`lint`]
-/// so that a file's directory is its context.
+/// other name gives an empty report. It runs the pipeline of [`lint`] on a
+/// [`source::Source::Text`], so the fuzz targets exercise the drivers; editors use
+/// [`lint_from`] with an overlay so that a file's directory is its context.
 pub fn lint_text(name: &str, text: &str) -> Report {
-    let started = std::time::Instant::now();
-    let files = Arc::new(Files::new(None));
     let path = PathBuf::from(name);
-    let src = files.add(path.clone(), text.to_string());
-    let syntax =
-        |problems: &[ir::SyntaxProblem]| -> Vec<Diagnostic> { problems.iter().map(Diagnostic::syntax).collect() };
-    let mut diagnostics = Vec::new();
-    let mut unresolved = Vec::new();
-    let mut inventory: Option<model::Inventory> = None;
-    match walk::FileKind::of(&path) {
-        Some(walk::FileKind::Terraform) => {
-            let parsed = parse::terraform::parse(src.id, &src.text);
-            diagnostics = syntax(&parsed.problems);
-            let module = Arc::new(eval::terraform::TfModule::new(PathBuf::from("."), [parsed]));
-            let unit = eval::terraform::TfUnit::new(module, Vec::new(), &NoModules);
-            let (inv, u) = model::azurerm::build(&unit);
-            (inventory, unresolved) = (Some(inv), u);
-        }
-        Some(walk::FileKind::Json) => {
-            if let Some(parsed) = parse::arm::parse(src.id, &src.text) {
-                diagnostics = syntax(&parsed.problems);
-                if let (parse::arm::JsonKind::Template, Some(root)) = (parsed.kind, &parsed.root) {
-                    let unit = eval::arm::ArmUnit::new(root, &src.text, &[]);
-                    let (mut inv, u) = model::arm::build(&unit, &unit.resources);
-                    model::skipped_modules(&unit.not_deployed, &mut inv);
-                    (inventory, unresolved) = (Some(inv), u);
-                }
-            }
-        }
-        Some(walk::FileKind::Bicep) => {
-            let parsed = Arc::new(parse::bicep::parse(src.id, &src.text));
-            diagnostics = syntax(&parsed.problems);
-            let only_itself = OnlyItself {
-                path: eval::bicep::normalize(&path),
-                file: parsed.clone(),
-            };
-            let unit = eval::bicep::BicepUnit::new(parsed, only_itself.path.clone(), None, &only_itself);
-            let (mut inv, u) = model::arm::build(&unit, &unit.resources);
-            model::skipped_modules(&unit.not_deployed, &mut inv);
-            (inventory, unresolved) = (Some(inv), u);
-        }
-        Some(walk::FileKind::BicepParam) => {
-            diagnostics = syntax(&parse::bicep::parse_params(src.id, &src.text).problems);
-        }
-        Some(walk::FileKind::TfVars) | None => {}
-    }
-    let mut skipped = Vec::new();
-    if let Some(inventory) = inventory {
-        diagnostics.extend(rules::run(&inventory, &rules::Settings::default()));
-        skipped = inventory.skipped;
-    }
-    let applied = suppress::apply(
-        &files,
-        diagnostics,
-        &suppress::Scope {
-            linted: std::slice::from_ref(&path),
-            enabled: &|rule, _| rules::find(rule).is_some_and(|r| r.enabled_by_default),
-        },
-    );
-    let mut diagnostics = merge(&files, applied.kept);
-    let mut suppressed = merge_suppressed(&files, applied.suppressed);
-    sort_skipped(&files, &mut skipped);
-    let mut summary = Summary::new(1, &diagnostics, &unresolved, &skipped);
-    summary.suppressed = suppressed.len();
-    baseline::fingerprint(
-        &files,
-        diagnostics
-            .iter_mut()
-            .chain(suppressed.iter_mut().map(|s| &mut s.diagnostic)),
-    );
-    Report {
-        files,
-        diagnostics,
-        unresolved,
-        skipped,
+    let empty = |warnings: Vec<String>| Report {
+        files: Arc::new(Files::new(None)),
+        diagnostics: Vec::new(),
+        unresolved: Vec::new(),
+        skipped: Vec::new(),
         access: Vec::new(),
-        suppressed,
+        suppressed: Vec::new(),
         baselined: Vec::new(),
         baseline: None,
         rules: rules::Settings::default().enabled,
-        summary,
-        timings: timings::Timings {
-            phases: Vec::new(),
-            total: started.elapsed(),
-            work: Default::default(),
-        },
-        warnings: Vec::new(),
+        summary: Summary::default(),
+        timings: timings::Timings::default(),
+        warnings,
+    };
+    if walk::FileKind::of(&path).is_none() {
+        return empty(Vec::new());
     }
+    let opts = Options {
+        paths: vec![path.clone()],
+        ..Options::default()
+    };
+    let source = source::Source::Text {
+        path,
+        text: text.into(),
+    };
+    // Only usage errors fail a run, and in-memory text has none (no --var-file or
+    // --parameters to read, no exclude pattern).
+    let mut report = lint_from(&opts, source).unwrap_or_else(|e| empty(vec![e.to_string()]));
+    // Nothing else exists, so that a parameter file's template cannot be found is no news.
+    report.diagnostics.retain(|d| !d.is_notice());
+    report
 }
 
 /// Evaluates every declaration of one in-memory file — each variable, local, parameter and

@@ -79,7 +79,11 @@ impl Named {
     /// Where the units of a named file in `dir` are looked for: its repository (the
     /// nearest ancestor with `.git`), else the directory itself — the places the read
     /// policy lets a run read ([`crate::source::ReadPolicy::for_paths`]).
-    pub fn search_root(&self, dir: &Path) -> Option<PathBuf> {
+    pub fn search_root(&self, files: &Files, dir: &Path) -> Option<PathBuf> {
+        if let crate::source::Source::Text { .. } = files.policy().source() {
+            // Nothing but the text exists.
+            return Some(dir.to_path_buf());
+        }
         let dir = std::fs::canonicalize(dir).ok()?;
         Some(crate::source::repository_root(&dir).unwrap_or(dir))
     }
@@ -93,9 +97,10 @@ impl Named {
         dirs: impl IntoIterator<Item = &'p Path>,
         kinds: &[FileKind],
     ) -> Vec<PathBuf> {
-        let roots: std::collections::BTreeSet<PathBuf> = dirs.into_iter().filter_map(|d| self.search_root(d)).collect();
+        let roots: std::collections::BTreeSet<PathBuf> =
+            dirs.into_iter().filter_map(|d| self.search_root(files, d)).collect();
         let roots: Vec<PathBuf> = roots.into_iter().collect();
-        let found = walk::discover(&roots, &self.excludes, |p| files.display_path(p));
+        let found = walk::discover(&roots, &self.excludes, files.policy(), |p| files.display_path(p));
         found
             .files
             .into_iter()

@@ -257,6 +257,78 @@ pub struct ReadPolicy {
     /// Real paths of the run, cached ([`PathKeys`]): resolving each file's path from
     /// scratch is quadratic in a deep tree.
     keys: Arc<PathKeys>,
+    /// Where the bytes come from: the disk, the disk under an editor's unsaved buffers, or
+    /// one text.
+    source: Source,
+}
+
+/// Where a run's files come from. Every read, directory listing and existence test of the
+/// drivers asks the [`ReadPolicy`], which answers from its source, so the CLI (the disk),
+/// the language server (the disk with its open documents on top) and [`crate::lint_text`]
+/// (one text, nothing else exists) run the same pipeline.
+#[derive(Clone, Debug, Default)]
+pub enum Source {
+    #[default]
+    Disk,
+    /// The disk, with these texts in place of the files at their paths (and files that
+    /// exist only as a buffer listed in their directory).
+    Overlay(Arc<Overlay>),
+    /// One file with this text; no other file or directory exists.
+    Text { path: PathBuf, text: Arc<str> },
+}
+
+/// Unsaved texts by path: an editor's open documents.
+#[derive(Clone, Debug, Default)]
+pub struct Overlay {
+    /// By absolute, normalized path.
+    docs: std::collections::BTreeMap<PathBuf, Arc<str>>,
+}
+
+impl Overlay {
+    fn key(path: &Path) -> PathBuf {
+        std::path::absolute(path).map_or_else(|_| normalize(path), |p| normalize(&p))
+    }
+
+    pub fn insert(&mut self, path: &Path, text: Arc<str>) {
+        self.docs.insert(Overlay::key(path), text);
+    }
+
+    pub fn remove(&mut self, path: &Path) -> Option<Arc<str>> {
+        self.docs.remove(&Overlay::key(path))
+    }
+
+    pub fn get(&self, path: &Path) -> Option<&Arc<str>> {
+        self.docs.get(&Overlay::key(path))
+    }
+
+    /// The documents' paths (absolute, normalized), sorted.
+    pub fn paths(&self) -> impl Iterator<Item = &Path> {
+        self.docs.keys().map(PathBuf::as_path)
+    }
+
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+}
+
+/// The text a source holds for `path` in place of the disk's; for [`Source::Text`], `Err`
+/// for every other path (nothing else exists).
+fn source_text(source: &Source, path: &Path) -> Result<Option<Arc<str>>, ()> {
+    match source {
+        Source::Disk => Ok(None),
+        Source::Overlay(o) => Ok(o.get(path).cloned()),
+        Source::Text { path: p, text } => {
+            if normalize(p) == normalize(path) {
+                Ok(Some(text.clone()))
+            } else {
+                Err(())
+            }
+        }
+    }
 }
 
 impl Default for ReadPolicy {
@@ -265,6 +337,7 @@ impl Default for ReadPolicy {
             max_size: crate::limits::DEFAULT_MAX_FILE_SIZE,
             allowed: None,
             keys: Arc::default(),
+            source: Source::Disk,
         }
     }
 }
@@ -296,13 +369,103 @@ impl ReadPolicy {
             max_size,
             allowed: Some(allowed),
             keys: Arc::default(),
+            source: Source::Disk,
         }
+    }
+
+    /// The same rules, reading from `source`.
+    pub fn with_source(mut self, source: Source) -> ReadPolicy {
+        self.source = source;
+        self
+    }
+
+    pub fn source(&self) -> &Source {
+        &self.source
+    }
+
+    /// Whether a file (or a symlink to one) is at `path`, for the source.
+    pub fn is_file(&self, path: &Path) -> bool {
+        match source_text(&self.source, path) {
+            Ok(Some(_)) => true,
+            Ok(None) => path.is_file(),
+            Err(()) => false,
+        }
+    }
+
+    /// Whether a directory is at `path`, for the source (for one text: its directory).
+    pub fn is_dir(&self, path: &Path) -> bool {
+        match &self.source {
+            Source::Text { path: p, .. } => normalize(p.parent().unwrap_or(Path::new("."))) == normalize(path),
+            _ => path.is_dir(),
+        }
+    }
+
+    /// Whether anything (a file, a directory, a dangling link) is at `path`.
+    pub fn exists(&self, path: &Path) -> bool {
+        match source_text(&self.source, path) {
+            Ok(Some(_)) => true,
+            Ok(None) => std::fs::symlink_metadata(path).is_ok(),
+            Err(()) => self.is_dir(path),
+        }
+    }
+
+    /// The files of a directory (regular files and links to files; not below it), for the
+    /// source: with an overlay, also its documents in `dir` that are not saved yet.
+    pub fn list_dir(&self, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+        if let Source::Text { path, .. } = &self.source {
+            return Ok(if self.is_dir(dir) {
+                vec![dir.join(path.file_name().unwrap_or_default())]
+            } else {
+                Vec::new()
+            });
+        }
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(dir)?.filter_map(Result::ok) {
+            let path = entry.path();
+            // The entry's type needs no extra system call; only symlinks are followed.
+            let is_file = entry
+                .file_type()
+                .is_ok_and(|t| t.is_file() || (t.is_symlink() && path.is_file()));
+            if is_file {
+                out.push(path);
+            }
+        }
+        if let Source::Overlay(o) = &self.source {
+            let here = Overlay::key(dir);
+            for doc in o.paths() {
+                if doc.parent() == Some(here.as_path()) && std::fs::symlink_metadata(doc).is_err() {
+                    out.push(dir.join(doc.file_name().unwrap_or_default()));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Documents of the source that are not on disk, below `dir`: the directory walk adds
+    /// them (an editor's new, unsaved file is linted with its directory).
+    pub fn unsaved_below(&self, dir: &Path) -> Vec<PathBuf> {
+        let Source::Overlay(o) = &self.source else {
+            return Vec::new();
+        };
+        let here = Overlay::key(dir);
+        o.paths()
+            .filter(|doc| doc.starts_with(&here) && std::fs::symlink_metadata(doc).is_err())
+            .filter_map(|doc| Some(dir.join(doc.strip_prefix(&here).ok()?)))
+            .collect()
     }
 
     /// Whether `path` (which need not exist) lies inside the allowed roots.
     pub fn allows(&self, path: &Path) -> bool {
         let Some(allowed) = &self.allowed else { return true };
-        let real = self.keys.key(path);
+        let mut real = self.keys.key(path);
+        if real.is_relative() {
+            // Not there (an editor's document not saved yet): where its directory is.
+            let abs = Overlay::key(path);
+            real = self
+                .keys
+                .key(abs.parent().unwrap_or(Path::new("/")))
+                .join(abs.file_name().unwrap_or_default());
+        }
         allowed.iter().any(|root| real.starts_with(root))
     }
 
@@ -330,6 +493,11 @@ impl ReadPolicy {
 
     fn read_up_to(&self, path: &Path, n: u64, check_size: bool) -> Result<Vec<u8>, ReadError> {
         use std::io::Read;
+        match source_text(&self.source, path) {
+            Ok(None) => {}
+            Ok(Some(text)) => return self.read_text(path, &text, n, check_size),
+            Err(()) => return Err(std::io::Error::from(std::io::ErrorKind::NotFound).into()),
+        }
         let real = self.keys.canonical(path)?;
         if ["/proc", "/sys", "/dev"].iter().any(|p| real.starts_with(p)) {
             return Err(ReadError::Special);
@@ -348,6 +516,40 @@ impl ReadPolicy {
         let mut bytes = Vec::with_capacity(usize::try_from(meta.len().min(n)).unwrap_or(0));
         file.take(n).read_to_end(&mut bytes)?;
         Ok(bytes)
+    }
+}
+
+impl ReadPolicy {
+    /// A source's text for `path`, under the rules a file on disk obeys: its real place
+    /// (the file's, or for a document not saved yet its directory's) inside the allowed
+    /// roots and not a special file system, and its size within the limit.
+    fn read_text(&self, path: &Path, text: &str, n: u64, check_size: bool) -> Result<Vec<u8>, ReadError> {
+        if !matches!(self.source, Source::Text { .. }) {
+            let real = match self.keys.canonical(path) {
+                Ok(real) => real,
+                Err(_) => {
+                    let abs = Overlay::key(path);
+                    let dir = abs.parent().unwrap_or(Path::new("/"));
+                    self.keys.canonical(dir)?.join(abs.file_name().unwrap_or_default())
+                }
+            };
+            if ["/proc", "/sys", "/dev"].iter().any(|p| real.starts_with(p)) {
+                return Err(ReadError::Special);
+            }
+            if let Some(allowed) = &self.allowed {
+                if !allowed.iter().any(|root| real.starts_with(root)) {
+                    return Err(ReadError::OutsideRepository);
+                }
+            }
+        }
+        if check_size && text.len() as u64 > self.max_size {
+            return Err(ReadError::TooLarge {
+                size: text.len() as u64,
+                limit: self.max_size,
+            });
+        }
+        let end = usize::try_from(n).unwrap_or(usize::MAX).min(text.len());
+        Ok(text.as_bytes()[..end].to_vec())
     }
 }
 

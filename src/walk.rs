@@ -116,10 +116,44 @@ fn excluded(excludes: &Excludes, display: &str, root: &Path, path: &Path, matche
     !hits.is_empty()
 }
 
-pub fn discover(paths: &[PathBuf], excludes: &Excludes, display: impl Fn(&Path) -> String) -> Discovery {
+/// The files under `paths`, as the policy's source has them ([`crate::source::Source`]):
+/// the disk, the disk with an editor's unsaved documents (new ones included), or one text.
+pub fn discover(
+    paths: &[PathBuf],
+    excludes: &Excludes,
+    policy: &crate::source::ReadPolicy,
+    display: impl Fn(&Path) -> String,
+) -> Discovery {
+    use crate::source::Source;
     let mut out = Discovery::default();
     let mut matched = vec![false; excludes.patterns.len()];
     for root in paths {
+        if !matches!(policy.source(), Source::Disk) && (policy.is_file(root) || policy.is_dir(root)) {
+            let in_memory = match policy.source() {
+                Source::Text { .. } => true,
+                _ => std::fs::symlink_metadata(root).is_err(),
+            };
+            if in_memory {
+                let listed = if policy.is_file(root) {
+                    vec![(root.clone(), true)]
+                } else {
+                    policy
+                        .list_dir(root)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|p| (p, false))
+                        .collect()
+                };
+                for (path, explicit) in listed {
+                    out.files.push(Candidate {
+                        kind: FileKind::of(&path),
+                        path,
+                        explicit,
+                    });
+                }
+                continue;
+            }
+        }
         let meta = match std::fs::metadata(root) {
             Ok(m) => m,
             Err(e) => {
@@ -173,6 +207,24 @@ pub fn discover(paths: &[PathBuf], excludes: &Excludes, display: impl Fn(&Path) 
                 }
             }
         }
+        // Documents an editor has not saved yet, under the walk's rules.
+        for path in policy.unsaved_below(root) {
+            let Some(kind) = FileKind::of(&path) else { continue };
+            let hidden = path.strip_prefix(root).ok().is_some_and(|rel| {
+                rel.parent().into_iter().flat_map(Path::components).any(|c| {
+                    let name = c.as_os_str().to_string_lossy();
+                    name.starts_with('.') || SKIP_DIRS.contains(&name.as_ref())
+                })
+            });
+            if hidden || excluded(excludes, &display(&path), root, &path, &mut matched) {
+                continue;
+            }
+            out.files.push(Candidate {
+                path,
+                kind: Some(kind),
+                explicit: false,
+            });
+        }
     }
     out.unmatched_excludes = excludes
         .patterns
@@ -206,9 +258,12 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let f = tmp.path().join("main.tf");
         std::fs::write(&f, "").unwrap();
-        let found = discover(&[tmp.path().to_path_buf(), f.clone()], &Excludes::default(), |p| {
-            p.display().to_string()
-        });
+        let found = discover(
+            &[tmp.path().to_path_buf(), f.clone()],
+            &Excludes::default(),
+            &Default::default(),
+            |p| p.display().to_string(),
+        );
         assert_eq!(found.files.len(), 1);
         assert!(found.files[0].explicit);
     }
@@ -242,7 +297,7 @@ mod tests {
         let set = build_excludes(&["legacy/**".into(), "nothing/**".into()]).unwrap();
         let infra = tmp.path().join("infra");
         // Displayed as `infra/legacy/main.tf`, relative to the walked `infra` as `legacy/main.tf`.
-        let found = discover(std::slice::from_ref(&infra), &set, |p| {
+        let found = discover(std::slice::from_ref(&infra), &set, &Default::default(), |p| {
             p.strip_prefix(tmp.path()).unwrap().display().to_string()
         });
         let names: Vec<PathBuf> = found.files.iter().map(|c| c.path.clone()).collect();

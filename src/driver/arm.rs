@@ -136,14 +136,14 @@ fn sibling_parameters(template: &Path) -> Option<PathBuf> {
 }
 
 /// The template a `<name>.parameters.json` belongs to: `<name>.json` (or `.jsonc`) beside it.
-fn template_of(parameters: &Path) -> Option<PathBuf> {
+fn template_of(files: &Files, parameters: &Path) -> Option<PathBuf> {
     let name = parameters.file_name()?.to_str()?;
     let lower = name.to_ascii_lowercase();
     let stem = &name[..lower.strip_suffix(".parameters.json")?.len()];
     ["json", "jsonc"]
         .iter()
         .map(|ext| parameters.with_file_name(format!("{stem}.{ext}")))
-        .find(|t| t.is_file())
+        .find(|t| files.policy().is_file(t))
 }
 
 /// Reads the `--parameters` files; they apply to every template of the run.
@@ -235,7 +235,7 @@ pub fn lint(
 
     // A named parameter file is linted through the template it belongs to.
     for p in named_parameter_files {
-        let template = template_of(&p);
+        let template = template_of(files, &p);
         let known = |t: &Path| {
             templates
                 .iter()
@@ -275,7 +275,7 @@ pub fn lint(
         let Some(sib) = sibling_parameters(&t.src.path) else {
             continue;
         };
-        if parameter_files.contains_key(&sib) || !sib.is_file() {
+        if parameter_files.contains_key(&sib) || !files.policy().is_file(&sib) {
             continue;
         }
         if let Read::Arm(loaded, _) = read_json(files, &sib) {

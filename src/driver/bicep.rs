@@ -103,7 +103,7 @@ impl BicepLoader for Loader<'_> {
     fn load(&self, path: &Path) -> Option<Arc<BicepFile>> {
         // A module outside the repository is not followed (the unit lists it as a module
         // that cannot be read), like a Terraform module source that leaves it.
-        if !path.is_file() || !self.files.policy().allows(path) {
+        if !self.files.policy().is_file(path) || !self.files.policy().allows(path) {
             return None;
         }
         self.get(path).map(|p| p.file.clone())
@@ -125,7 +125,7 @@ impl Loader<'_> {
         // A template must not make cosmolint read, or print, a file outside the repository
         // (the read policy refuses it too; this says why the value is unknown instead of
         // failing the run with an io-error).
-        if !path.is_file() {
+        if !self.files.policy().is_file(path) {
             return Err(format!("`{shown}` does not exist; `loadJsonContent()` is not followed"));
         }
         if !self.files.policy().allows(path) {
@@ -180,7 +180,7 @@ fn add_named_context(
     for (p, _) in params.iter().filter(|(_, r)| *r == Reported::Touching) {
         let Some(parsed) = loader.get(p) else { continue };
         match using_path(p, &parsed.file) {
-            Some(t) if t.is_file() => targets.push(t),
+            Some(t) if files.policy().is_file(&t) => targets.push(t),
             _ => notices.push(crate::named::not_linted(
                 files,
                 p,
@@ -405,7 +405,7 @@ pub fn lint(files: &Files, candidates: &[Candidate], opts: &Options, named: &Nam
     }
     // A parameter file names its template: lint that template even if it was not found.
     for (target, _) in by_template.iter() {
-        if !roots.contains_key(target) && target.is_file() {
+        if !roots.contains_key(target) && files.policy().is_file(target) {
             roots.insert(target.clone(), target.clone());
         }
     }

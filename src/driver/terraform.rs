@@ -102,24 +102,16 @@ impl<'f> Loader<'f> {
     fn list(&self, dir: &Path) -> Option<Listing> {
         let mut paths = Vec::new();
         let mut tfvars = Vec::new();
-        for entry in std::fs::read_dir(dir).ok()?.filter_map(Result::ok) {
-            let path = entry.path();
+        for path in self.files.policy().list_dir(dir).ok()? {
             let Some(name) = path.file_name().map(|n| n.to_string_lossy()) else {
                 continue;
             };
             let is_tf = FileKind::of(&path) == Some(FileKind::Terraform);
             let is_tfvars = name == "terraform.tfvars" || name.ends_with(".auto.tfvars");
-            // The entry's type needs no extra system call; only symlinks are followed.
-            let is_file = |e: &std::fs::DirEntry| {
-                e.file_type()
-                    .is_ok_and(|t| t.is_file() || (t.is_symlink() && path.is_file()))
-            };
-            if (is_tf || is_tfvars) && is_file(&entry) {
-                if is_tf {
-                    paths.push(path);
-                } else {
-                    tfvars.push(path);
-                }
+            if is_tf {
+                paths.push(path);
+            } else if is_tfvars {
+                tfvars.push(path);
             }
         }
         if paths.is_empty() {
@@ -204,7 +196,7 @@ impl ModuleLoader for UnitLoader<'_, '_> {
                 .cloned()
                 .ok_or_else(|| format!("module source `{source}` is not local and not installed by `terraform init`"))?
         };
-        if !dir.is_dir() {
+        if !self.shared.files.policy().is_dir(&dir) {
             return Err(format!("module directory `{source}` does not exist"));
         }
         let boundary = self.boundary.get_or_init(|| repository_root(self.root));
@@ -247,7 +239,7 @@ fn installed_modules(loader: &Loader, root: &Path) -> HashMap<String, PathBuf> {
         dir: String,
     }
     let path = root.join(".terraform/modules/modules.json");
-    if std::fs::symlink_metadata(&path).is_err() {
+    if !loader.files.policy().exists(&path) {
         return HashMap::new();
     }
     let Some(src) = read_source(loader.files, &path, &loader.problems) else {
