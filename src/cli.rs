@@ -49,6 +49,8 @@ pub enum Command {
     /// role assignments (actions and scopes), management roles that reach keys, and
     /// whether keys work at all
     Access(AccessArgs),
+    /// Run the language server (LSP over standard input and output), for editors
+    Lsp,
 }
 
 #[derive(Args, Debug)]

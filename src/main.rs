@@ -33,6 +33,7 @@ fn main() -> ExitCode {
             write_stdout(&text);
             ExitCode::SUCCESS
         }
+        Command::Lsp => ExitCode::from(u8::try_from(cosmolint::lsp::run()).unwrap_or(1)),
         Command::Explain { rule } => match rules::find(&rule) {
             Some(meta) => {
                 write_stdout(meta.doc);
