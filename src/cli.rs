@@ -193,6 +193,17 @@ pub struct CheckArgs {
     #[arg(long)]
     pub show_suppressed: bool,
 
+    /// Apply the certain fixes in place (a boolean written where the insecure value comes
+    /// from, or an absent attribute inserted), then report what is left. A fix is written
+    /// only when linting again with it removes its finding and adds none
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+
+    /// Print the certain fixes as a unified diff instead of the report, and write nothing;
+    /// exit status 1 when there is something to fix
+    #[arg(long)]
+    pub diff: bool,
+
     /// Print how long each phase took (discover, read, parse, evaluate, rules, suppress,
     /// report) to stderr
     #[arg(long)]

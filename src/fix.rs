@@ -103,6 +103,11 @@ fn is_plain_reference(text: &str) -> bool {
 /// references: replaced by its negation.
 fn flip_literal(files: &Files, d: &Diagnostic) -> Option<Fix> {
     let text = |span: Span| files.get(span.file).map(|f| f.slice(span).trim().to_string());
+    // A candidate of a value set (a conditional's branch, an allowed value): flipping it
+    // would leave a conditional with two equal branches; the author should decide.
+    if d.labels.iter().any(|l| l.message.starts_with("when ")) {
+        return None;
+    }
     // The attribute, then each hop in order; existence labels ("possibly deployed") and
     // "when" labels of value sets are not hops.
     let mut chain = vec![(d.span, None)];
@@ -148,6 +153,15 @@ fn flip_literal(files: &Files, d: &Diagnostic) -> Option<Fix> {
     None
 }
 
+/// The line end the file uses where `offset` is: `\r\n` or `\n` (`\r` alone is kept as
+/// `\n`: parsers read both).
+fn line_end(text: &str, offset: usize) -> &'static str {
+    match text[offset..].find('\n') {
+        Some(i) if i > 0 && text.as_bytes()[offset + i - 1] == b'\r' => "\r\n",
+        _ => "\n",
+    }
+}
+
 /// The indentation of the line `offset` is on.
 fn indent_at(text: &str, offset: usize) -> &str {
     let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
@@ -172,7 +186,7 @@ fn inner_indent(text: &str, open: usize, outer: &str) -> String {
     format!("{outer}  ")
 }
 
-/// Inserts `line` as the first entry of the object opening at `open`; `after_entry` ends
+/// Inserts `line` as the first entry of the object opening at `open`; in JSON a comma ends
 /// the entry when others follow (`,` in JSON).
 fn insert_first(file: &SourceFile, open: usize, line: &str, json_comma: bool, empty: bool) -> Edit {
     let text = &file.text;
@@ -182,10 +196,12 @@ fn insert_first(file: &SourceFile, open: usize, line: &str, json_comma: bool, em
     // `{}` or `{ }` on one line: the entry goes on its own line and the brace on the next.
     let rest = &text[open + 1..];
     let same_line_close = rest.trim_start_matches([' ', '\t']).starts_with('}');
+    let nl = line_end(text, open);
+    let line = line.replace('\n', nl);
     let new = if same_line_close {
-        format!("\n{indent}{line}{comma}\n{outer}")
+        format!("{nl}{indent}{line}{comma}{nl}{outer}")
     } else {
-        format!("\n{indent}{line}{comma}")
+        format!("{nl}{indent}{line}{comma}")
     };
     let end = if same_line_close {
         open + 1 + (rest.len() - rest.trim_start_matches([' ', '\t']).len())
@@ -368,4 +384,236 @@ fn parses_as_before(files: &Files, fix: &Fix) -> bool {
         };
         problems(kind, id, &apply(&file.text, id, &edits)) <= problems(kind, id, &file.text)
     })
+}
+
+/// The fixes of a run, per file: what `check --fix` writes and `--diff` shows.
+pub struct Plan {
+    pub files: Vec<Planned>,
+    /// The diagnostics of the report (by index) the plan fixes.
+    pub fixed: Vec<usize>,
+}
+
+pub struct Planned {
+    pub path: std::path::PathBuf,
+    pub display: String,
+    pub before: std::sync::Arc<str>,
+    pub after: String,
+}
+
+impl Plan {
+    pub fn is_empty(&self) -> bool {
+        self.fixed.is_empty()
+    }
+}
+
+/// Every certain fix of the report's findings, without conflicts: an edit that overlaps
+/// another differently drops its fix; the same edit for two findings (one variable default
+/// behind two accounts) is made once.
+pub fn plan(report: &Report) -> Plan {
+    plan_of(report, |_| true)
+}
+
+fn plan_of(report: &Report, keep: impl Fn(usize) -> bool) -> Plan {
+    let mut edits: Vec<Edit> = Vec::new();
+    let mut fixed = Vec::new();
+    for (i, d) in report.diagnostics.iter().enumerate() {
+        if !keep(i) {
+            continue;
+        }
+        let Some(fix) = fix(&report.files, d) else { continue };
+        let conflicts = fix.edits.iter().any(|e| {
+            edits.iter().any(|o| {
+                o.span.file == e.span.file
+                    && o != e
+                    && o.span.start < e.span.end.max(e.span.start + 1)
+                    && e.span.start < o.span.end.max(o.span.start + 1)
+            })
+        });
+        if conflicts {
+            continue;
+        }
+        for e in fix.edits {
+            if !edits.contains(&e) {
+                edits.push(e);
+            }
+        }
+        fixed.push(i);
+    }
+    let mut ids: Vec<crate::source::FileId> = edits.iter().map(|e| e.span.file).collect();
+    ids.sort();
+    ids.dedup();
+    let all: Vec<&Edit> = edits.iter().collect();
+    let files = ids
+        .into_iter()
+        .filter_map(|id| {
+            let f = report.files.get(id)?;
+            Some(Planned {
+                path: f.path.clone(),
+                display: f.display.clone(),
+                after: apply(&f.text, id, &all),
+                before: f.text.clone(),
+            })
+        })
+        .collect();
+    Plan { files, fixed }
+}
+
+type FindingKey = (&'static str, std::path::PathBuf, String);
+
+fn finding_key(files: &Files, d: &Diagnostic) -> Option<FindingKey> {
+    let f = files.get(d.span.file)?;
+    Some((d.code, crate::source::path_key(&f.path), d.message.clone()))
+}
+
+/// Plans every certain fix, checked by linting again with the edited texts in place of
+/// the files (nothing is written): every fixed finding must be gone and no finding new,
+/// else the fixes are tried one by one and only those that pass are kept. Fixes that need
+/// an earlier one first (two attributes inserted into one block, where the first creates
+/// `properties`) are planned in further rounds on the edited texts. Returns the plan and
+/// the report of the edited files.
+pub fn fix_all(opts: &crate::Options, report: &Report) -> Result<(Plan, Report), crate::Error> {
+    let before: std::collections::HashSet<FindingKey> = report
+        .diagnostics
+        .iter()
+        .chain(&report.baselined)
+        .filter_map(|d| finding_key(&report.files, d))
+        .collect();
+    // path -> (display, text as linted, text with the fixes so far)
+    let mut texts: std::collections::BTreeMap<std::path::PathBuf, (String, std::sync::Arc<str>, String)> =
+        Default::default();
+    let lint_with = |texts: &std::collections::BTreeMap<std::path::PathBuf, (String, std::sync::Arc<str>, String)>,
+                     plan: &Plan|
+     -> Result<Report, crate::Error> {
+        let mut overlay = crate::source::Overlay::default();
+        for (path, (_, _, after)) in texts {
+            overlay.insert(path, after.as_str().into());
+        }
+        for f in &plan.files {
+            overlay.insert(&f.path, f.after.as_str().into());
+        }
+        crate::lint_from(opts, crate::source::Source::Overlay(std::sync::Arc::new(overlay)))
+    };
+    let passes = |current: &Report, plan: &Plan, after: &Report| {
+        let now: std::collections::HashSet<FindingKey> = after
+            .diagnostics
+            .iter()
+            .filter_map(|d| finding_key(&after.files, d))
+            .collect();
+        plan.fixed
+            .iter()
+            .filter_map(|&i| finding_key(&current.files, &current.diagnostics[i]))
+            .all(|k| !now.contains(&k))
+            && now.iter().all(|k| before.contains(k))
+    };
+    let mut fixed = 0;
+    let mut current: Option<Report> = None;
+    for _round in 0..4 {
+        let cur = current.as_ref().unwrap_or(report);
+        let mut plan = plan(cur);
+        if plan.is_empty() {
+            break;
+        }
+        let mut after = lint_with(&texts, &plan)?;
+        if !passes(cur, &plan, &after) {
+            let mut good = Vec::new();
+            for &i in &plan.fixed {
+                let alone = plan_of(cur, |j| j == i);
+                if passes(cur, &alone, &lint_with(&texts, &alone)?) {
+                    good.push(i);
+                }
+            }
+            plan = plan_of(cur, |j| good.contains(&j));
+            if plan.is_empty() {
+                break;
+            }
+            after = lint_with(&texts, &plan)?;
+            if !passes(cur, &plan, &after) {
+                break;
+            }
+        }
+        fixed += plan.fixed.len();
+        for f in plan.files {
+            texts
+                .entry(f.path)
+                .or_insert_with(|| (f.display, f.before, String::new()))
+                .2 = f.after;
+        }
+        current = Some(after);
+    }
+    let files = texts
+        .into_iter()
+        .map(|(path, (display, before, after))| Planned {
+            path,
+            display,
+            before,
+            after,
+        })
+        .collect();
+    let report = match current {
+        Some(r) => r,
+        None => lint_with(
+            &Default::default(),
+            &Plan {
+                files: Vec::new(),
+                fixed: Vec::new(),
+            },
+        )?,
+    };
+    Ok((
+        Plan {
+            files,
+            fixed: (0..fixed).collect(),
+        },
+        report,
+    ))
+}
+
+/// The plan as a unified diff (`--- a/path`, `+++ b/path`), as `git diff` shows it.
+pub fn diff(plan: &Plan) -> String {
+    let mut out = String::new();
+    for f in &plan.files {
+        let diff = similar::TextDiff::from_lines(f.before.as_ref(), f.after.as_str());
+        let shown = crate::report::printable(&f.display);
+        out.push_str(
+            &diff
+                .unified_diff()
+                .context_radius(3)
+                .header(&format!("a/{shown}"), &format!("b/{shown}"))
+                .to_string(),
+        );
+    }
+    out
+}
+
+/// Writes the plan's files. A file is written only when it still holds, on disk, the text
+/// the plan was made from (UTF-8, with its byte order mark if it had one); others are
+/// skipped and named in the error list.
+pub fn write(plan: &Plan) -> Vec<String> {
+    let mut problems = Vec::new();
+    for f in &plan.files {
+        let Ok(bytes) = std::fs::read(&f.path) else {
+            problems.push(format!("{}: cannot be read again; not fixed", f.display));
+            continue;
+        };
+        let (bom, body) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+            Some(rest) => (true, rest),
+            None => (false, bytes.as_slice()),
+        };
+        if body != f.before.as_bytes() {
+            problems.push(format!(
+                "{}: changed since it was linted, or not UTF-8; not fixed",
+                f.display
+            ));
+            continue;
+        }
+        let mut out = Vec::with_capacity(f.after.len() + 3);
+        if bom {
+            out.extend_from_slice(b"\xEF\xBB\xBF");
+        }
+        out.extend_from_slice(f.after.as_bytes());
+        if let Err(e) = std::fs::write(&f.path, out) {
+            problems.push(format!("{}: {e}; not fixed", f.display));
+        }
+    }
+    problems
 }

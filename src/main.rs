@@ -237,6 +237,42 @@ fn check(args: cli::CheckArgs, matches: Option<&ArgMatches>) -> ExitCode {
     } else if let Some(b) = &baseline {
         cosmolint::baseline::apply(&mut report, b);
     }
+    if args.fix || args.diff {
+        let (plan, after) = match cosmolint::fix::fix_all(&opts, &report) {
+            Ok(v) => v,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let n = plan.fixed.len();
+        let findings = if n == 1 { "finding" } else { "findings" };
+        if args.diff {
+            write_stdout(&cosmolint::fix::diff(&plan));
+            eprintln!("{n} {findings} can be fixed with --fix");
+            return ExitCode::from(u8::from(!plan.is_empty()));
+        }
+        let problems = cosmolint::fix::write(&plan);
+        for p in &problems {
+            eprintln!("warning: {p}");
+        }
+        if problems.is_empty() {
+            eprintln!("fixed {n} {findings} in {} of the files", plan.files.len());
+            report = after;
+        } else {
+            // Some files were not written: report what is on disk now.
+            report = match cosmolint::lint(&opts) {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+        }
+        if let Some(b) = &baseline {
+            cosmolint::baseline::apply(&mut report, b);
+        }
+    }
     for w in &report.warnings {
         eprintln!("warning: {w}");
     }
