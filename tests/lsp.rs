@@ -18,6 +18,8 @@ struct Client {
     child: Child,
     stdin: Option<ChildStdin>,
     messages: Receiver<Value>,
+    /// Received but not yet asked for, in arrival order.
+    pending: std::cell::RefCell<std::collections::VecDeque<Value>>,
     next_id: i64,
 }
 
@@ -71,6 +73,7 @@ impl Client {
             child,
             stdin,
             messages: rx,
+            pending: Default::default(),
             next_id: 1,
         }
     }
@@ -94,8 +97,13 @@ impl Client {
         id
     }
 
-    /// The next message that satisfies `want`; others are dropped.
+    /// The first message (in arrival order) that satisfies `want` and was not taken yet;
+    /// the others stay for later calls.
     fn wait_for(&self, what: &str, want: impl Fn(&Value) -> bool) -> Value {
+        let mut pending = self.pending.borrow_mut();
+        if let Some(i) = pending.iter().position(&want) {
+            return pending.remove(i).expect("found");
+        }
         let deadline = Instant::now() + TIMEOUT;
         loop {
             match self
@@ -103,7 +111,7 @@ impl Client {
                 .recv_timeout(deadline.saturating_duration_since(Instant::now()))
             {
                 Ok(v) if want(&v) => return v,
-                Ok(_) => {}
+                Ok(v) => pending.push_back(v),
                 Err(RecvTimeoutError::Timeout) => panic!("timed out waiting for {what}"),
                 Err(RecvTimeoutError::Disconnected) => panic!("server closed stdout while waiting for {what}"),
             }
@@ -363,6 +371,8 @@ fn an_unsaved_variable_default_updates_the_other_files_diagnostics() {
     assert_eq!(r["location"]["range"]["start"], json!({ "line": 2, "character": 12 }));
     c.open(&vars, vars_text);
     assert_eq!(c.diagnostics(&vars, 1), Vec::<Value>::new());
+    // Opening it lints the unit again: main.tf is published too, unchanged.
+    assert_eq!(codes(&c.diagnostics(&main, 1)), ["CDB001"]);
     // Edit variables.tf without saving: main.tf is published again, without the finding.
     c.change_all(&vars, 2, &vars_text.replace("default = false", "default = true"));
     assert_eq!(c.diagnostics(&main, 1), Vec::<Value>::new());
