@@ -56,9 +56,39 @@ fn setting(code: &str) -> Option<Setting> {
     })
 }
 
-/// The fixes for one diagnostic of `report` (at most one today).
+/// The fixes for one diagnostic of `report`: the certain fix, if there is one.
 pub fn fixes(report: &Report, d: &Diagnostic) -> Vec<Fix> {
     fix(&report.files, d).into_iter().collect()
+}
+
+/// "Ignore CDB001 here": a `cosmolint-ignore` comment on its own line above the finding's
+/// line, in the file's comment syntax (`#` for Terraform, `//` for Bicep and ARM JSON,
+/// which ARM allows), indented like that line. The reason is for the user to write; the
+/// placeholder says so, and a suppression without a real reason is what review is for.
+pub fn ignore_here(files: &Files, d: &Diagnostic) -> Option<Fix> {
+    if !d.is_rule() {
+        return None;
+    }
+    let file = files.get(d.span.file)?;
+    let comment = match FileKind::of(&file.path)? {
+        FileKind::Terraform | FileKind::TfVars => "#",
+        FileKind::Bicep | FileKind::BicepParam | FileKind::Json => "//",
+    };
+    let text = &file.text;
+    let at = (d.span.start as usize).min(text.len());
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let indent = indent_at(text, line_start);
+    let nl = line_end(text, line_start);
+    Some(Fix {
+        title: format!("Ignore {} here", d.code),
+        edits: vec![Edit {
+            span: Span::new(file.id, line_start..line_start),
+            text: format!(
+                "{indent}{comment} cosmolint-ignore {} -- TODO: say why this is accepted{nl}",
+                d.code
+            ),
+        }],
+    })
 }
 
 /// The fix of a diagnostic, if it has a certain one.

@@ -32,6 +32,12 @@ fn workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir(dir.path().join(".git")).unwrap();
     std::fs::write(dir.path().join("main.tf"), MAIN_TF).unwrap();
+    // Only the rules the scripts look at.
+    std::fs::write(
+        dir.path().join(".cosmolint.toml"),
+        "select = [\"CDB001\", \"CDB002\"]\n",
+    )
+    .unwrap();
     dir
 }
 

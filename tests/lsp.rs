@@ -215,10 +215,14 @@ fn find<'d>(diags: &'d [Value], code: &str) -> &'d Value {
 
 fn workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
-    // A repository of its own: the read policy's boundary.
+    // A repository of its own: the read policy's boundary. The tests are about the server,
+    // so only the rules with quick fixes run (the server reads the configuration).
     std::fs::create_dir(dir.path().join(".git")).expect(".git");
+    std::fs::write(dir.path().join(".cosmolint.toml"), SELECT).expect("config");
     dir
 }
+
+const SELECT: &str = "select = [\"CDB001\", \"CDB002\"]\n";
 
 const SECURE_TF: &str = "resource \"azurerm_cosmosdb_account\" \"a\" {\n  local_authentication_disabled = true\n  access_key_metadata_writes_enabled = false\n}\n";
 
@@ -596,5 +600,45 @@ fn a_document_that_does_not_parse_shows_the_syntax_error() {
     c.open(&new, "resource \"azurerm_cosmosdb_account\" \"a\" {\n}\n");
     assert_eq!(codes(&c.diagnostics(&new, 1)), ["CDB001", "CDB002"]);
     assert!(!new.exists());
+    assert_eq!(c.shutdown_and_exit(), 0);
+}
+
+#[test]
+fn ignore_here_suppresses_and_the_configuration_is_read_again_without_a_restart() {
+    let ws = workspace();
+    let main = ws.path().join("main.tf");
+    let text = "resource \"azurerm_cosmosdb_account\" \"a\" {\n  local_authentication_disabled = false\n}\n";
+    std::fs::write(&main, text).unwrap();
+    let mut c = Client::start();
+    c.initialize(ws.path(), json!({}));
+    c.open(&main, text);
+    let diags = c.diagnostics(&main, 1);
+    assert_eq!(codes(&diags), ["CDB001", "CDB002"]);
+    let d = find(&diags, "CDB001").clone();
+    let r = c.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": uri(&main) }, "range": d["range"], "context": { "diagnostics": [d] } }),
+    );
+    let actions = r["result"].as_array().cloned().unwrap_or_default();
+    let ignore = actions
+        .iter()
+        .find(|a| a["title"] == "Ignore CDB001 here")
+        .unwrap_or_else(|| panic!("no ignore action: {r}"));
+    assert_eq!(ignore["isPreferred"], false);
+    let ignored = apply_edit(text, &ignore["edit"], &uri(&main));
+    assert!(
+        ignored.contains("{\n  # cosmolint-ignore CDB001 -- TODO: say why this is accepted\n  local_authentication_disabled = false\n"),
+        "{ignored}"
+    );
+    c.change_all(&main, 2, &ignored);
+    assert_eq!(codes(&c.diagnostics(&main, 2)), ["CDB002"]);
+    // A configuration written while the server runs applies to the next lint.
+    std::fs::write(
+        ws.path().join(".cosmolint.toml"),
+        format!("{SELECT}ignore = [\"CDB002\"]\n"),
+    )
+    .unwrap();
+    c.notify("workspace/didChangeWatchedFiles", json!({ "changes": [] }));
+    assert_eq!(c.diagnostics(&main, 2), Vec::<Value>::new());
     assert_eq!(c.shutdown_and_exit(), 0);
 }

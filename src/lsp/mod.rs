@@ -449,7 +449,7 @@ fn code_actions(state: &Mutex<State>, params: &Value) -> Result<Value, String> {
                 "title": fix["title"],
                 "kind": "quickfix",
                 "diagnostics": [diag],
-                "isPreferred": true,
+                "isPreferred": fix["isPreferred"],
                 "edit": fix["edit"],
             }));
         }
@@ -515,17 +515,28 @@ fn lint_and_publish(
     if affected.is_empty() {
         return;
     }
-    let opts = crate::Options {
-        paths: affected.iter().map(|(_, p, _)| p.clone()).collect(),
-        base: config.root.clone(),
-        ..crate::Options::default()
+    let paths: Vec<PathBuf> = affected.iter().map(|(_, p, _)| p.clone()).collect();
+    let opts = match options(config, &paths) {
+        Ok(opts) => opts,
+        Err(why) => {
+            show_message(out, 1, &why);
+            crate::Options {
+                paths,
+                base: config.root.clone(),
+                ..crate::Options::default()
+            }
+        }
     };
     let linted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         crate::lint_from(&opts, Source::Overlay(Arc::new(overlay)))
     }));
     let report = match linted {
         Ok(Ok(report)) => Some(report),
-        Ok(Err(_)) | Err(_) => None,
+        Ok(Err(e)) => {
+            show_message(out, 1, &format!("cosmolint: {e}"));
+            None
+        }
+        Err(_) => None,
     };
     let mut st = lock(state);
     let read: HashSet<PathBuf> = report
@@ -545,10 +556,14 @@ fn lint_and_publish(
                 .filter(|d| report.files.get(d.span.file).is_some_and(|f| key(&f.path) == *k))
                 .map(|d| {
                     let mut v = lsp_json::diagnostic(&report.files, d, config.encoding);
-                    let fixes: Vec<Value> = crate::fix::fixes(report, d)
+                    let mut fixes: Vec<Value> = crate::fix::fixes(report, d)
                         .iter()
-                        .map(|f| fix_value(report, f, config.encoding))
+                        .map(|f| fix_value(report, f, config.encoding, true))
                         .collect();
+                    fixes.extend(
+                        crate::fix::ignore_here(&report.files, d)
+                            .map(|f| fix_value(report, &f, config.encoding, false)),
+                    );
                     if !fixes.is_empty() {
                         v["data"]["fixes"] = Value::Array(fixes);
                     }
@@ -577,8 +592,43 @@ fn lint_and_publish(
     }
 }
 
+/// The options of a lint: the `.cosmolint.toml` of the documents' repository (read again
+/// for every lint, so an edited configuration applies without a restart), as `check`
+/// reads it.
+fn options(config: &Config, paths: &[PathBuf]) -> Result<crate::Options, String> {
+    use crate::config;
+    // A document not saved yet is found by its directory.
+    let existing: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| match p.parent() {
+            Some(dir) if !p.exists() => dir.to_path_buf(),
+            _ => p.clone(),
+        })
+        .collect();
+    let file = config::find(&existing)
+        .and_then(|found| found.map(|p| config::load(&p, config.root.as_deref())).transpose())
+        .map_err(|e| format!("cosmolint: {e}"))?;
+    let resolved =
+        config::resolve(file.as_ref(), &config::Overrides::default()).map_err(|e| format!("cosmolint: {e}"))?;
+    Ok(crate::Options {
+        paths: paths.to_vec(),
+        var_files: resolved.var_files.0,
+        parameters: resolved.parameters.0,
+        base: config.root.clone(),
+        settings: resolved.settings,
+        ..crate::Options::default()
+    })
+}
+
+fn show_message(out: &Sender<Outgoing>, kind: u8, message: &str) {
+    send(
+        out,
+        Notification::new("window/showMessage".into(), json!({ "type": kind, "message": message })),
+    );
+}
+
 /// A fix as the `data` of a diagnostic: its title and the `WorkspaceEdit`.
-fn fix_value(report: &crate::Report, fix: &crate::fix::Fix, encoding: Encoding) -> Value {
+fn fix_value(report: &crate::Report, fix: &crate::fix::Fix, encoding: Encoding, preferred: bool) -> Value {
     let mut changes: serde_json::Map<String, Value> = serde_json::Map::new();
     for e in &fix.edits {
         let Some(f) = report.files.get(e.span.file) else {
@@ -596,5 +646,5 @@ fn fix_value(report: &crate::Report, fix: &crate::fix::Fix, encoding: Encoding) 
             a.push(edit);
         }
     }
-    json!({ "title": fix.title, "edit": { "changes": changes } })
+    json!({ "title": fix.title, "edit": { "changes": changes }, "isPreferred": preferred })
 }

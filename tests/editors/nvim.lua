@@ -44,7 +44,7 @@ local responses = vim.lsp.buf_request_sync(buf, 'textDocument/codeAction', param
 local action
 for _, r in pairs(responses or {}) do
   for _, a in ipairs(r.result or {}) do
-    if a.kind == 'quickfix' and a.edit then action = a end
+    if a.kind == "quickfix" and a.edit and a.isPreferred and not action then action = a end
   end
 end
 if not action then fail('no quick fix: ' .. vim.inspect(responses)) end
