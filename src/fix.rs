@@ -1,5 +1,6 @@
 //! The fix engine: exact text edits that make a finding go away, shared by `check
-//! --fix`/`--diff` and the language server's quick fixes.
+//! --fix`/`--diff` and the language server's quick fixes. Rules with fixes: CDB001 and
+//! CDB002 (a boolean), CDB007 (a TLS version string becomes `Tls12`).
 //!
 //! A fix is offered only when it is certain:
 //! - **The insecure value is a literal** that reaches the attribute unchanged — written at
@@ -93,15 +94,37 @@ pub fn ignore_here(files: &Files, d: &Diagnostic) -> Option<Fix> {
 
 /// The fix of a diagnostic, if it has a certain one.
 pub fn fix(files: &Files, d: &Diagnostic) -> Option<Fix> {
-    let setting = setting(d.code)?;
     let file = files.get(d.span.file)?;
     let kind = FileKind::of(&file.path)?;
-    let fix = flip_literal(files, d).or_else(|| insert(&file, kind, &setting, d))?;
+    let fix = match d.code {
+        // An absent minimal TLS version is no finding (no default is assumed), so the fix
+        // is always a written value: the weak version string becomes `Tls12`.
+        "CDB007" => flip_literal(files, d, tls12)?,
+        code => {
+            let setting = setting(code)?;
+            flip_literal(files, d, flip_bool).or_else(|| insert(&file, kind, &setting, d))?
+        }
+    };
     parses_as_before(files, &fix).then_some(fix)
 }
 
 fn is_bool(text: &str) -> bool {
     matches!(text, "true" | "false")
+}
+
+fn flip_bool(text: &str) -> Option<String> {
+    match text {
+        "true" => Some("false".into()),
+        "false" => Some("true".into()),
+        _ => None,
+    }
+}
+
+/// `"Tls11"`, `'Tls'`, `"Tls10"` (any case, either quote) → the same quotes around `Tls12`.
+fn tls12(text: &str) -> Option<String> {
+    let quote = text.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let inner = text.strip_prefix(quote)?.strip_suffix(quote)?;
+    matches!(inner.to_ascii_lowercase().as_str(), "tls" | "tls10" | "tls11").then(|| format!("{quote}Tls12{quote}"))
 }
 
 /// A reference that passes a value on unchanged: `var.x`, `local.x`, `x`, `x!`,
@@ -130,8 +153,8 @@ fn is_plain_reference(text: &str) -> bool {
 }
 
 /// The literal that made the value, when the chain from the attribute to it is plain
-/// references: replaced by its negation.
-fn flip_literal(files: &Files, d: &Diagnostic) -> Option<Fix> {
+/// references: replaced by what `replace` makes of it (`None`: not the literal).
+fn flip_literal(files: &Files, d: &Diagnostic, replace: fn(&str) -> Option<String>) -> Option<Fix> {
     let text = |span: Span| files.get(span.file).map(|f| f.slice(span).trim().to_string());
     // A candidate of a value set (a conditional's branch, an allowed value): flipping it
     // would leave a conditional with two equal branches; the author should decide.
@@ -149,16 +172,15 @@ fn flip_literal(files: &Files, d: &Diagnostic) -> Option<Fix> {
     );
     for (i, (span, label)) in chain.iter().enumerate() {
         let t = text(*span)?;
-        if is_bool(&t) {
+        if let Some(new) = replace(&t) {
             // Labels after the literal (module instances, other callers) are not hops of
             // this value: a literal elsewhere makes it uncertain.
             if chain[i + 1..]
                 .iter()
-                .any(|(s, _)| text(*s).is_some_and(|t| is_bool(&t)))
+                .any(|(s, _)| text(*s).is_some_and(|t| replace(&t).is_some()))
             {
                 return None;
             }
-            let new = if t == "true" { "false" } else { "true" };
             let file = files.get(span.file)?;
             let title = match label {
                 None => format!("Set to `{new}`"),
@@ -172,7 +194,7 @@ fn flip_literal(files: &Files, d: &Diagnostic) -> Option<Fix> {
                 title,
                 edits: vec![Edit {
                     span: Span::new(span.file, start as usize..start as usize + t.len()),
-                    text: new.to_string(),
+                    text: new,
                 }],
             });
         }

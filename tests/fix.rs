@@ -140,3 +140,27 @@ fn a_module_argument_is_fixed_at_the_caller() {
     );
     assert_eq!(read(dir.path(), "modules/db/main.tf"), module);
 }
+
+#[test]
+fn a_weak_tls_version_becomes_tls12_where_it_is_written() {
+    let tf = "variable \"tls\" {\n  default = \"Tls11\"\n}\nresource \"azurerm_cosmosdb_account\" \"a\" {\n  minimal_tls_version = var.tls\n}\n";
+    let bicep = "resource a 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {\n  name: 'a'\n  properties: {\n    minimalTlsVersion: 'Tls'\n  }\n}\n";
+    let dir = repo(&[("tf/main.tf", tf), ("main.bicep", bicep)]);
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_cosmolint"))
+            .args(args)
+            .args(["--select", "CDB007"])
+            .current_dir(dir.path())
+            .output()
+            .expect("run");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    assert_eq!(run(&["check", "."]).0, 1);
+    let (code, err) = run(&["check", ".", "--fix"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(read(dir.path(), "tf/main.tf"), tf.replace("\"Tls11\"", "\"Tls12\""));
+    assert_eq!(read(dir.path(), "main.bicep"), bicep.replace("'Tls'", "'Tls12'"));
+}
