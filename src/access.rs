@@ -3,8 +3,9 @@
 //! (owned, with spans), the run collects them, and [`render_table`] / [`render_json`] show
 //! them. The JSON schema is documented in README ("cosmolint access").
 
+use crate::model::cosmos::mongo;
 use crate::model::rbac::{custom_key_access, KeyAccess, MgmtRole, MgmtScope};
-use crate::model::{AssignmentScope, Fact, Inventory, RoleRef};
+use crate::model::{AssignmentScope, Fact, Inventory, MongoRole, MongoRoleRef, RoleRef};
 use crate::source::{Files, Span};
 
 /// One account and everything that grants access to its data.
@@ -28,6 +29,37 @@ pub struct AccountAccess {
     pub management: Vec<MgmtGrant>,
     /// Where its keys are used (CDB014).
     pub key_uses: Vec<KeyUseEntry>,
+    /// Whether it is a MongoDB account (the table then lists its native users, even none).
+    pub mongo: bool,
+    /// MongoDB native users (`mongodbUserDefinitions`, `azurerm_cosmosdb_mongo_user_definition`).
+    pub mongo_users: Vec<MongoUserEntry>,
+}
+
+/// A MongoDB native password user and what its roles allow. The password is never read.
+#[derive(Clone, Debug)]
+pub struct MongoUserEntry {
+    pub user: String,
+    pub span: Span,
+    /// The user name as written (or the expression).
+    pub user_name: Principal,
+    /// The database it lives in (`None`: not known offline).
+    pub database: Option<String>,
+    pub roles: Vec<MongoRoleEntry>,
+}
+
+/// One role of a MongoDB user, with the privileges it grants (inherited roles followed).
+#[derive(Clone, Debug)]
+pub struct MongoRoleEntry {
+    /// The name as written, or `not known offline`.
+    pub role: String,
+    /// `built-in`, `custom`, `not defined in the inputs`, `not known offline`.
+    pub kind: &'static str,
+    /// The role definition's address, for a custom role.
+    pub definition: Option<String>,
+    /// (resource, actions): `database sales`, `collection sales/orders`, …
+    pub privileges: Vec<(String, Vec<String>)>,
+    /// Whether a privilege changes something; `None` when a role on the way is not known.
+    pub writes: Option<bool>,
 }
 
 /// A use of the account's key: the reference, and what it flows into.
@@ -124,6 +156,8 @@ pub fn collect(inv: &Inventory) -> Vec<AccountAccess> {
                 data: Vec::new(),
                 management: Vec::new(),
                 key_uses: Vec::new(),
+                mongo: a.api == crate::model::ApiKind::Mongo,
+                mongo_users: Vec::new(),
             }
         })
         .collect();
@@ -232,7 +266,145 @@ pub fn collect(inv: &Inventory) -> Vec<AccountAccess> {
             });
         }
     }
+    for u in &inv.mongo_users {
+        let Some(entry) = u.account.and_then(|a| out.get_mut(a)) else {
+            continue;
+        };
+        let roles = u
+            .roles
+            .iter()
+            .map(|r| mongo_role_entry(inv, u.account, u.database.as_ref(), r))
+            .collect();
+        entry.mongo_users.push(MongoUserEntry {
+            user: u.address.clone(),
+            span: u.header,
+            user_name: principal(&u.user_name),
+            database: u.database.as_ref().and_then(Fact::value).cloned(),
+            roles,
+        });
+    }
     out
+}
+
+fn fact_text(f: &Fact<String>) -> String {
+    f.value().cloned().unwrap_or_else(|| "not known offline".into())
+}
+
+/// What a privilege's `resource` names. An empty or absent `db` is shown as written: what it
+/// means is not documented.
+fn resource_text(p: &crate::model::MongoPrivilege) -> String {
+    let db = match &p.db {
+        None => return "database not set (meaning not documented)".into(),
+        Some(f) => match f.value() {
+            None => return "not known offline".into(),
+            Some(d) if d.is_empty() => return "database \"\" (meaning not documented)".into(),
+            Some(d) => d.clone(),
+        },
+    };
+    match p.collection.as_ref().map(|c| c.value()) {
+        None => format!("database {db}"),
+        Some(None) => format!("collection {db}/? (not known offline)"),
+        Some(Some(c)) if c.is_empty() => format!("database {db}"),
+        Some(Some(c)) => format!("collection {db}/{c}"),
+    }
+}
+
+/// How a role reads in the table: its name, or that it is not known.
+fn role_text(r: &MongoRoleEntry) -> String {
+    match r.kind {
+        "not known offline" => "(name not known offline)".into(),
+        kind => format!(
+            "{} ({kind}{})",
+            crate::report::printable(&r.role),
+            r.definition
+                .as_deref()
+                .map(|d| format!(" `{}`", crate::report::printable(d)))
+                .unwrap_or_default()
+        ),
+    }
+}
+
+/// A user's role and everything it grants, inherited roles included (each followed once).
+fn mongo_role_entry(
+    inv: &Inventory,
+    account: Option<usize>,
+    owner_db: Option<&Fact<String>>,
+    r: &MongoRoleRef,
+) -> MongoRoleEntry {
+    let resolved = inv.mongo_role(account, owner_db, r);
+    let mut privileges: Vec<(String, Vec<String>)> = Vec::new();
+    let mut seen = Vec::new();
+    let complete = grant(inv, owner_db, r, &resolved, &mut privileges, &mut seen, 0);
+    let writes = privileges.iter().any(|(_, a)| a.iter().any(|x| mongo::writes(x)));
+    // A role or an action on the way that is not known may write.
+    let writes = (writes || complete).then_some(writes);
+    let (kind, definition) = match &resolved {
+        MongoRole::BuiltIn(_) => ("built-in", None),
+        MongoRole::Custom(d) => ("custom", Some(inv.mongo_roles[*d].address.clone())),
+        MongoRole::Undefined(_) => ("not defined in the inputs", None),
+        MongoRole::Unknown => ("not known offline", None),
+    };
+    MongoRoleEntry {
+        role: fact_text(&r.role),
+        kind,
+        definition,
+        privileges,
+        writes,
+    }
+}
+
+fn grant(
+    inv: &Inventory,
+    owner_db: Option<&Fact<String>>,
+    r: &MongoRoleRef,
+    resolved: &MongoRole,
+    out: &mut Vec<(String, Vec<String>)>,
+    seen: &mut Vec<usize>,
+    depth: usize,
+) -> bool {
+    let db =
+        r.db.as_ref()
+            .or(owner_db)
+            .map_or_else(|| "not known offline".to_string(), fact_text);
+    match resolved {
+        MongoRole::BuiltIn(name) => {
+            let privs = mongo::built_in(name).map_or(&[][..], |(_, p)| p);
+            out.push((format!("database {db}"), privs.iter().map(|p| p.to_string()).collect()));
+            true
+        }
+        MongoRole::Custom(d) => {
+            if seen.contains(d) || depth > 16 {
+                return true;
+            }
+            seen.push(*d);
+            let def = &inv.mongo_roles[*d];
+            let mut complete = true;
+            for p in &def.privileges {
+                complete &= p.actions.iter().all(|a| a.value().is_some());
+                let actions = p.actions.iter().map(fact_text).collect();
+                out.push((resource_text(p), actions));
+            }
+            for inherited in &def.roles {
+                let res = inv.mongo_role(def.account, def.database.as_ref(), inherited);
+                complete &= grant(inv, def.database.as_ref(), inherited, &res, out, seen, depth + 1);
+            }
+            complete
+        }
+        MongoRole::Undefined(name) => {
+            out.push((
+                format!("role `{name}`: privileges not known (no such role in the inputs)"),
+                Vec::new(),
+            ));
+            false
+        }
+        MongoRole::Unknown => {
+            out.push((
+                format!("role `{}`: privileges not known offline", fact_text(&r.role)),
+                Vec::new(),
+            ));
+            false
+        }
+    }
 }
 
 /// Sorted by place and instance, one entry per account instance (a module called by several
@@ -345,6 +517,53 @@ pub fn render_table(files: &Files, entries: &[AccountAccess]) -> String {
             );
             let _ = writeln!(out, "        at {}", place(files, m.span));
         }
+        if e.mongo || !e.mongo_users.is_empty() {
+            if e.mongo_users.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "  MongoDB users (native role-based access control): none in the inputs"
+                );
+            } else {
+                let _ = writeln!(out, "  MongoDB users (native role-based access control):");
+            }
+        }
+        for u in &e.mongo_users {
+            let _ = writeln!(
+                out,
+                "    - {} ({}) in database {}",
+                principal_text(files, &u.user_name),
+                crate::report::printable(&u.user),
+                crate::report::printable(u.database.as_deref().unwrap_or("(not known offline)"))
+            );
+            if u.roles.is_empty() {
+                let _ = writeln!(out, "        no roles");
+            }
+            for r in &u.roles {
+                let _ = writeln!(
+                    out,
+                    "        role {} [{}]",
+                    role_text(r),
+                    match r.writes {
+                        Some(true) => "reads and writes",
+                        Some(false) => "reads",
+                        None => "not known",
+                    }
+                );
+                for (resource, actions) in &r.privileges {
+                    if actions.is_empty() {
+                        let _ = writeln!(out, "          {}", crate::report::printable(resource));
+                    } else {
+                        let _ = writeln!(
+                            out,
+                            "          {} on {}",
+                            crate::report::printable(&actions.join(", ")),
+                            crate::report::printable(resource)
+                        );
+                    }
+                }
+            }
+            let _ = writeln!(out, "        at {}", place(files, u.span));
+        }
         if e.key_uses.is_empty() {
             let _ = writeln!(out, "  keys used by: nothing in the inputs");
         } else {
@@ -411,6 +630,22 @@ pub fn render_json(files: &Files, entries: &[AccountAccess]) -> String {
                     "key": k.key.trim_matches('`'),
                     "sink": k.sink,
                     "used_by": k.sink_address,
+                })).collect::<Vec<_>>(),
+                "mongo_users": e.mongo_users.iter().map(|u| json!({
+                    "user": u.user,
+                    "location": loc(u.span),
+                    "user_name": principal(&u.user_name),
+                    "database": u.database,
+                    "roles": u.roles.iter().map(|r| json!({
+                        "role": r.role,
+                        "kind": r.kind,
+                        "definition": r.definition,
+                        "privileges": r.privileges.iter().map(|(resource, actions)| json!({
+                            "resource": resource,
+                            "actions": actions,
+                        })).collect::<Vec<_>>(),
+                        "writes": r.writes,
+                    })).collect::<Vec<_>>(),
                 })).collect::<Vec<_>>(),
                 "key_access_roles": e.management.iter().map(|m| json!({
                     "assignment": m.assignment,

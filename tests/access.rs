@@ -62,6 +62,41 @@ fn bicep_modules_table_and_json() {
 }
 
 #[test]
+fn mongo_native_users_and_roles() {
+    let table = access("mongo_native", "human");
+    // azurerm: a custom role by reference (its own and its inherited `read` privileges), a
+    // built-in, and a role defined nowhere.
+    assert!(table.contains(
+        "role ordersReader (custom `azurerm_cosmosdb_mongo_role_definition.orders_reader`) [reads and writes]"
+    ));
+    assert!(table.contains("insert, find on collection sales/orders"));
+    assert!(
+        table.contains("changeStream, collStats, listCollections, listIndexes, find, killCursors on database sales")
+    );
+    assert!(table.contains("role auditor (not defined in the inputs) [not known]"));
+    // Bicep: `{ db, role }` pairs.
+    assert!(table.contains("- app (app) in database sales"));
+    assert!(table.contains("find, insert, update on collection sales/orders"));
+    // The password is never read, so never shown.
+    assert!(!table.contains("literal-password-never-printed"));
+    insta::assert_snapshot!("access_mongo_native_table", table);
+    let text = access("mongo_native", "json");
+    assert!(!text.contains("literal-password-never-printed"));
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let users = json["accounts"][0]["mongo_users"].as_array().unwrap();
+    assert_eq!(users.len(), 1);
+    assert_eq!(users[0]["user_name"]["value"], "app");
+    assert_eq!(users[0]["database"], "sales");
+    let roles = users[0]["roles"].as_array().unwrap();
+    assert_eq!(roles[0]["kind"], "custom");
+    assert_eq!(roles[1]["kind"], "built-in");
+    assert_eq!(roles[1]["writes"], true);
+    assert_eq!(roles[2]["kind"], "not defined in the inputs");
+    assert_eq!(roles[2]["writes"], serde_json::Value::Null);
+    insta::assert_snapshot!("access_mongo_native_json", serde_json::to_string_pretty(&json).unwrap());
+}
+
+#[test]
 fn no_account_says_so() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(

@@ -38,6 +38,9 @@ const MGMT_ROLE_ASSIGNMENT: &str = "microsoft.authorization/roleassignments";
 /// The older form, nested under the account by type and name
 /// (`<account>/Microsoft.Authorization/<guid>`).
 const LEGACY_MGMT_ROLE_ASSIGNMENT: &str = "microsoft.documentdb/databaseaccounts/providers/roleassignments";
+/// MongoDB native RBAC (`cosmos::mongo`).
+const MONGO_ROLE_DEFINITION: &str = "microsoft.documentdb/databaseaccounts/mongodbroledefinitions";
+const MONGO_USER_DEFINITION: &str = "microsoft.documentdb/databaseaccounts/mongodbuserdefinitions";
 
 /// Child types whose id, inside an assignment scope, names a database or a container
 /// (keyspace / table, database / graph, database / collection; a Table API table is a
@@ -173,6 +176,16 @@ fn build_with(
     for &(i, api, _) in roles.iter().filter(|r| !r.2) {
         for s in b.expand(i, &strict) {
             b.role_assignment(s, api);
+        }
+    }
+    for i in of_type(MONGO_ROLE_DEFINITION) {
+        for s in b.expand(i, &strict) {
+            b.mongo_role_definition(s);
+        }
+    }
+    for i in of_type(MONGO_USER_DEFINITION) {
+        for s in b.expand(i, &strict) {
+            b.mongo_user(s);
         }
     }
     for i in of_type(MGMT_ROLE_DEFINITION) {
@@ -617,6 +630,213 @@ impl<'u> Builder<'u> {
             }
         }
         super::role_ref(s, api, &self.role_defs, &self.inv.role_definitions)
+    }
+}
+
+/// MongoDB native RBAC: `mongodbRoleDefinitions` and `mongodbUserDefinitions`
+/// (`properties.roleName`/`userName`, `databaseName`, `privileges[].{resource.{db,
+/// collection}, actions}`, `roles[].{db, role}`). A user's `password` is never read.
+impl Builder<'_> {
+    /// The number of elements of the array at `path`, when it is a list known offline.
+    fn list_len(&self, s: usize, path: &[Step]) -> Option<usize> {
+        let f = self.at(s, path)?;
+        f.value.as_array().map(<[_]>::len)
+    }
+
+    fn string_fact(&mut self, s: usize, path: &[Step], what: impl Fn() -> String) -> Option<Fact<String>> {
+        let fact = self.at(s, path)?.fact(|v| v.as_str());
+        self.note_unknown(&fact, what());
+        Some(fact)
+    }
+
+    /// `<db>.<name>`, the resource name Azure gives MongoDB roles and users (after the
+    /// account's `account/` prefix in ARM): the part before or after the first dot.
+    fn name_part(&self, s: usize, database: bool) -> Option<Fact<String>> {
+        let f = self.at(s, &[Step::Key("name")])?;
+        let fact = f.fact(|v| {
+            let n = v.as_str()?;
+            let last = n.rsplit('/').next()?;
+            let (db, name) = last.split_once('.')?;
+            let part = if database { db } else { name };
+            (!part.is_empty()).then(|| part.to_string())
+        });
+        fact.value().is_some().then_some(fact)
+    }
+
+    /// `properties.roles`: each `{ db, role }`.
+    fn mongo_roles(&mut self, s: usize, address: &str) -> Vec<super::MongoRoleRef> {
+        let roles = [Step::Key("properties"), Step::Key("roles")];
+        let mut out = Vec::new();
+        match self.list_len(s, &roles) {
+            Some(n) => {
+                for i in 0..n {
+                    let at = |k| {
+                        [
+                            Step::Key("properties"),
+                            Step::Key("roles"),
+                            Step::Index(i),
+                            Step::Key(k),
+                        ]
+                    };
+                    let Some(role) = self.string_fact(s, &at("role"), || format!("a role of `{address}`")) else {
+                        continue;
+                    };
+                    let db = self.at(s, &at("db")).map(|f| f.fact(|v| v.as_str()));
+                    out.push(super::MongoRoleRef { role, db });
+                }
+            }
+            None => {
+                // Not a list known offline: its roles, each in a database not known.
+                for f in self.all(
+                    s,
+                    &[
+                        Step::Key("properties"),
+                        Step::Key("roles"),
+                        Step::Each,
+                        Step::Key("role"),
+                    ],
+                ) {
+                    let role = f.fact(|v| v.as_str());
+                    self.note_unknown(&role, format!("a role of `{address}`"));
+                    let span = f.expr_span.unwrap_or(f.use_span);
+                    out.push(super::MongoRoleRef {
+                        role,
+                        db: Some(Fact::Unknown {
+                            span,
+                            why: "`roles` is not a list known offline".into(),
+                        }),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    fn mongo_role_definition(&mut self, s: usize) {
+        let header = self.res(s).resource.header;
+        let (declared, address, existence) = self.names(s);
+        let role_name = self
+            .string_fact(s, &[Step::Key("properties"), Step::Key("roleName")], || {
+                format!("`roleName` of `{address}`")
+            })
+            .or_else(|| self.name_part(s, false));
+        // Not listed when unknown: it matters only when a role of the same name is defined.
+        let database = self
+            .at(s, &[Step::Key("properties"), Step::Key("databaseName")])
+            .map(|f| f.fact(|v| v.as_str()))
+            .or_else(|| self.name_part(s, true));
+        let built_in = self
+            .at(s, &[Step::Key("properties"), Step::Key("type")])
+            .and_then(|f| f.value.as_str())
+            .is_some_and(|t| t.eq_ignore_ascii_case("BuiltInRole"));
+        let privileges_at = [Step::Key("properties"), Step::Key("privileges")];
+        let mut privileges = Vec::new();
+        match self.list_len(s, &privileges_at) {
+            Some(n) => {
+                for i in 0..n {
+                    let p = |rest: &[Step<'static>]| {
+                        let mut path = vec![Step::Key("properties"), Step::Key("privileges"), Step::Index(i)];
+                        path.extend_from_slice(rest);
+                        path
+                    };
+                    let span = self
+                        .at(s, &p(&[]))
+                        .map_or(header, |f| f.expr_span.unwrap_or(f.use_span));
+                    let db = self
+                        .at(s, &p(&[Step::Key("resource"), Step::Key("db")]))
+                        .map(|f| f.fact(|v| v.as_str()));
+                    let collection = self
+                        .at(s, &p(&[Step::Key("resource"), Step::Key("collection")]))
+                        .map(|f| f.fact(|v| v.as_str()));
+                    let actions = self.privilege_actions(s, &p(&[Step::Key("actions"), Step::Each]), &address);
+                    privileges.push(super::MongoPrivilege {
+                        db,
+                        collection,
+                        actions,
+                        span,
+                    });
+                }
+            }
+            None => {
+                if let Some(f) = self.at(s, &privileges_at) {
+                    // Not a list known offline: one privilege on a resource not known.
+                    let span = f.expr_span.unwrap_or(f.use_span);
+                    let unknown = || {
+                        Some(Fact::Unknown {
+                            span,
+                            why: "`privileges` is not a list known offline".into(),
+                        })
+                    };
+                    let actions = self.privilege_actions(
+                        s,
+                        &[
+                            Step::Key("properties"),
+                            Step::Key("privileges"),
+                            Step::Each,
+                            Step::Key("actions"),
+                            Step::Each,
+                        ],
+                        &address,
+                    );
+                    privileges.push(super::MongoPrivilege {
+                        db: unknown(),
+                        collection: unknown(),
+                        actions,
+                        span,
+                    });
+                }
+            }
+        }
+        let roles = self.mongo_roles(s, &address);
+        let account = self.account_of(s);
+        self.inv.mongo_roles.push(super::MongoRoleDefinition {
+            address: declared,
+            instance: address,
+            existence,
+            header,
+            role_name,
+            database,
+            built_in,
+            privileges,
+            roles,
+            account,
+        });
+    }
+
+    fn privilege_actions(&mut self, s: usize, path: &[Step], address: &str) -> Vec<Fact<String>> {
+        let mut out = Vec::new();
+        for f in self.all(s, path) {
+            let fact = f.fact(|v| v.as_str());
+            self.note_unknown(&fact, format!("a privilege action of `{address}`"));
+            out.push(fact);
+        }
+        out
+    }
+
+    fn mongo_user(&mut self, s: usize) {
+        let header = self.res(s).resource.header;
+        let (declared, address, existence) = self.names(s);
+        let user_name = self
+            .at(s, &[Step::Key("properties"), Step::Key("userName")])
+            .map(|f| f.fact(|v| v.as_str()))
+            .or_else(|| self.name_part(s, false));
+        // Not listed when unknown: it matters only when a role of the same name is defined.
+        let database = self
+            .at(s, &[Step::Key("properties"), Step::Key("databaseName")])
+            .map(|f| f.fact(|v| v.as_str()))
+            .or_else(|| self.name_part(s, true));
+        let roles = self.mongo_roles(s, &address);
+        let account = self.account_of(s);
+        self.inv.mongo_users.push(super::MongoUser {
+            address: declared,
+            instance: address,
+            existence,
+            header,
+            user_name,
+            database,
+            roles,
+            account,
+        });
     }
 }
 

@@ -33,6 +33,10 @@ const ENDPOINT: &str = "private endpoint";
 const MGMT_ROLE_DEFINITION: &str = "azurerm_role_definition";
 const MGMT_ROLE_ASSIGNMENT: &str = "azurerm_role_assignment";
 const RESOURCE_GROUP: &str = "azurerm_resource_group";
+/// MongoDB native RBAC (`cosmos::mongo`).
+const MONGO_ROLE_DEFINITION: &str = "azurerm_cosmosdb_mongo_role_definition";
+const MONGO_USER_DEFINITION: &str = "azurerm_cosmosdb_mongo_user_definition";
+const MONGO_DATABASE: &str = "azurerm_cosmosdb_mongo_database";
 
 /// azurerm resources whose `id`, inside an assignment scope, names a database or a container.
 /// (azurerm has role resources only for NoSQL and MongoDB native RBAC; the other APIs'
@@ -123,6 +127,16 @@ pub fn build(unit: &TfUnit) -> (Inventory, Vec<Unresolved>) {
     for i in of_type(ROLE_ASSIGNMENT) {
         for s in b.expand(i, &strict) {
             b.role_assignment(s);
+        }
+    }
+    for i in of_type(MONGO_ROLE_DEFINITION) {
+        for s in b.expand(i, &strict) {
+            b.mongo_role_definition(s);
+        }
+    }
+    for i in of_type(MONGO_USER_DEFINITION) {
+        for s in b.expand(i, &strict) {
+            b.mongo_user(s);
         }
     }
     for i in of_type(MGMT_ROLE_DEFINITION) {
@@ -512,7 +526,12 @@ impl<'u> Builder<'u> {
     /// The account an `account_name` attribute refers to.
     fn account_of(&self, i: usize) -> Option<usize> {
         let found = self.find(i, &[Step::Key("account_name")])?;
-        let Kind::Str(s) = &found.value.kind else { return None };
+        self.account_of_value(&found.value)
+    }
+
+    /// The account an `account_name` value names: a reference to an account, or its name.
+    fn account_of_value(&self, v: &crate::eval::Value) -> Option<usize> {
+        let Kind::Str(s) = &v.kind else { return None };
         if let Some(sym) = s.as_sym() {
             return self.accounts.get(&sym.resource).copied();
         }
@@ -644,6 +663,185 @@ impl<'u> Builder<'u> {
 
     fn role_ref(&self, s: &PStr) -> RoleRef {
         super::role_ref(s, DataApi::Sql, &self.role_defs, &self.inv.role_definitions)
+    }
+}
+
+/// MongoDB native RBAC: `azurerm_cosmosdb_mongo_role_definition` (`role_name`,
+/// `inherited_role_names`, `privilege { actions, resource { db_name, collection_name } }`)
+/// and `azurerm_cosmosdb_mongo_user_definition` (`username`, `inherited_role_names`), both in
+/// the database of `cosmos_mongo_database_id`. The provider sends inherited roles with that
+/// same database. A user's `password` is never read.
+impl Builder<'_> {
+    /// The database (its name) and account of `cosmos_mongo_database_id`: a reference to an
+    /// `azurerm_cosmosdb_mongo_database`, or a written id
+    /// `…/databaseAccounts/<account>/mongodbDatabases/<db>`.
+    fn mongo_database(&self, s: usize) -> (Option<Fact<String>>, Option<usize>) {
+        let Some(f) = self.find(s, &[Step::Key("cosmos_mongo_database_id")]) else {
+            return (None, None);
+        };
+        let span = f.expr_span.unwrap_or(f.use_span);
+        let unknown = |why: String| Some(Fact::Unknown { span, why });
+        // Not listed when unknown: the account is then not known, and no rule reports.
+        let Kind::Str(p) = &f.value.kind else {
+            return (unknown(super::extract::unknown_why(&f.value)), None);
+        };
+        if let Some(sym) = p.as_sym() {
+            let r = &self.unit.resources[sym.resource.0 as usize];
+            if r.resource.rtype != MONGO_DATABASE || sym.attr != "id" {
+                return (unknown(format!("`{}` is not a MongoDB database", r.address)), None);
+            }
+            let body = Body::eval(&self.ev, &Scope::new(r.instance), &r.resource.body);
+            let name = body.find(&[Step::Key("name")], false).map(|n| n.fact(|v| v.as_str()));
+            let account = body
+                .find(&[Step::Key("account_name")], false)
+                .and_then(|a| self.account_of_value(&a.value));
+            return (name, account);
+        }
+        // A written id.
+        const MARKER: &str = "/mongodbdatabases/";
+        let account = p.0.iter().find_map(|piece| match piece {
+            Piece::Sym(sym) if self.symbol_kind(sym) == SymbolKind::AccountId => {
+                self.accounts.get(&sym.resource).copied()
+            }
+            _ => None,
+        });
+        let db = match p.0.last() {
+            Some(Piece::Lit(text)) => text
+                .to_ascii_lowercase()
+                .rfind(MARKER)
+                .map(|i| text[i + MARKER.len()..].trim_end_matches('/').to_string())
+                .filter(|d| !d.is_empty() && !d.contains('/')),
+            _ => None,
+        };
+        let account = account.or_else(|| {
+            let text = p.as_lit()?;
+            let lower = text.to_ascii_lowercase();
+            let i = lower.find("/databaseaccounts/")? + "/databaseaccounts/".len();
+            let name = text[i..].split('/').next()?;
+            self.inv
+                .accounts
+                .iter()
+                .position(|a| a.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(name)))
+        });
+        let fact = match db {
+            Some(db) => Some(f.fact(|_| Some(db.clone()))),
+            None => unknown(format!(
+                "{} is not a MongoDB database id known offline",
+                f.value.describe()
+            )),
+        };
+        (fact, account)
+    }
+
+    /// `inherited_role_names`: roles of the same database.
+    fn inherited_roles(&mut self, s: usize, address: &str) -> Vec<super::MongoRoleRef> {
+        let mut out = Vec::new();
+        for f in self.find_all(s, &[Step::Key("inherited_role_names"), Step::Each]) {
+            // `azurerm_cosmosdb_mongo_role_definition.x.role_name`: that definition's name.
+            let referenced = match &f.value.kind {
+                Kind::Str(p) => p.as_sym().and_then(|sym| {
+                    let r = self.unit.resources.get(sym.resource.0 as usize)?;
+                    if r.resource.rtype != MONGO_ROLE_DEFINITION || sym.attr != "role_name" {
+                        return None;
+                    }
+                    let field = r.resource.body.field("role_name")?;
+                    self.ev.eval(&Scope::new(r.instance), &field.value).as_str()
+                }),
+                _ => None,
+            };
+            let role = match referenced {
+                Some(value) => Fact::Resolved {
+                    value,
+                    span: f.expr_span.unwrap_or(f.use_span),
+                    via: f.via.clone(),
+                },
+                None => f.fact(|v| v.as_str()),
+            };
+            self.note_unknown(&role, || format!("a role of `{address}`"));
+            out.push(super::MongoRoleRef { role, db: None });
+        }
+        out
+    }
+
+    fn mongo_role_definition(&mut self, s: usize) {
+        let header = self.res(s).resource.header;
+        let (declared, address, existence) = self.names(s);
+        let role_name = self.find(s, &[Step::Key("role_name")]).map(|f| f.fact(|v| v.as_str()));
+        if let Some(f) = &role_name {
+            self.note_unknown(f, || format!("`role_name` of `{address}`"));
+        }
+        let (database, account) = self.mongo_database(s);
+        let mut privileges = Vec::new();
+        let n = self
+            .find(s, &[Step::Key("privilege")])
+            .and_then(|f| f.value.as_array().map(<[_]>::len));
+        let blocks: Vec<Option<usize>> = match n {
+            Some(n) => (0..n).map(Some).collect(),
+            // A `dynamic` block over a collection not known: one privilege of every element.
+            None if self.find(s, &[Step::Key("privilege")]).is_some() => vec![None],
+            None => Vec::new(),
+        };
+        for i in blocks {
+            let step = i.map_or(Step::Each, Step::Index);
+            let span = self
+                .find(s, &[Step::Key("privilege"), step])
+                .map_or(header, |f| f.expr_span.unwrap_or(f.use_span));
+            let field = |k| {
+                [
+                    Step::Key("privilege"),
+                    step,
+                    Step::Key("resource"),
+                    Step::Each,
+                    Step::Key(k),
+                ]
+            };
+            let db = self.find(s, &field("db_name")).map(|f| f.fact(|v| v.as_str()));
+            let collection = self.find(s, &field("collection_name")).map(|f| f.fact(|v| v.as_str()));
+            let mut actions = Vec::new();
+            for f in self.find_all(s, &[Step::Key("privilege"), step, Step::Key("actions"), Step::Each]) {
+                let fact = f.fact(|v| v.as_str());
+                self.note_unknown(&fact, || format!("a privilege action of `{address}`"));
+                actions.push(fact);
+            }
+            privileges.push(super::MongoPrivilege {
+                db,
+                collection,
+                actions,
+                span,
+            });
+        }
+        let roles = self.inherited_roles(s, &address);
+        self.inv.mongo_roles.push(super::MongoRoleDefinition {
+            address: declared,
+            instance: address,
+            existence,
+            header,
+            role_name,
+            database,
+            // The provider always sends `CustomRole`.
+            built_in: false,
+            privileges,
+            roles,
+            account,
+        });
+    }
+
+    fn mongo_user(&mut self, s: usize) {
+        let header = self.res(s).resource.header;
+        let (declared, address, existence) = self.names(s);
+        let user_name = self.find(s, &[Step::Key("username")]).map(|f| f.fact(|v| v.as_str()));
+        let (database, account) = self.mongo_database(s);
+        let roles = self.inherited_roles(s, &address);
+        self.inv.mongo_users.push(super::MongoUser {
+            address: declared,
+            instance: address,
+            existence,
+            header,
+            user_name,
+            database,
+            roles,
+            account,
+        });
     }
 }
 

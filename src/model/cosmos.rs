@@ -487,6 +487,149 @@ pub fn account_api(kind: Option<&str>, capabilities: &[String], known: bool) -> 
     (api, mongo_rbac)
 }
 
+/// MongoDB native role-based access control (`mongodbRoleDefinitions` /
+/// `mongodbUserDefinitions`, `azurerm_cosmosdb_mongo_role_definition` /
+/// `azurerm_cosmosdb_mongo_user_definition`): password users and roles of one database, with
+/// MongoDB-style privileges rather than data actions. Source: "Role-based access control in
+/// Azure Cosmos DB for MongoDB" (Microsoft Learn, `cosmos-db/mongodb/role-based-access-control`
+/// and `how-to-setup-rbac`), cited in rules/CDB010.md.
+pub mod mongo {
+    /// The ARM child types (last segment, as Azure writes them).
+    pub const ROLE_DEFINITIONS: &str = "mongodbRoleDefinitions";
+    pub const USER_DEFINITIONS: &str = "mongodbUserDefinitions";
+
+    /// Every documented privilege (`privileges[].actions`), in the documentation's order
+    /// (query and write, change streams, database management, server administration,
+    /// diagnostics).
+    pub const PRIVILEGES: &[&str] = &[
+        "find",
+        "insert",
+        "remove",
+        "update",
+        "changeStream",
+        "createCollection",
+        "createIndex",
+        "dropCollection",
+        "killCursors",
+        "killAnyCursor",
+        "dropDatabase",
+        "dropIndex",
+        "reIndex",
+        "collStats",
+        "dbStats",
+        "listDatabases",
+        "listCollections",
+        "listIndexes",
+    ];
+
+    /// The privileges that only read data or metadata: those of the built-in `read` role
+    /// (which include `killCursors`, ending one's own cursors) and the diagnostics group.
+    /// Every other privilege changes data, collections, indexes or the database, or ends
+    /// other users' cursors (`killAnyCursor`).
+    pub const READ_ONLY: &[&str] = &[
+        "find",
+        "changeStream",
+        "killCursors",
+        "collStats",
+        "dbStats",
+        "listDatabases",
+        "listCollections",
+        "listIndexes",
+    ];
+
+    /// The built-in roles, which "already exist on every database and don't need to be
+    /// created", with their privileges (the documentation's table).
+    pub const BUILT_IN_ROLES: &[(&str, &[&str])] = &[
+        (
+            "read",
+            &[
+                "changeStream",
+                "collStats",
+                "listCollections",
+                "listIndexes",
+                "find",
+                "killCursors",
+            ],
+        ),
+        (
+            "readWrite",
+            &[
+                "changeStream",
+                "collStats",
+                "listCollections",
+                "listIndexes",
+                "createCollection",
+                "createIndex",
+                "dropCollection",
+                "find",
+                "killCursors",
+                "dropIndex",
+                "insert",
+                "remove",
+                "update",
+            ],
+        ),
+        (
+            "dbAdmin",
+            &[
+                "changeStream",
+                "collStats",
+                "listCollections",
+                "listIndexes",
+                "createCollection",
+                "createIndex",
+                "dropCollection",
+                "dbStats",
+                "dropDatabase",
+                "reIndex",
+                "dropIndex",
+            ],
+        ),
+        (
+            "dbOwner",
+            &[
+                "changeStream",
+                "collStats",
+                "listCollections",
+                "listIndexes",
+                "createCollection",
+                "createIndex",
+                "dropCollection",
+                "dbStats",
+                "dropDatabase",
+                "reIndex",
+                "find",
+                "killCursors",
+                "dropIndex",
+                "insert",
+                "remove",
+                "update",
+            ],
+        ),
+    ];
+
+    /// The built-in role of that name and its privileges. Names compare without case: the
+    /// documentation writes them one way and does not say whether the service is strict, so
+    /// `ReadWrite` is taken as the built-in rather than reported as undefined.
+    pub fn built_in(name: &str) -> Option<(&'static str, &'static [&'static str])> {
+        BUILT_IN_ROLES
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name.trim()))
+            .copied()
+    }
+
+    /// The documented privilege of that name (exact spelling), if any.
+    pub fn privilege(name: &str) -> Option<&'static str> {
+        PRIVILEGES.iter().find(|p| **p == name.trim()).copied()
+    }
+
+    /// Whether a privilege changes something (not in [`READ_ONLY`]). A name that is not
+    /// documented is not known to write.
+    pub fn writes(name: &str) -> bool {
+        privilege(name).is_some_and(|p| !READ_ONLY.contains(&p))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -643,5 +786,24 @@ mod tests {
             api_kind(Some("GlobalDocumentDB"), &["EnableCassandra".into()]),
             ApiKind::Cassandra
         );
+    }
+
+    #[test]
+    fn mongo_native_built_in_roles_follow_the_documented_table() {
+        use super::mongo::*;
+        // Every built-in privilege is a documented one.
+        for (_, privs) in BUILT_IN_ROLES {
+            assert!(privs.iter().all(|p| privilege(p).is_some()), "{privs:?}");
+        }
+        let (_, read) = built_in("read").unwrap();
+        assert!(read.iter().all(|p| !writes(p)), "`read` only reads");
+        let (_, owner) = built_in("dbOwner").unwrap();
+        assert_eq!(owner.len(), 16);
+        assert!(owner.contains(&"dropDatabase") && owner.contains(&"insert"));
+        let (_, admin) = built_in("dbadmin").unwrap();
+        assert!(!admin.contains(&"find"), "dbAdmin does not read documents");
+        assert!(built_in("root").is_none());
+        assert!(writes("dropDatabase") && writes("killAnyCursor"));
+        assert!(!writes("find") && !writes("listDatabases") && !writes("notAPrivilege"));
     }
 }

@@ -15,6 +15,8 @@ pub enum Step<'a> {
     Key(&'a str),
     /// Every element of an array.
     Each,
+    /// The element at this index of an array (to read several fields of one element).
+    Index(usize),
 }
 
 /// A value found at a path, with where it is written.
@@ -308,7 +310,7 @@ impl Walk {
                     None => self.walk(None, sub, use_span, &via_here, rest, out),
                 }
             }
-            Step::Each => match &value.kind {
+            Step::Each | Step::Index(_) => match &value.kind {
                 Kind::Array(items) => {
                     // Element expressions line up with values only for a plain literal array.
                     let exprs: Option<&Vec<Expr>> = match expr.map(|e| &e.kind) {
@@ -323,6 +325,9 @@ impl Walk {
                         _ => None,
                     };
                     for (i, item) in items.iter().enumerate() {
+                        if matches!(step, Step::Index(n) if *n != i) {
+                            continue;
+                        }
                         self.walk(exprs.map(|es| &es[i]), item, use_span, &via_here, rest, out);
                     }
                 }

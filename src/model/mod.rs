@@ -391,6 +391,97 @@ pub struct RoleAssignment {
     pub account: Option<AccountIdx>,
 }
 
+/// A role named by a MongoDB native user or inherited by a role definition: `{ db, role }`
+/// in ARM/Bicep/azapi, an element of `inherited_role_names` in azurerm (whose database is
+/// always the definition's own).
+#[derive(Clone, Debug)]
+pub struct MongoRoleRef {
+    pub role: Fact<String>,
+    /// `None` when not written: the database of the user or role definition that names it.
+    pub db: Option<Fact<String>>,
+}
+
+/// One privilege of a MongoDB native role: actions on a database or a collection.
+#[derive(Clone, Debug)]
+pub struct MongoPrivilege {
+    /// `resource.db` / `resource.collection` (`None`: not written; no collection is the
+    /// whole database).
+    pub db: Option<Fact<String>>,
+    pub collection: Option<Fact<String>>,
+    /// Each action as written (`find`, `insert`, …).
+    pub actions: Vec<Fact<String>>,
+    /// Where the privilege is written.
+    pub span: Span,
+}
+
+/// `mongodbRoleDefinitions`, `azurerm_cosmosdb_mongo_role_definition`: a MongoDB native role
+/// of one database.
+#[derive(Clone, Debug)]
+pub struct MongoRoleDefinition {
+    pub address: String,
+    pub instance: String,
+    pub existence: Vec<Via>,
+    pub header: Span,
+    pub role_name: Option<Fact<String>>,
+    /// The database the role lives in (`databaseName`; azurerm: the database of
+    /// `cosmos_mongo_database_id`).
+    pub database: Option<Fact<String>>,
+    /// `type: 'BuiltInRole'` (the service's own role, exported).
+    pub built_in: bool,
+    pub privileges: Vec<MongoPrivilege>,
+    /// Inherited roles.
+    pub roles: Vec<MongoRoleRef>,
+    pub account: Option<AccountIdx>,
+}
+
+/// `mongodbUserDefinitions`, `azurerm_cosmosdb_mongo_user_definition`: a MongoDB native
+/// password user. The password is never read.
+#[derive(Clone, Debug)]
+pub struct MongoUser {
+    pub address: String,
+    pub instance: String,
+    pub existence: Vec<Via>,
+    pub header: Span,
+    pub user_name: Option<Fact<String>>,
+    pub database: Option<Fact<String>>,
+    pub roles: Vec<MongoRoleRef>,
+    pub account: Option<AccountIdx>,
+}
+
+/// What a [`MongoRoleRef`] names.
+#[derive(Clone, Debug, PartialEq)]
+pub enum MongoRole {
+    /// `read`, `readWrite`, `dbAdmin`, `dbOwner` (as the documentation spells them).
+    BuiltIn(&'static str),
+    /// A role definition of the inputs (index into [`Inventory::mongo_roles`]).
+    Custom(usize),
+    /// A literal name that is neither built in nor defined for that account and database in
+    /// the inputs (and every definition there is known).
+    Undefined(String),
+    /// The name, or a definition that may be the one, is not known offline.
+    Unknown,
+}
+
+impl MongoRoleDefinition {
+    pub fn subject(&self) -> Subject<'_> {
+        Subject {
+            address: &self.address,
+            instance: &self.instance,
+            existence: &self.existence,
+        }
+    }
+}
+
+impl MongoUser {
+    pub fn subject(&self) -> Subject<'_> {
+        Subject {
+            address: &self.address,
+            instance: &self.instance,
+            existence: &self.existence,
+        }
+    }
+}
+
 /// What a finding is about: the address as declared, this instance, and why it may not be
 /// deployed.
 #[derive(Clone, Copy, Debug)]
@@ -467,6 +558,10 @@ pub struct Inventory {
     /// Data-plane role definitions and assignments of every API.
     pub role_definitions: Vec<RoleDefinition>,
     pub role_assignments: Vec<RoleAssignment>,
+    /// MongoDB native role definitions and users (`mongodbRoleDefinitions`,
+    /// `mongodbUserDefinitions`).
+    pub mongo_roles: Vec<MongoRoleDefinition>,
+    pub mongo_users: Vec<MongoUser>,
     pub diagnostic_settings: Vec<DiagnosticSetting>,
     pub private_endpoints: Vec<PrivateEndpoint>,
     /// Module calls that are not followed but receive an account's id or name.
@@ -499,6 +594,14 @@ impl Inventory {
                 }
                 a
             }));
+        self.mongo_roles.extend(other.mongo_roles.into_iter().map(|mut d| {
+            d.account = d.account.map(|a| a + accounts);
+            d
+        }));
+        self.mongo_users.extend(other.mongo_users.into_iter().map(|mut u| {
+            u.account = u.account.map(|a| a + accounts);
+            u
+        }));
         let rebase = |t: Target| match t {
             Target::Accounts(a) => Target::Accounts(a.into_iter().map(|a| a + accounts).collect()),
             t => t,
@@ -538,6 +641,56 @@ impl Inventory {
                 };
                 a
             }));
+    }
+}
+
+impl Inventory {
+    /// What a MongoDB role reference of a user or role definition of `account` in database
+    /// `owner_db` names: a built-in role, a role definition of the inputs of that account
+    /// and database (names compared without case), a name defined nowhere in the inputs, or
+    /// Unknown when the name — or a definition that may be the one — is not known offline.
+    pub fn mongo_role(
+        &self,
+        account: Option<AccountIdx>,
+        owner_db: Option<&Fact<String>>,
+        r: &MongoRoleRef,
+    ) -> MongoRole {
+        let Some(name) = r.role.value() else {
+            return MongoRole::Unknown;
+        };
+        if let Some((built_in, _)) = cosmos::mongo::built_in(name) {
+            return MongoRole::BuiltIn(built_in);
+        }
+        // The database: as written, else the owner's. `None`: not known.
+        let db: Option<&str> = match &r.db {
+            Some(f) => f.value().map(String::as_str),
+            None => owner_db.and_then(Fact::value).map(String::as_str),
+        };
+        let mut maybe = false;
+        for (i, d) in self.mongo_roles.iter().enumerate() {
+            // A definition whose account is not known may be for this one.
+            if account.is_some() && d.account.is_some() && d.account != account {
+                continue;
+            }
+            let Some(def_name) = d.role_name.as_ref().and_then(Fact::value) else {
+                maybe = true;
+                continue;
+            };
+            if !def_name.eq_ignore_ascii_case(name) {
+                continue;
+            }
+            let def_db = d.database.as_ref().and_then(Fact::value);
+            match (db, def_db) {
+                (Some(a), Some(b)) if !a.eq_ignore_ascii_case(b) => continue,
+                (Some(_), Some(_)) if account.is_some() && d.account == account => return MongoRole::Custom(i),
+                _ => maybe = true,
+            }
+        }
+        if maybe {
+            MongoRole::Unknown
+        } else {
+            MongoRole::Undefined(name.clone())
+        }
     }
 }
 

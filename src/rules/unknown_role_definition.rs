@@ -3,7 +3,7 @@
 use super::{RuleMeta, Sink};
 use crate::diagnostic::{FindingContext, Label, Severity};
 use crate::model::cosmos::DATA_APIS;
-use crate::model::{Inventory, RoleRef};
+use crate::model::{Fact, Inventory, MongoRole, MongoRoleRef, RoleRef, Subject};
 
 pub static META: RuleMeta = RuleMeta {
     id: "CDB010",
@@ -17,6 +17,91 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 fn check(inv: &Inventory, sink: &mut Sink) {
+    data_plane(inv, sink);
+    // MongoDB native RBAC: a user's roles and a role definition's inherited roles.
+    for u in &inv.mongo_users {
+        for r in &u.roles {
+            mongo(
+                inv,
+                sink,
+                u.account,
+                u.database.as_ref(),
+                r,
+                u.header,
+                u.subject(),
+                "user",
+            );
+        }
+    }
+    for d in &inv.mongo_roles {
+        for r in &d.roles {
+            mongo(
+                inv,
+                sink,
+                d.account,
+                d.database.as_ref(),
+                r,
+                d.header,
+                d.subject(),
+                "role definition",
+            );
+        }
+    }
+}
+
+/// A MongoDB role name that is neither built in nor defined for that account and database
+/// in the inputs (silent when the account is not among the inputs, or when a definition
+/// there may be the one: see [`Inventory::mongo_role`]).
+#[allow(clippy::too_many_arguments)]
+fn mongo(
+    inv: &Inventory,
+    sink: &mut Sink,
+    account: Option<usize>,
+    owner_db: Option<&Fact<String>>,
+    r: &MongoRoleRef,
+    header: crate::source::Span,
+    subject: Subject,
+    what: &str,
+) {
+    let Some(account) = account else { return };
+    let MongoRole::Undefined(name) = inv.mongo_role(Some(account), owner_db, r) else {
+        return;
+    };
+    let db =
+        r.db.as_ref()
+            .or(owner_db)
+            .and_then(Fact::value)
+            .map_or_else(|| "its database".to_string(), |d| format!("database `{d}`"));
+    let acct = &inv.accounts[account];
+    let (span, _, mut labels) = super::locate(&r.role, header, "");
+    labels.push(Label {
+        span: acct.header,
+        message: format!("no MongoDB role `{name}` is declared for this account"),
+    });
+    let verb = if what == "user" { "is given" } else { "inherits" };
+    let d = sink.report(
+        &META,
+        span,
+        format!(
+            "MongoDB {what} `{}` {verb} the role `{name}` in {db} of `{}`, which is neither a built-in role (`read`, `readWrite`, `dbAdmin`, `dbOwner`) nor a role definition of the inputs",
+            subject.address, acct.address
+        ),
+    );
+    d.primary_label = Some("role name".into());
+    d.labels = labels;
+    d.help = Some(format!(
+        "use a built-in role (`read`, `readWrite`, `dbAdmin`, `dbOwner`) or declare the role in {db} in the same code (`mongodbRoleDefinitions`, `azurerm_cosmosdb_mongo_role_definition`), so what the {what} may do is reviewed with it"
+    ));
+    *d.context = FindingContext {
+        attribute: Some(("mongo_role", name.clone())),
+        resource: Some(header),
+        via: r.role.via().iter().map(|v| v.span).collect(),
+        ..FindingContext::default()
+    };
+    super::about(d, subject);
+}
+
+fn data_plane(inv: &Inventory, sink: &mut Sink) {
     for a in &inv.role_assignments {
         let RoleRef::UnknownId(guid) = &a.role else {
             continue;
