@@ -50,8 +50,8 @@ pub struct MongoUserEntry {
 /// One role of a MongoDB user, with the privileges it grants (inherited roles followed).
 #[derive(Clone, Debug)]
 pub struct MongoRoleEntry {
-    /// The name as written, or `not known offline`.
-    pub role: String,
+    /// The name as written (`None`: not known offline).
+    pub role: Option<String>,
     /// `built-in`, `custom`, `not defined in the inputs`, `not known offline`.
     pub kind: &'static str,
     /// The role definition's address, for a custom role.
@@ -311,11 +311,12 @@ fn resource_text(p: &crate::model::MongoPrivilege) -> String {
 
 /// How a role reads in the table: its name, or that it is not known.
 fn role_text(r: &MongoRoleEntry) -> String {
-    match r.kind {
-        "not known offline" => "(name not known offline)".into(),
-        kind => format!(
-            "{} ({kind}{})",
-            crate::report::printable(&r.role),
+    match &r.role {
+        None => "(name not known offline)".into(),
+        Some(role) => format!(
+            "{} ({}{})",
+            crate::report::printable(role),
+            r.kind,
             r.definition
                 .as_deref()
                 .map(|d| format!(" `{}`", crate::report::printable(d)))
@@ -345,7 +346,7 @@ fn mongo_role_entry(
         MongoRole::Unknown => ("not known offline", None),
     };
     MongoRoleEntry {
-        role: fact_text(&r.role),
+        role: r.role.value().cloned(),
         kind,
         definition,
         privileges,

@@ -183,6 +183,11 @@ fn build_with(
             b.mongo_role_definition(s);
         }
     }
+    for i in (0..resources.len())
+        .filter(|&i| resources[i].resource.existing && resources[i].resource.rtype == MONGO_ROLE_DEFINITION)
+    {
+        b.existing_mongo_role_definition(i);
+    }
     for i in of_type(MONGO_USER_DEFINITION) {
         for s in b.expand(i, &strict) {
             b.mongo_user(s);
@@ -797,8 +802,44 @@ impl Builder<'_> {
             role_name,
             database,
             built_in,
+            existing: false,
             privileges,
             roles,
+            account,
+        });
+    }
+
+    /// A Bicep `existing` MongoDB role definition: defined elsewhere, named `<db>.<role>`.
+    fn existing_mongo_role_definition(&mut self, i: usize) {
+        let r = &self.resources[i];
+        let name = self.decl_at(i, &[Step::Key("name")]);
+        let part = |database: bool| {
+            name.as_ref().map(|f| {
+                f.fact(|v| {
+                    let n = v.as_str()?;
+                    let (db, role) = n.rsplit('/').next()?.split_once('.')?;
+                    Some(if database { db } else { role }.to_string())
+                })
+            })
+        };
+        let account = self
+            .decl_at(i, &[Step::Key("parent")])
+            .and_then(|p| match &p.value.kind {
+                Kind::Str(s) => s.as_sym().map(|sym| sym.resource),
+                _ => None,
+            })
+            .and_then(|key| self.account_of_key(key, 0));
+        self.inv.mongo_roles.push(super::MongoRoleDefinition {
+            address: r.declared.clone(),
+            instance: r.address.clone(),
+            existence: Vec::new(),
+            header: r.resource.header,
+            role_name: part(false),
+            database: part(true),
+            built_in: false,
+            existing: true,
+            privileges: Vec::new(),
+            roles: Vec::new(),
             account,
         });
     }

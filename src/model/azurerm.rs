@@ -820,6 +820,7 @@ impl Builder<'_> {
             database,
             // The provider always sends `CustomRole`.
             built_in: false,
+            existing: false,
             privileges,
             roles,
             account,

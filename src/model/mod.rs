@@ -428,6 +428,9 @@ pub struct MongoRoleDefinition {
     pub database: Option<Fact<String>>,
     /// `type: 'BuiltInRole'` (the service's own role, exported).
     pub built_in: bool,
+    /// A Bicep `existing` declaration: the role is defined elsewhere, its privileges are not
+    /// in the inputs.
+    pub existing: bool,
     pub privileges: Vec<MongoPrivilege>,
     /// Inherited roles.
     pub roles: Vec<MongoRoleRef>,
@@ -682,7 +685,9 @@ impl Inventory {
             let def_db = d.database.as_ref().and_then(Fact::value);
             match (db, def_db) {
                 (Some(a), Some(b)) if !a.eq_ignore_ascii_case(b) => continue,
-                (Some(_), Some(_)) if account.is_some() && d.account == account => return MongoRole::Custom(i),
+                (Some(_), Some(_)) if account.is_some() && d.account == account && !d.existing => {
+                    return MongoRole::Custom(i)
+                }
                 _ => maybe = true,
             }
         }
@@ -1040,6 +1045,88 @@ mod tests {
             }
         };
         target_of(&v, &by_sym, accounts)
+    }
+
+    fn mongo_def(account: Option<usize>, db: Option<&str>, name: Option<&str>) -> MongoRoleDefinition {
+        let span = Span::new(crate::source::FileId(0), 0..0);
+        let fact = |v: Option<&str>| match v {
+            Some(v) => Fact::Literal {
+                value: v.to_string(),
+                span,
+            },
+            None => Fact::Unknown {
+                span,
+                why: "a parameter without a value".into(),
+            },
+        };
+        MongoRoleDefinition {
+            address: "d".into(),
+            instance: "d".into(),
+            existence: Vec::new(),
+            header: span,
+            role_name: Some(fact(name)),
+            database: Some(fact(db)),
+            built_in: false,
+            existing: false,
+            privileges: Vec::new(),
+            roles: Vec::new(),
+            account,
+        }
+    }
+
+    #[test]
+    fn mongo_role_names_resolve_per_account_and_database() {
+        let span = Span::new(crate::source::FileId(0), 0..0);
+        let lit = |v: &str| Fact::Literal {
+            value: v.to_string(),
+            span,
+        };
+        let named = |role: &str, db: Option<&str>| MongoRoleRef {
+            role: lit(role),
+            db: db.map(lit),
+        };
+        let sales = lit("sales");
+        let mut inv = Inventory {
+            mongo_roles: vec![mongo_def(Some(0), Some("sales"), Some("ordersWriter"))],
+            ..Inventory::default()
+        };
+        let role = |inv: &Inventory, r: &MongoRoleRef| inv.mongo_role(Some(0), Some(&sales), r);
+        assert_eq!(role(&inv, &named("ReadWrite", None)), MongoRole::BuiltIn("readWrite"));
+        assert_eq!(role(&inv, &named("orderswriter", None)), MongoRole::Custom(0));
+        assert_eq!(role(&inv, &named("ordersWriter", Some("sales"))), MongoRole::Custom(0));
+        // Another database, another account: not that role.
+        assert_eq!(
+            role(&inv, &named("ordersWriter", Some("archive"))),
+            MongoRole::Undefined("ordersWriter".into())
+        );
+        assert_eq!(
+            inv.mongo_role(Some(1), Some(&sales), &named("ordersWriter", None)),
+            MongoRole::Undefined("ordersWriter".into())
+        );
+        // A role name not known offline is not judged.
+        let unknown = MongoRoleRef {
+            role: Fact::Unknown {
+                span,
+                why: String::new(),
+            },
+            db: None,
+        };
+        assert_eq!(role(&inv, &unknown), MongoRole::Unknown);
+        // A definition whose name, database or account is not known may be the one.
+        for def in [
+            mongo_def(Some(0), Some("sales"), None),
+            mongo_def(Some(0), None, Some("auditor")),
+            mongo_def(None, Some("sales"), Some("auditor")),
+        ] {
+            inv.mongo_roles.push(def);
+            assert_eq!(role(&inv, &named("auditor", None)), MongoRole::Unknown);
+            inv.mongo_roles.pop();
+        }
+        // An `existing` declaration: defined elsewhere, privileges not known.
+        let mut existing = mongo_def(Some(0), Some("sales"), Some("auditor"));
+        existing.existing = true;
+        inv.mongo_roles.push(existing);
+        assert_eq!(role(&inv, &named("auditor", None)), MongoRole::Unknown);
     }
 
     #[test]
