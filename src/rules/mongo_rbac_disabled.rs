@@ -16,7 +16,7 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 fn check(inv: &Inventory, sink: &mut Sink) {
-    for account in &inv.accounts {
+    for (idx, account) in inv.accounts.iter().enumerate() {
         // A capability that is not known may be the one.
         if account.api != ApiKind::Mongo || account.mongo_rbac || !account.capabilities_known {
             continue;
@@ -42,6 +42,21 @@ fn check(inv: &Inventory, sink: &mut Sink) {
         d.labels.extend(account.api_when.iter().map(|w| Label {
             span: w.span,
             message: format!("{} API {}", account.api.label(), w.label),
+        }));
+        // Native users and roles declared for it: they are what the capability turns on.
+        let users = inv
+            .mongo_users
+            .iter()
+            .filter(|u| u.account == Some(idx))
+            .map(|u| (u.header, "user", &u.address));
+        let roles = inv
+            .mongo_roles
+            .iter()
+            .filter(|r| r.account == Some(idx) && !r.existing)
+            .map(|r| (r.header, "role definition", &r.address));
+        d.labels.extend(users.chain(roles).take(4).map(|(span, what, address)| Label {
+            span,
+            message: format!("MongoDB {what} `{address}` is declared for this account, but native role-based access control needs the `EnableMongoRoleBasedAccessControl` capability"),
         }));
         d.help = Some(account.hints.mongo_rbac.to_string());
         about(d, account.subject());
