@@ -665,5 +665,7 @@ pub fn render_json(files: &Files, entries: &[AccountAccess]) -> String {
     });
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
-    s
+    // The Azure Pipelines agent runs `##vso[` anywhere in a log line; `\u005b` is the same
+    // `[` to a JSON reader.
+    s.replace("##vso[", "##vso\\u005b")
 }

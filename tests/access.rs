@@ -96,6 +96,45 @@ fn mongo_native_users_and_roles() {
     insta::assert_snapshot!("access_mongo_native_json", serde_json::to_string_pretty(&json).unwrap());
 }
 
+/// Input text in MongoDB user, database, role and action names never starts an output line
+/// and never carries control or bidi characters into the table.
+#[test]
+fn hostile_mongo_names_stay_inside_their_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let evil = r"x\n::error::owned\r\n##vso[task.setvariable]y\u202Ez";
+    let bicep = format!(
+        "resource account 'Microsoft.DocumentDB/databaseAccounts@2024-08-15' = {{\n  name: 'acct'\n  location: 'westeurope'\n  kind: 'MongoDB'\n  properties: {{\n    databaseAccountOfferType: 'Standard'\n    capabilities: [\n      {{ name: 'EnableMongoRoleBasedAccessControl' }}\n    ]\n  }}\n}}\n\nresource role 'Microsoft.DocumentDB/databaseAccounts/mongodbRoleDefinitions@2024-08-15' = {{\n  parent: account\n  name: 'db.r'\n  properties: {{\n    roleName: '{evil}'\n    databaseName: '{evil}'\n    privileges: [\n      {{\n        resource: {{ db: '{evil}', collection: '{evil}' }}\n        actions: [ '{evil}' ]\n      }}\n    ]\n  }}\n}}\n\nresource user 'Microsoft.DocumentDB/databaseAccounts/mongodbUserDefinitions@2024-08-15' = {{\n  parent: account\n  name: 'db.u'\n  properties: {{\n    userName: '{evil}'\n    databaseName: '{evil}'\n    roles: [\n      {{ db: '{evil}', role: '{evil}' }}\n    ]\n  }}\n}}\n"
+    );
+    std::fs::write(dir.path().join("main.bicep"), bicep).unwrap();
+    for format in ["human", "json"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_cosmolint"))
+            .args(["access", ".", "--format", format])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let text = String::from_utf8(out.stdout).unwrap();
+        // The user is listed with the custom role resolved (the names are equal).
+        assert!(text.contains("custom"), "{text}");
+        for line in text.lines() {
+            assert!(
+                !line.trim_start().starts_with("::") && !line.contains("##vso["),
+                "{line:?}"
+            );
+            assert!(!line.contains('\u{202e}') && !line.contains('\r'), "{line:?}");
+        }
+        if format == "json" {
+            let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(json["accounts"][0]["mongo_users"][0]["roles"][0]["kind"], "custom");
+            // Defused for the log, the same text for a JSON reader.
+            let name = json["accounts"][0]["mongo_users"][0]["user_name"]["value"]
+                .as_str()
+                .unwrap();
+            assert!(name.contains("##vso[task.setvariable]"), "{name:?}");
+        }
+    }
+}
+
 #[test]
 fn no_account_says_so() {
     let dir = tempfile::tempdir().unwrap();
