@@ -33,6 +33,20 @@ pub struct AccountAccess {
     pub mongo: bool,
     /// MongoDB native users (`mongodbUserDefinitions`, `azurerm_cosmosdb_mongo_user_definition`).
     pub mongo_users: Vec<MongoUserEntry>,
+    /// MongoDB native role definitions declared for it (held by a user or not).
+    pub mongo_roles: Vec<MongoRoleDefEntry>,
+}
+
+/// A MongoDB native role definition: what it grants itself and what it inherits.
+#[derive(Clone, Debug)]
+pub struct MongoRoleDefEntry {
+    pub definition: String,
+    pub span: Span,
+    /// The role name (`None`: not known offline).
+    pub role: Option<String>,
+    pub database: Option<String>,
+    /// Everything it grants, inherited roles followed (as for a user's role).
+    pub grants: MongoRoleEntry,
 }
 
 /// A MongoDB native password user and what its roles allow. The password is never read.
@@ -158,6 +172,7 @@ pub fn collect(inv: &Inventory) -> Vec<AccountAccess> {
                 key_uses: Vec::new(),
                 mongo: a.api == crate::model::ApiKind::Mongo,
                 mongo_users: Vec::new(),
+                mongo_roles: Vec::new(),
             }
         })
         .collect();
@@ -281,6 +296,47 @@ pub fn collect(inv: &Inventory) -> Vec<AccountAccess> {
             user_name: principal(&u.user_name),
             database: u.database.as_ref().and_then(Fact::value).cloned(),
             roles,
+        });
+    }
+    for (i, d) in inv.mongo_roles.iter().enumerate() {
+        if d.existing {
+            continue;
+        }
+        let Some(entry) = d.account.and_then(|a| out.get_mut(a)) else {
+            continue;
+        };
+        // What it grants, inherited roles followed, as for a user holding it.
+        let mut privileges = Vec::new();
+        let this = MongoRoleRef {
+            role: d.role_name.clone().unwrap_or(Fact::Unknown {
+                span: d.header,
+                why: String::new(),
+            }),
+            db: None,
+        };
+        let complete = grant(
+            inv,
+            d.database.as_ref(),
+            &this,
+            &MongoRole::Custom(i),
+            &mut privileges,
+            &mut Vec::new(),
+            0,
+        );
+        let writes = privileges.iter().any(|(_, a)| a.iter().any(|x| mongo::writes(x)));
+        let grants = MongoRoleEntry {
+            role: this.role.value().cloned(),
+            kind: "custom",
+            definition: Some(d.address.clone()),
+            privileges,
+            writes: (writes || complete).then_some(writes),
+        };
+        entry.mongo_roles.push(MongoRoleDefEntry {
+            definition: d.address.clone(),
+            span: d.header,
+            role: d.role_name.as_ref().and_then(Fact::value).cloned(),
+            database: d.database.as_ref().and_then(Fact::value).cloned(),
+            grants,
         });
     }
     out
@@ -565,6 +621,36 @@ pub fn render_table(files: &Files, entries: &[AccountAccess]) -> String {
             }
             let _ = writeln!(out, "        at {}", place(files, u.span));
         }
+        if !e.mongo_roles.is_empty() {
+            let _ = writeln!(out, "  MongoDB role definitions:");
+        }
+        for d in &e.mongo_roles {
+            let _ = writeln!(
+                out,
+                "    - {} ({}) in database {} [{}]",
+                crate::report::printable(d.role.as_deref().unwrap_or("(name not known offline)")),
+                crate::report::printable(&d.definition),
+                crate::report::printable(d.database.as_deref().unwrap_or("(not known offline)")),
+                match d.grants.writes {
+                    Some(true) => "reads and writes",
+                    Some(false) => "reads",
+                    None => "not known",
+                }
+            );
+            for (resource, actions) in &d.grants.privileges {
+                if actions.is_empty() {
+                    let _ = writeln!(out, "        {}", crate::report::printable(resource));
+                } else {
+                    let _ = writeln!(
+                        out,
+                        "        {} on {}",
+                        crate::report::printable(&actions.join(", ")),
+                        crate::report::printable(resource)
+                    );
+                }
+            }
+            let _ = writeln!(out, "        at {}", place(files, d.span));
+        }
         if e.key_uses.is_empty() {
             let _ = writeln!(out, "  keys used by: nothing in the inputs");
         } else {
@@ -647,6 +733,17 @@ pub fn render_json(files: &Files, entries: &[AccountAccess]) -> String {
                         })).collect::<Vec<_>>(),
                         "writes": r.writes,
                     })).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+                "mongo_roles": e.mongo_roles.iter().map(|d| json!({
+                    "definition": d.definition,
+                    "location": loc(d.span),
+                    "role": d.role,
+                    "database": d.database,
+                    "privileges": d.grants.privileges.iter().map(|(resource, actions)| json!({
+                        "resource": resource,
+                        "actions": actions,
+                    })).collect::<Vec<_>>(),
+                    "writes": d.grants.writes,
                 })).collect::<Vec<_>>(),
                 "key_access_roles": e.management.iter().map(|m| json!({
                     "assignment": m.assignment,

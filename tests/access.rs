@@ -77,6 +77,10 @@ fn mongo_native_users_and_roles() {
     // Bicep: `{ db, role }` pairs.
     assert!(table.contains("- app (app) in database sales"));
     assert!(table.contains("find, insert, update on collection sales/orders"));
+    // Role definitions are listed too, with what they grant.
+    assert!(table.contains(
+        "- ordersReader (azurerm_cosmosdb_mongo_role_definition.orders_reader) in database sales [reads and writes]"
+    ));
     // The password is never read, so never shown.
     assert!(!table.contains("literal-password-never-printed"));
     insta::assert_snapshot!("access_mongo_native_table", table);
@@ -93,6 +97,9 @@ fn mongo_native_users_and_roles() {
     assert_eq!(roles[1]["writes"], true);
     assert_eq!(roles[2]["kind"], "not defined in the inputs");
     assert_eq!(roles[2]["writes"], serde_json::Value::Null);
+    let defs = json["accounts"][0]["mongo_roles"].as_array().unwrap();
+    assert_eq!(defs[0]["role"], "ordersReader");
+    assert_eq!(defs[0]["privileges"][0]["resource"], "collection sales/orders");
     insta::assert_snapshot!("access_mongo_native_json", serde_json::to_string_pretty(&json).unwrap());
 }
 
