@@ -64,6 +64,27 @@ fn mongo(
     what: &str,
 ) {
     let Some(account) = account else { return };
+    // Over a value set: each candidate on its own (its labels say when it applies).
+    for candidate in r.role.candidates() {
+        let one = MongoRoleRef {
+            role: candidate.clone(),
+            db: r.db.clone(),
+        };
+        mongo_one(inv, sink, account, owner_db, &one, header, subject, what);
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn mongo_one(
+    inv: &Inventory,
+    sink: &mut Sink,
+    account: usize,
+    owner_db: Option<&Fact<String>>,
+    r: &MongoRoleRef,
+    header: crate::source::Span,
+    subject: Subject,
+    what: &str,
+) {
     let MongoRole::Undefined(name) = inv.mongo_role(Some(account), owner_db, r) else {
         return;
     };
