@@ -74,6 +74,8 @@ pub struct MongoRoleEntry {
     pub privileges: Vec<(String, Vec<String>)>,
     /// Whether a privilege changes something; `None` when a role on the way is not known.
     pub writes: Option<bool>,
+    /// When the role name is one of several candidates: when this one applies.
+    pub when: Option<String>,
 }
 
 /// A use of the account's key: the reference, and what it flows into.
@@ -285,10 +287,24 @@ pub fn collect(inv: &Inventory) -> Vec<AccountAccess> {
         let Some(entry) = u.account.and_then(|a| out.get_mut(a)) else {
             continue;
         };
+        // A role name that is a value set: one entry per candidate, saying when.
         let roles = u
             .roles
             .iter()
-            .map(|r| mongo_role_entry(inv, u.account, u.database.as_ref(), r))
+            .flat_map(|r| {
+                r.role.candidates().iter().map(|c| {
+                    let one = MongoRoleRef {
+                        role: c.clone(),
+                        db: r.db.clone(),
+                    };
+                    let mut entry = mongo_role_entry(inv, u.account, u.database.as_ref(), &one);
+                    if matches!(r.role, Fact::OneOf(_)) {
+                        let whens: Vec<&str> = c.via().iter().filter(|v| v.when).map(|v| v.label.as_str()).collect();
+                        entry.when = (!whens.is_empty()).then(|| whens.join(" and "));
+                    }
+                    entry
+                })
+            })
             .collect();
         entry.mongo_users.push(MongoUserEntry {
             user: u.address.clone(),
@@ -330,6 +346,7 @@ pub fn collect(inv: &Inventory) -> Vec<AccountAccess> {
             definition: Some(d.address.clone()),
             privileges,
             writes: (writes || complete).then_some(writes),
+            when: None,
         };
         entry.mongo_roles.push(MongoRoleDefEntry {
             definition: d.address.clone(),
@@ -407,6 +424,7 @@ fn mongo_role_entry(
         definition,
         privileges,
         writes,
+        when: None,
     }
 }
 
@@ -598,13 +616,17 @@ pub fn render_table(files: &Files, entries: &[AccountAccess]) -> String {
             for r in &u.roles {
                 let _ = writeln!(
                     out,
-                    "        role {} [{}]",
+                    "        role {} [{}]{}",
                     role_text(r),
                     match r.writes {
                         Some(true) => "reads and writes",
                         Some(false) => "reads",
                         None => "not known",
-                    }
+                    },
+                    r.when
+                        .as_deref()
+                        .map(|w| format!(" {}", crate::report::printable(w)))
+                        .unwrap_or_default()
                 );
                 for (resource, actions) in &r.privileges {
                     if actions.is_empty() {
@@ -732,6 +754,7 @@ pub fn render_json(files: &Files, entries: &[AccountAccess]) -> String {
                             "actions": actions,
                         })).collect::<Vec<_>>(),
                         "writes": r.writes,
+                        "when": r.when,
                     })).collect::<Vec<_>>(),
                 })).collect::<Vec<_>>(),
                 "mongo_roles": e.mongo_roles.iter().map(|d| json!({

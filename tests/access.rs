@@ -142,6 +142,29 @@ fn hostile_mongo_names_stay_inside_their_lines() {
     }
 }
 
+/// A role chosen by a condition not known offline: one entry per candidate, saying when.
+#[test]
+fn mongo_role_value_set_lists_each_candidate() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/CDB010/fail/mongo_role_chosen_by_unknown_condition.bicep");
+    std::fs::copy(fixture, dir.path().join("main.bicep")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_cosmolint"))
+        .args(["access", ".", "--format", "json"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let roles = &json["accounts"][0]["mongo_users"][0]["roles"];
+    assert_eq!(roles[0]["role"], "read");
+    assert_eq!(roles[0]["kind"], "built-in");
+    assert_eq!(roles[0]["writes"], false);
+    assert_eq!(roles[0]["when"], "when `readOnly` is true");
+    assert_eq!(roles[1]["role"], "ordersEditor");
+    assert_eq!(roles[1]["kind"], "not defined in the inputs");
+    assert_eq!(roles[1]["when"], "when `readOnly` is false");
+}
+
 #[test]
 fn no_account_says_so() {
     let dir = tempfile::tempdir().unwrap();
