@@ -546,11 +546,7 @@ pub fn render_table(files: &Files, entries: &[AccountAccess]) -> String {
             None => "depends on inputs not known offline",
         };
         let _ = writeln!(out, "  keys: {keys} ({})", place(files, e.keys_span));
-        if e.data.is_empty() {
-            let _ = writeln!(out, "  data-plane role assignments: none in the inputs");
-        } else {
-            let _ = writeln!(out, "  data-plane role assignments:");
-        }
+        heading(&mut out, "data-plane role assignments", "none", e.data.is_empty());
         for g in &e.data {
             let _ = writeln!(
                 out,
@@ -570,11 +566,12 @@ pub fn render_table(files: &Files, entries: &[AccountAccess]) -> String {
             }
             let _ = writeln!(out, "        at {}", place(files, g.span));
         }
-        if e.management.is_empty() {
-            let _ = writeln!(out, "  management roles that reach keys: none in the inputs");
-        } else {
-            let _ = writeln!(out, "  management roles that reach keys:");
-        }
+        heading(
+            &mut out,
+            "management roles that reach keys",
+            "none",
+            e.management.is_empty(),
+        );
         for m in &e.management {
             let _ = writeln!(
                 out,
@@ -593,14 +590,12 @@ pub fn render_table(files: &Files, entries: &[AccountAccess]) -> String {
             let _ = writeln!(out, "        at {}", place(files, m.span));
         }
         if e.mongo || !e.mongo_users.is_empty() {
-            if e.mongo_users.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "  MongoDB users (native role-based access control): none in the inputs"
-                );
-            } else {
-                let _ = writeln!(out, "  MongoDB users (native role-based access control):");
-            }
+            heading(
+                &mut out,
+                "MongoDB users (native role-based access control)",
+                "none",
+                e.mongo_users.is_empty(),
+            );
         }
         for u in &e.mongo_users {
             let _ = writeln!(
@@ -673,11 +668,7 @@ pub fn render_table(files: &Files, entries: &[AccountAccess]) -> String {
             }
             let _ = writeln!(out, "        at {}", place(files, d.span));
         }
-        if e.key_uses.is_empty() {
-            let _ = writeln!(out, "  keys used by: nothing in the inputs");
-        } else {
-            let _ = writeln!(out, "  keys used by:");
-        }
+        heading(&mut out, "keys used by", "nothing", e.key_uses.is_empty());
         for k in &e.key_uses {
             let _ = writeln!(
                 out,
@@ -788,4 +779,15 @@ pub fn render_json(files: &Files, entries: &[AccountAccess]) -> String {
     // The Azure Pipelines agent runs `##vso[` anywhere in a log line; `\u005b` is the same
     // `[` to a JSON reader.
     s.replace("##vso[", "##vso\\u005b")
+}
+
+/// A section heading of the access table: `  title:` before its entries, or
+/// `  title: none in the inputs` when it has none.
+fn heading(out: &mut String, title: &str, none: &str, empty: bool) {
+    use std::fmt::Write as _;
+    if empty {
+        let _ = writeln!(out, "  {title}: {none} in the inputs");
+    } else {
+        let _ = writeln!(out, "  {title}:");
+    }
 }
